@@ -1,0 +1,4 @@
+namespace Casework.Data;
+
+/// <summary>Anchors the assembly for tests and registration.</summary>
+public static class AssemblyMarker;

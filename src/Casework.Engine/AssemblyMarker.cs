@@ -1,0 +1,4 @@
+namespace Casework.Engine;
+
+/// <summary>Anchors the assembly for tests and registration.</summary>
+public static class AssemblyMarker;
