@@ -1,0 +1,24 @@
+using Casework.Data.Definitions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Data;
+
+/// <summary>
+/// The Casework database. Each provider has a subclass in <c>Providers/</c> that owns its migrations;
+/// code outside this project depends on this base type only.
+/// </summary>
+public abstract class CaseworkDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseworkDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks there (see SqliteCaseworkDbContext).
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}

@@ -1,0 +1,54 @@
+using Casework.Data.Configuration;
+using Casework.Data.Providers;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Casework.Data;
+
+/// <summary>
+/// Prepares the database on start: creates the SQLite file's folder and applies pending migrations
+/// (always for SQLite, for the server databases when <c>Database:MigrateOnStart</c> is true).
+/// </summary>
+public sealed class DatabaseInitializer(
+    IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.ProviderKind == DatabaseProvider.Sqlite)
+        {
+            var file = new SqliteConnectionStringBuilder(ProviderSetup.EffectiveConnectionString(settings)).DataSource;
+            if (Path.GetDirectoryName(file) is { Length: > 0 } folder && !Directory.Exists(folder))
+            {
+                Directory.CreateDirectory(folder);
+                logger.LogInformation("Created data folder {DataFolder}", folder);
+            }
+        }
+
+        if (!settings.ShouldMigrateOnStart)
+        {
+            logger.LogInformation("Skipping migrations for {Provider}: Database:MigrateOnStart is off", settings.ProviderKind);
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migrations to the {Provider} database", pending.Count, settings.ProviderKind);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        if (settings.ProviderKind == DatabaseProvider.Sqlite)
+        {
+            // WAL lets readers work while the single writer commits.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        logger.LogInformation("Database ready ({Provider})", settings.ProviderKind);
+    }
+}

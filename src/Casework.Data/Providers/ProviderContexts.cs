@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Casework.Data.Providers;
+
+/// <summary>The SQLite store; its migrations live in <c>Migrations/Sqlite</c>.</summary>
+public sealed class SqliteCaseworkDbContext(DbContextOptions<SqliteCaseworkDbContext> options)
+    : CaseworkDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+
+        // SQLite has no date-time type: store UTC instants as sortable integers so queues can order by them.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+/// <summary>The PostgreSQL store; its migrations live in <c>Migrations/Postgres</c>.</summary>
+public sealed class PostgresCaseworkDbContext(DbContextOptions<PostgresCaseworkDbContext> options)
+    : CaseworkDbContext(options);
+
+/// <summary>The SQL Server store; its migrations live in <c>Migrations/SqlServer</c>.</summary>
+public sealed class SqlServerCaseworkDbContext(DbContextOptions<SqlServerCaseworkDbContext> options)
+    : CaseworkDbContext(options);

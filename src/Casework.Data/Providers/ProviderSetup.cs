@@ -1,0 +1,43 @@
+using Casework.Data.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Data.Providers;
+
+/// <summary>Applies one provider's settings to a DbContext options builder.</summary>
+public static class ProviderSetup
+{
+    public static DbContextOptionsBuilder UseCaseworkProvider(
+        this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString),
+            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString),
+            DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+
+    /// <summary>
+    /// The effective connection string: the configured one, or the default SQLite file; a relative SQLite
+    /// path is resolved against <see cref="DatabaseOptions.BaseDirectory"/>.
+    /// </summary>
+    public static string EffectiveConnectionString(DatabaseOptions options)
+    {
+        if (options.ProviderKind != DatabaseProvider.Sqlite)
+        {
+            return options.ConnectionString!;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? DatabaseOptions.DefaultSqliteConnectionString
+                : options.ConnectionString);
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(
+                Path.Combine(options.BaseDirectory ?? Directory.GetCurrentDirectory(), builder.DataSource));
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,3 @@
+using Casework.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]

@@ -1,0 +1,101 @@
+using Casework.Data.Definitions;
+using Casework.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Casework.Data.Tests.Migrations;
+
+public sealed class MigrationTests(PostgresFixture postgres)
+{
+    private static readonly string[] Tables = ["workflow_definitions"];
+
+    [Fact]
+    public async Task Migrate_OnEmptySqliteFile_CreatesEveryTableAndLeavesNoPendingModelChanges()
+    {
+        using var folder = new TempFolder();
+        await using var db = TestContexts.Sqlite(folder.SqliteConnectionString());
+
+        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.False(db.Database.HasPendingModelChanges(), "The SQLite model has changes without a migration.");
+        await AssertRoundTripAsync(db);
+    }
+
+    [Fact]
+    public async Task Migrate_OnEmptyPostgresDatabase_CreatesEveryTableAndLeavesNoPendingModelChanges()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("migrate", TestContext.Current.CancellationToken);
+        await using var db = TestContexts.Postgres(connectionString);
+
+        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.False(db.Database.HasPendingModelChanges(), "The PostgreSQL model has changes without a migration.");
+        await AssertRoundTripAsync(db);
+    }
+
+    [Fact]
+    public void SqlServerMigrations_GenerateAnIdempotentScriptCoveringEveryTable()
+    {
+        using var db = TestContexts.SqlServer();
+
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The SQL Server model has changes without a migration.");
+        foreach (var table in Tables)
+        {
+            Assert.Contains($"CREATE TABLE [{table}]", script, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("__EFMigrationsHistory", script, StringComparison.Ordinal);
+        Assert.All(db.Database.GetMigrations(), m => Assert.Contains(m, script, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Respawn_ResetsPostgresDataButKeepsTheSchemaAndMigrationHistory()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("respawn", TestContext.Current.CancellationToken);
+        await using (var db = TestContexts.Postgres(connectionString))
+        {
+            await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+            db.WorkflowDefinitions.Add(NewDefinition());
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await new PostgresReset(connectionString).ResetAsync(TestContext.Current.CancellationToken);
+
+        await using var after = TestContexts.Postgres(connectionString);
+        Assert.Equal(0, await after.WorkflowDefinitions.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await after.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task AssertRoundTripAsync(CaseworkDbContext db)
+    {
+        var record = NewDefinition();
+        db.WorkflowDefinitions.Add(record);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        db.ChangeTracker.Clear();
+
+        var loaded = await db.WorkflowDefinitions
+            .Where(d => d.ProcessId == "asylum-claim" && d.PublishedAt < record.PublishedAt!.Value.AddSeconds(1))
+            .OrderBy(d => d.CreatedAt)
+            .SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(record.ContentHash, loaded.ContentHash);
+        Assert.Equal(DefinitionStatus.Published, loaded.Status);
+        Assert.Equal(record.PublishedAt, loaded.PublishedAt);
+    }
+
+    private static WorkflowDefinitionRecord NewDefinition() => new()
+    {
+        ProcessId = "asylum-claim",
+        Version = 1,
+        Status = DefinitionStatus.Published,
+        BpmnXml = "<definitions/>",
+        ContentHash = new string('a', 64),
+        PublishedBy = "supervisor",
+        PublishedAt = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero),
+        CreatedAt = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero),
+    };
+}

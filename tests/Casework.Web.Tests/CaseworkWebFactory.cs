@@ -1,0 +1,54 @@
+using Casework.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Casework.Web.Tests;
+
+/// <summary>
+/// Hosts the real application in memory with the given settings (as if from configuration). Use
+/// <see cref="ForSqlite"/> or <see cref="ForPostgresAsync"/> for a factory with its own fresh database.
+/// </summary>
+public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> settings, IDisposable? owned = null)
+    : WebApplicationFactory<Program>
+{
+    public static CaseworkWebFactory ForSqlite()
+    {
+        var folder = new TempFolder();
+        return new CaseworkWebFactory(
+            new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "Sqlite",
+                ["ConnectionStrings:Casework"] = $"Data Source={Path.Combine(folder.Path, "data", "casework.db")}",
+            },
+            folder);
+    }
+
+    public static async Task<CaseworkWebFactory> ForPostgresAsync(PostgresServer server)
+    {
+        var connectionString = await server.CreateDatabaseAsync("web");
+        return new CaseworkWebFactory(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "Postgres",
+            ["Database:MigrateOnStart"] = "true",
+            ["ConnectionStrings:Casework"] = connectionString,
+        });
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            owned?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Casework.Data.Configuration;
+using Casework.Testing;
+
+namespace Casework.Web.Tests.Hosting;
+
+/// <summary>Every setting the app reads is in appsettings.template.json and in the README's table.</summary>
+public sealed class SettingsDocumentationTests
+{
+    private static readonly string Readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
+
+    public static TheoryData<string> Keys() => [.. AppSettingsKeys().Concat(OptionKeys()).Distinct()];
+
+    private static IEnumerable<string> AppSettingsKeys() =>
+        LeafKeys(RepositoryPaths.Combine("src", "Casework.Web", "appsettings.json"))
+            .Select(k => k.StartsWith("Serilog:MinimumLevel:Override:", StringComparison.Ordinal) ? "Serilog:MinimumLevel:Override:<namespace>" : k)
+            .Distinct();
+
+    private static IEnumerable<string> OptionKeys() =>
+    [
+        .. typeof(DatabaseOptions).GetProperties()
+            .Where(p => p.CanWrite && p.Name is not nameof(DatabaseOptions.ConnectionString) and not nameof(DatabaseOptions.BaseDirectory))
+            .Select(p => $"{DatabaseOptions.Section}:{p.Name}"),
+        $"ConnectionStrings:{DatabaseOptions.ConnectionStringName}",
+        "Logging:Console:Format",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public void Setting_IsInTheTemplateAndTheReadmeTable(string key)
+    {
+        var template = LeafKeys(RepositoryPaths.Combine("appsettings.template.json"));
+
+        if (!key.EndsWith("<namespace>", StringComparison.Ordinal))
+        {
+            Assert.Contains(key, template);
+        }
+
+        Assert.Contains($"| `{key}` |", Readme, StringComparison.Ordinal);
+    }
+
+    private static List<string> LeafKeys(string file)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        var keys = new List<string>();
+        Walk(json.RootElement, null);
+        return keys;
+
+        void Walk(JsonElement element, string? prefix)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                keys.Add(prefix!);
+                return;
+            }
+
+            foreach (var property in element.EnumerateObject())
+            {
+                Walk(property.Value, prefix is null ? property.Name : $"{prefix}:{property.Name}");
+            }
+        }
+    }
+}
