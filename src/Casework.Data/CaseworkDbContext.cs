@@ -1,4 +1,5 @@
 using Casework.Data.Definitions;
+using Casework.Data.Runtime.Records;
 using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Data;
@@ -10,6 +11,14 @@ namespace Casework.Data;
 public abstract class CaseworkDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
+    public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();
+    public DbSet<JournalEntryRecord> Journal => Set<JournalEntryRecord>();
+    public DbSet<IncidentRecord> Incidents => Set<IncidentRecord>();
+    public DbSet<WorkItemRecord> WorkItems => Set<WorkItemRecord>();
+    public DbSet<WorkItemCandidateRecord> WorkItemCandidates => Set<WorkItemCandidateRecord>();
+    public DbSet<TimerRecord> Timers => Set<TimerRecord>();
+    public DbSet<MessageSubscriptionRecord> MessageSubscriptions => Set<MessageSubscriptionRecord>();
+    public DbSet<OutboxMessageRecord> Outbox => Set<OutboxMessageRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

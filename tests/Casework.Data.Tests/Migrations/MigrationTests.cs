@@ -8,7 +8,11 @@ namespace Casework.Data.Tests.Migrations;
 
 public sealed class MigrationTests(PostgresFixture postgres)
 {
-    private static readonly string[] Tables = ["workflow_definitions"];
+    private static readonly string[] Tables =
+    [
+        "workflow_definitions", "workflow_instances", "workflow_journal", "workflow_incidents", "work_items",
+        "work_item_candidates", "workflow_timers", "workflow_message_subscriptions", "outbox_messages",
+    ];
 
     [Fact]
     public async Task Migrate_OnEmptySqliteFile_CreatesEveryTableAndLeavesNoPendingModelChanges()

@@ -24,7 +24,7 @@ public sealed class RunTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(ct));
         Assert.True(File.Exists(Path.Combine(root.Path, "data", "casework.db")), "No database under data/:\n" + app.Output);
-        Assert.Contains("Applying 1 migrations", app.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Applying \d+ migrations", app.Output);
         Assert.Contains("Application is shutting down", app.Output, StringComparison.Ordinal);
         Assert.Equal(0, exitCode);
     }
