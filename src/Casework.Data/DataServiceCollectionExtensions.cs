@@ -43,7 +43,7 @@ public static class DataServiceCollectionExtensions
         static void Configure(IServiceProvider sp, DbContextOptionsBuilder builder)
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            builder.UseCaseworkProvider(options.ProviderKind, ProviderSetup.EffectiveConnectionString(options));
+            builder.UseCaseworkProvider(options.ProviderKind, ProviderSetup.EffectiveConnectionString(options), options.SqliteSynchronous);
         }
     }
 }

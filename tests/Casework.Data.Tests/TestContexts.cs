@@ -6,8 +6,12 @@ namespace Casework.Data.Tests;
 /// <summary>Builds provider-specific contexts for tests, outside dependency injection.</summary>
 internal static class TestContexts
 {
-    public static SqliteCaseworkDbContext Sqlite(string connectionString) =>
-        new(new DbContextOptionsBuilder<SqliteCaseworkDbContext>().UseSqlite(connectionString).Options);
+    public static SqliteCaseworkDbContext Sqlite(string connectionString, string synchronous = "Full")
+    {
+        var builder = new DbContextOptionsBuilder<SqliteCaseworkDbContext>();
+        builder.UseCaseworkProvider(Configuration.DatabaseProvider.Sqlite, connectionString, synchronous);
+        return new(builder.Options);
+    }
 
     public static PostgresCaseworkDbContext Postgres(string connectionString) =>
         new(new DbContextOptionsBuilder<PostgresCaseworkDbContext>().UseNpgsql(connectionString).Options);

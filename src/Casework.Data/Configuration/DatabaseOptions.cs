@@ -24,6 +24,9 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations on start. Always true for SQLite.</summary>
     public bool? MigrateOnStart { get; set; }
 
+    /// <summary>SQLite's <c>PRAGMA synchronous</c>: <c>Full</c> (default: a commit survives power loss) or <c>Normal</c>.</summary>
+    public string SqliteSynchronous { get; set; } = "Full";
+
     /// <summary><c>ConnectionStrings:Casework</c>; for SQLite it defaults to a file under <c>data/</c>.</summary>
     public string? ConnectionString { get; set; }
 

@@ -39,6 +39,11 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
             }
         }
 
+        if (options.SqliteSynchronous is not ("Full" or "Normal" or "FULL" or "NORMAL" or "full" or "normal"))
+        {
+            failures.Add($"Database:SqliteSynchronous must be Full or Normal; it is '{options.SqliteSynchronous}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

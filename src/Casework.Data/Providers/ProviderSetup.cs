@@ -8,10 +8,10 @@ namespace Casework.Data.Providers;
 public static class ProviderSetup
 {
     public static DbContextOptionsBuilder UseCaseworkProvider(
-        this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString) =>
+        this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString, string sqliteSynchronous = "Full") =>
         provider switch
         {
-            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString),
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(sqliteSynchronous.ToUpperInvariant())),
             DatabaseProvider.Postgres => builder.UseNpgsql(connectionString),
             DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
