@@ -1,15 +1,20 @@
 using Casework.Data.Definitions;
+using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Data;
 
 /// <summary>
 /// The Casework database. Each provider has a subclass in <c>Providers/</c> that owns its migrations;
-/// code outside this project depends on this base type only.
+/// code outside this project depends on this base type only. Users and roles are ASP.NET Core Identity's
+/// tables; the authorization server's applications, authorizations, scopes and tokens are OpenIddict's.
 /// </summary>
-public abstract class CaseworkDbContext(DbContextOptions options) : DbContext(options)
+public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbContext<CaseworkUser>(options)
 {
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();
     public DbSet<JournalEntryRecord> Journal => Set<JournalEntryRecord>();
@@ -22,6 +27,8 @@ public abstract class CaseworkDbContext(DbContextOptions options) : DbContext(op
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict();
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseworkDbContext).Assembly);
     }
 

@@ -1,23 +1,39 @@
+using Casework.Web.Features.Auth;
+using Casework.Web.Features.Me;
+using Casework.Web.Features.Security;
 using Casework.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddCaseworkLogging();
-builder.AddCaseworkData();
-builder.AddCaseworkHealthChecks();
-
-var app = builder.Build();
-
-if (!await app.InitializeCaseworkDatabaseAsync())
+try
 {
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.AddCaseworkLogging();
+    builder.AddCaseworkData();
+    builder.AddCaseworkHealthChecks();
+    builder.AddCaseworkSecurity();
+    builder.AddCaseworkAuthorizationServer();
+
+    var app = builder.Build();
+    await app.InitializeCaseworkDatabaseAsync();
+
+    app.UseCaseworkRequestLogging();
+    app.UseCaseworkSecurity();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapCaseworkHealthEndpoints();
+    app.MapCaseworkAuthorizationServer();
+    app.MapMeEndpoints();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (CaseworkConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync("Casework cannot start: " + ex.Message);
     return 1;
 }
-
-app.UseCaseworkRequestLogging();
-app.MapCaseworkHealthEndpoints();
-
-await app.RunAsync();
-return 0;
 
 /// <summary>The entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -37,6 +37,9 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Auth:RequireHttps", "false");
+        builder.UseSetting("Auth:SigningCertificatePath", TestCertificates.SigningPath);
+        builder.UseSetting("Auth:EncryptionCertificatePath", TestCertificates.EncryptionPath);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -12,15 +12,14 @@ public static class DataSetup
     }
 
     /// <summary>
-    /// Validates the settings and prepares the database. Returns false, after logging which setting is wrong,
-    /// when the configuration is invalid, so the process can stop with a non-zero exit code.
+    /// Validates the settings and prepares the database; an invalid setting becomes a
+    /// <see cref="CaseworkConfigurationException"/> that names it.
     /// </summary>
-    public static async Task<bool> InitializeCaseworkDatabaseAsync(this WebApplication app)
+    public static async Task InitializeCaseworkDatabaseAsync(this WebApplication app)
     {
         try
         {
             await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
-            return true;
         }
         catch (OptionsValidationException ex)
         {
@@ -29,8 +28,7 @@ public static class DataSetup
                 app.Logger.LogCritical("Invalid configuration: {Failure}", failure);
             }
 
-            await Console.Error.WriteLineAsync("Casework cannot start: " + string.Join(" ", ex.Failures));
-            return false;
+            throw new CaseworkConfigurationException(string.Join(" ", ex.Failures), ex);
         }
     }
 }

@@ -39,6 +39,8 @@ public sealed class RunTests
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning",
+            ["Auth__SigningCertificatePath"] = TestCertificates.SigningPath,
+            ["Auth__EncryptionCertificatePath"] = TestCertificates.EncryptionPath,
         });
 
         Assert.True(await app.WaitUntilListeningAsync(StartTimeout, ct), "The app did not start:\n" + app.Output);
@@ -50,11 +52,30 @@ public sealed class RunTests
         await app.WaitForExitAsync(TimeSpan.FromSeconds(30), ct);
 
         var lines = app.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var requestLine = Assert.Single(lines, l => l.Contains("corr-run-test-1", StringComparison.Ordinal));
+        var requestLine = Assert.Single(lines, l => l.Contains("corr-run-test-1", StringComparison.Ordinal)
+            && l.Contains("\"RequestMethod\"", StringComparison.Ordinal));
         using var json = System.Text.Json.JsonDocument.Parse(requestLine);
         Assert.Equal("corr-run-test-1", json.RootElement.GetProperty("CorrelationId").GetString());
         Assert.Equal("/health/live", json.RootElement.GetProperty("RequestPath").GetString());
         Assert.True(json.RootElement.TryGetProperty("@mt", out _), "Expected Serilog compact JSON: " + requestLine);
+    }
+
+    [Fact]
+    public async Task Run_OutsideDevelopmentWithoutASigningKey_StopsWithAnErrorNamingTheSetting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var root = new TempFolder();
+        await using var app = AppProcess.Start(root.Path, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+
+        var exitCode = await app.WaitForExitAsync(StartTimeout, ct);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Casework cannot start: Auth:SigningCertificatePath is required", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", app.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -80,6 +101,6 @@ public sealed class RunTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains(setting, app.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", app.Output, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(root.Path, "data")), "A bad setting must not leave a database behind.");
+        Assert.False(File.Exists(Path.Combine(root.Path, "data", "casework.db")), "A bad setting must not leave a database behind.");
     }
 }

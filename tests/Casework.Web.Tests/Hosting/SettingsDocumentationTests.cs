@@ -22,6 +22,9 @@ public sealed class SettingsDocumentationTests
             .Where(p => p.CanWrite && p.Name is not nameof(DatabaseOptions.ConnectionString) and not nameof(DatabaseOptions.BaseDirectory))
             .Select(p => $"{DatabaseOptions.Section}:{p.Name}"),
         $"ConnectionStrings:{DatabaseOptions.ConnectionStringName}",
+        .. ScalarSettings(typeof(Features.Auth.AuthOptions), Features.Auth.AuthOptions.Section),
+        $"{Features.Auth.AuthOptions.Section}:Clients",
+        .. ScalarSettings(typeof(Features.Security.SecurityOptions), Features.Security.SecurityOptions.Section),
         "Logging:Console:Format",
     ];
 
@@ -31,13 +34,19 @@ public sealed class SettingsDocumentationTests
     {
         var template = LeafKeys(RepositoryPaths.Combine("appsettings.template.json"));
 
-        if (!key.EndsWith("<namespace>", StringComparison.Ordinal))
+        if (!key.EndsWith("<namespace>", StringComparison.Ordinal) && !key.EndsWith(":Clients", StringComparison.Ordinal)
+            && !key.EndsWith(":CorsOrigins", StringComparison.Ordinal))
         {
             Assert.Contains(key, template);
         }
 
         Assert.Contains($"| `{key}` |", Readme, StringComparison.Ordinal);
     }
+
+    private static IEnumerable<string> ScalarSettings(Type options, string section) =>
+        options.GetProperties()
+            .Where(p => p.CanWrite && (p.PropertyType.IsValueType || p.PropertyType == typeof(string)))
+            .Select(p => $"{section}:{p.Name}");
 
     private static List<string> LeafKeys(string file)
     {

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Casework.Data.Identity;
+
+/// <summary>A person who signs in: staff of an office, or a lawyer of a partner organisation.</summary>
+public sealed class CaseworkUser : IdentityUser
+{
+    /// <summary>The name shown to colleagues (staff only; not an applicant's data).</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The office whose queues a staff member works, e.g. "NBO".</summary>
+    public string? OfficeCode { get; set; }
+
+    /// <summary>For a LegalAidPartner: the organisation the lawyer acts for.</summary>
+    public Guid? OrganisationId { get; set; }
+}
+
+/// <summary>An external organisation (legal aid partner) whose lawyers represent applicants.</summary>
+public sealed class Organisation
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,111 @@
+using Casework.Data;
+using Casework.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Casework.Web.Features.Auth;
+
+public static class AuthorizationServerSetup
+{
+    public const string ApiScope = "casework_api";
+
+    /// <summary>
+    /// ASP.NET Core Identity users (password policy, lockout) and the OpenIddict authorization server: authorization
+    /// code + PKCE, client credentials, rotating refresh tokens, revocation, introspection; no implicit or password
+    /// grant. API calls are authenticated with the server's access tokens (OpenIddict validation).
+    /// </summary>
+    public static WebApplicationBuilder AddCaseworkAuthorizationServer(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuthOptions.Section);
+        builder.Services.AddOptions<AuthOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var auth = section.Get<AuthOptions>() ?? new AuthOptions();
+
+        builder.Services.AddIdentity<CaseworkUser, IdentityRole>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireUppercase = true;
+                options.Password.RequireNonAlphanumeric = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = false;
+                options.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                options.ClaimsIdentity.RoleClaimType = Claims.Role;
+            })
+            .AddEntityFrameworkStores<CaseworkDbContext>()
+            .AddDefaultTokenProviders();
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.Cookie.Name = "casework.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+        });
+
+        var clock = TimeProvider.System;
+        builder.Services.AddOpenIddict()
+            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<CaseworkDbContext>())
+            .AddServer(options =>
+            {
+                options.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/logout");
+                options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowClientCredentialsFlow()
+                    .AllowRefreshTokenFlow();
+                options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
+                options.SetAccessTokenLifetime(auth.AccessTokenLifetime).SetRefreshTokenLifetime(auth.RefreshTokenLifetime);
+
+                // Rotation without grace: a refresh token works once; replaying it is refused.
+                options.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                options.AddSigningCertificate(SigningKeys.Load(auth.SigningCertificatePath, auth.SigningCertificatePassword,
+                    "Auth:SigningCertificatePath", "auth-signing.pfx", builder.Environment, clock));
+                options.AddEncryptionCertificate(SigningKeys.Load(auth.EncryptionCertificatePath, auth.EncryptionCertificatePassword,
+                    "Auth:EncryptionCertificatePath", "auth-encryption.pfx", builder.Environment, clock));
+                var aspNetCore = options.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
+                if (!auth.RequireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(options =>
+            {
+                options.UseLocalServer();
+                options.UseAspNetCore();
+            });
+
+        // The API authenticates bearer tokens only; the Identity cookie is for the sign-in page and /connect/authorize.
+        builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(options =>
+        {
+            const string bearer = OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+            options.DefaultScheme = bearer;
+            options.DefaultAuthenticateScheme = bearer;
+            options.DefaultChallengeScheme = bearer;
+            options.DefaultForbidScheme = bearer;
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddScoped<ClientRegistrar>();
+        builder.Services.AddHostedService<AuthInitializer>();
+        return builder;
+    }
+
+    public static WebApplication MapCaseworkAuthorizationServer(this WebApplication app)
+    {
+        app.MapConnectEndpoints();
+        app.MapAccountEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+using Casework.Web.Features.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Auth;
+
+/// <summary>The OpenID Connect server over real HTTP: Kestrel on 127.0.0.1, the raw protocol, no test shortcuts.</summary>
+public sealed class AuthorizationServerTests : IAsyncLifetime
+{
+    private const string Password = "Correct-Horse-42!";
+    private const string SpaClient = "test-spa";
+    private const string PartnerClient = "partner-system";
+    private const string PartnerSecret = "partner-secret-of-sufficient-length";
+    private static readonly Guid PartnerOrganisation = Guid.Parse("6d1f7c0e-2b7a-4f43-9d0b-1f6a8f0c1a11");
+
+    private readonly CaseworkWebFactory factory = CaseworkWebFactory.ForSqlite();
+    private OidcTestClient client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        using var http = factory.CreateClient();
+        client = new OidcTestClient(http.BaseAddress!);
+        Assert.Equal("127.0.0.1", http.BaseAddress!.Host is "localhost" ? "127.0.0.1" : http.BaseAddress.Host);
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        var officer = new CaseworkUser { UserName = "officer.one", OfficeCode = "NBO" };
+        AssertSucceeded(await users.CreateAsync(officer, Password));
+        AssertSucceeded(await users.AddToRoleAsync(officer, CaseworkRoles.EligibilityOfficer));
+
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        db.Organisations.Add(new Organisation { Id = PartnerOrganisation, Name = "Legal Aid Partner A" });
+        await db.SaveChangesAsync(Ct);
+
+        var registrar = scope.ServiceProvider.GetRequiredService<ClientRegistrar>();
+        await registrar.RegisterAsync(new ClientRegistration
+        {
+            ClientId = SpaClient,
+            RedirectUris = [OidcTestClient.RedirectUri],
+            GrantTypes = ["authorization_code", "refresh_token"],
+        }, Ct);
+        await registrar.RegisterAsync(new ClientRegistration
+        {
+            ClientId = PartnerClient,
+            ClientSecret = PartnerSecret,
+            GrantTypes = ["client_credentials"],
+            OrganisationId = PartnerOrganisation,
+        }, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AuthorizationCodeWithPkce_SignsInThroughTheFormAndTheTokenCallsTheApi()
+    {
+        var tokens = await client.SignInAsync(SpaClient, "officer.one", Password, Ct);
+
+        var me = await GetMeAsync(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var body = await me.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("officer.one", body.GetProperty("name").GetString());
+        Assert.Equal("NBO", body.GetProperty("office").GetString());
+        Assert.Equal([CaseworkRoles.EligibilityOfficer], body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(tokens.TryGetProperty("id_token", out _));
+        Assert.True(tokens.TryGetProperty("refresh_token", out _));
+    }
+
+    [Fact]
+    public async Task RefreshToken_IsRotated_AndTheOldOneIsRefused()
+    {
+        var tokens = await client.SignInAsync(SpaClient, "officer.one", Password, Ct);
+        var first = tokens.GetProperty("refresh_token").GetString()!;
+
+        var refreshed = await client.TokenAsync(Refresh(first), Ct);
+        var reuse = await client.TokenResponseAsync(Refresh(first), Ct);
+
+        Assert.NotEqual(first, refreshed.GetProperty("refresh_token").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, reuse.StatusCode);
+        Assert.Contains("invalid_grant", await reuse.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revocation_OfARefreshToken_StopsItFromBeingUsed()
+    {
+        var tokens = await client.SignInAsync(SpaClient, "officer.one", Password, Ct);
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+
+        using var revoke = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = refresh, ["token_type_hint"] = "refresh_token", ["client_id"] = SpaClient,
+        });
+        var revoked = await client.Http.PostAsync("/connect/revoke", revoke, Ct);
+        var after = await client.TokenResponseAsync(Refresh(refresh), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientCredentials_GiveAPartnerSystemATokenForItsOrganisation_ThatIntrospectsAsActive()
+    {
+        var tokens = await client.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = PartnerClient,
+            ["client_secret"] = PartnerSecret,
+            ["scope"] = "casework_api",
+        }, Ct);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+
+        var me = await (await GetMeAsync(accessToken)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var introspect = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = accessToken, ["client_id"] = PartnerClient, ["client_secret"] = PartnerSecret,
+        });
+        var introspection = await (await client.Http.PostAsync("/connect/introspect", introspect, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(PartnerClient, me.GetProperty("subject").GetString());
+        Assert.Equal(PartnerOrganisation.ToString(), me.GetProperty("organisation").GetString());
+        Assert.Equal([CaseworkClaims.PartnerSystemRole], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(introspection.GetProperty("active").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("password")]
+    [InlineData("implicit")]
+    public async Task UnsupportedGrants_AreRefused(string grant)
+    {
+        var response = await client.TokenResponseAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = grant, ["client_id"] = SpaClient, ["username"] = "officer.one", ["password"] = Password,
+        }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unsupported_grant_type", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImplicitFlow_IsRefusedAtTheAuthorizationEndpoint()
+    {
+        var response = await client.Http.GetAsync(
+            $"/connect/authorize?client_id={SpaClient}&response_type=token&redirect_uri={Uri.EscapeDataString(OidcTestClient.RedirectUri)}&scope=openid",
+            Ct);
+
+        // Refused either on the spot or by redirecting back with an error; never with a token.
+        var location = response.Headers.Location?.ToString() ?? string.Empty;
+        Assert.DoesNotContain("access_token", location, StringComparison.Ordinal);
+        if (response.StatusCode == HttpStatusCode.Redirect)
+        {
+            Assert.Contains("error=unsupported_response_type", location, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task SignIn_AfterFiveWrongPasswords_LocksTheAccount()
+    {
+        var login = new Uri("/account/login?ReturnUrl=%2F", UriKind.Relative);
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostLoginAsync(login, "officer.one", "Wrong-Password-1!", Ct);
+            Assert.NotEqual(HttpStatusCode.Redirect, wrong.StatusCode);
+        }
+
+        var right = await client.PostLoginAsync(login, "officer.one", Password, Ct);
+
+        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
+        Assert.Contains("locked", await right.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_WithoutAToken_Answers401()
+    {
+        var response = await client.Http.GetAsync("/api/me", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> GetMeAsync(string accessToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client.Http.SendAsync(request, Ct);
+    }
+
+    private static Dictionary<string, string> Refresh(string token) => new()
+    {
+        ["grant_type"] = "refresh_token", ["refresh_token"] = token, ["client_id"] = SpaClient,
+    };
+
+    private static void AssertSucceeded(IdentityResult result) =>
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+}
