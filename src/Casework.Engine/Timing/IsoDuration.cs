@@ -11,6 +11,9 @@ public readonly record struct IsoDuration(int Years, int Months, int Weeks, int 
 {
     public bool IsZero => Years == 0 && Months == 0 && Weeks == 0 && Days == 0 && Time == TimeSpan.Zero;
 
+    /// <summary>The same duration backwards: <c>d.Negate().AddTo(d.AddTo(t))</c> is <c>t</c> for time-only durations.</summary>
+    public IsoDuration Negate() => new(-Years, -Months, -Weeks, -Days, -Time);
+
     public DateTimeOffset AddTo(DateTimeOffset instant) =>
         instant.AddYears(Years).AddMonths(Months).AddDays((Weeks * 7) + Days).Add(Time);
 
