@@ -18,7 +18,7 @@ namespace Casework.Engine.Expressions;
 public sealed class JintExpressionEvaluator(ExpressionLimits? limits = null) : IExpressionEvaluator
 {
     private readonly ExpressionLimits limits = limits ?? new ExpressionLimits();
-    private readonly ConcurrentDictionary<(string Source, ExpressionKind Kind), Compiled> cache = new();
+    private readonly ConcurrentDictionary<(string Source, ExpressionKind Kind), Lazy<Compiled>> cache = new();
     private long parseCount;
 
     /// <summary>How many times a source was parsed (a test proves the cache with it).</summary>
@@ -91,7 +91,7 @@ public sealed class JintExpressionEvaluator(ExpressionLimits? limits = null) : I
         var json = JsonSerializer.Serialize(context.Variables, VariablesJsonContext.Default.IReadOnlyDictionaryStringJsonElement);
         var vars = new Jint.Native.Json.JsonParser(engine).Parse(json);
         engine.SetValue("vars", vars);
-        engine.SetValue("now", context.Now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
+        engine.SetValue("now", context.Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         foreach (var name in context.Variables.Keys)
         {
             if (IsIdentifier(name) && name is not ("vars" or "now"))
@@ -124,7 +124,7 @@ public sealed class JintExpressionEvaluator(ExpressionLimits? limits = null) : I
     {
         if (cache.TryGetValue((source, kind), out var known))
         {
-            return known;
+            return known.Value;
         }
 
         if (cache.Count >= limits.MaxCachedScripts)
@@ -132,7 +132,10 @@ public sealed class JintExpressionEvaluator(ExpressionLimits? limits = null) : I
             cache.Clear();
         }
 
-        return cache.GetOrAdd((source, kind), static (key, self) => self.Parse(key.Source, key.Kind), this);
+        // Lazy makes racing threads share one parse.
+        return cache.GetOrAdd((source, kind),
+            static (key, self) => new Lazy<Compiled>(() => self.Parse(key.Source, key.Kind), LazyThreadSafetyMode.ExecutionAndPublication),
+            this).Value;
     }
 
     private Compiled Parse(string source, ExpressionKind kind)
@@ -151,6 +154,10 @@ public sealed class JintExpressionEvaluator(ExpressionLimits? limits = null) : I
         catch (ParseErrorException ex)
         {
             return new Compiled(null, $"Syntax error at line {ex.LineNumber}, column {ex.Column}: {ex.Description}");
+        }
+        catch (ScriptPreparationException ex) when (ex.InnerException is ParseErrorException parse)
+        {
+            return new Compiled(null, $"Syntax error at line {parse.LineNumber}, column {parse.Column}: {parse.Description}");
         }
         catch (Exception ex) when (ex is JavaScriptException or ArgumentException)
         {
