@@ -21,7 +21,7 @@ public sealed class BpmnParser
         XDocument document;
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true, IgnoreComments = true };
             using var reader = XmlReader.Create(new StringReader(xml), settings);
             document = XDocument.Load(reader, LoadOptions.SetLineInfo);
         }

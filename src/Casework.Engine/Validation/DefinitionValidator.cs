@@ -22,8 +22,10 @@ public sealed class DefinitionValidator
             return problems; // the graph is not sound enough to check further
         }
 
-        check.StartEvents();
-        check.Reachability();
+        if (check.StartEvents())
+        {
+            check.Reachability();
+        }
         foreach (var node in definition.Nodes.Values)
         {
             check.Node(node);
@@ -67,10 +69,12 @@ public sealed class DefinitionValidator
             }
         }
 
-        public void StartEvents()
+        /// <summary>Checks start events; false when the process has none (then nothing is reachable to check).</summary>
+        public bool StartEvents()
         {
             var starts = definition.Nodes.Values.OfType<StartEvent>().ToList();
-            if (!starts.Exists(s => s.ScopeId is null))
+            var hasStart = starts.Exists(s => s.ScopeId is null);
+            if (!hasStart)
             {
                 Add(ProblemCodes.NoStartEvent, definition.ProcessId, "process", null, "The process has no start event; add one where cases begin.");
             }
@@ -83,6 +87,8 @@ public sealed class DefinitionValidator
                     Add(ProblemCodes.NoStartEvent, sub, "A sub-process needs exactly one start event without a trigger.");
                 }
             }
+
+            return hasStart;
         }
 
         public void Reachability()
