@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Casework.Engine.Benchmarks.TransitionBenchmarks).Assembly).Run(args);
