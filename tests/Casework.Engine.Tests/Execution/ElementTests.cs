@@ -202,3 +202,36 @@ public sealed class ElementTests
         Assert.Equal(RejectionReason.NoStartEvent, noneStart.Rejection);
     }
 }
+
+public sealed class TimerValueTests
+{
+    [Theory]
+    [InlineData("accelerated", 7)]
+    [InlineData("regular", 30)]
+    public void ComputedDurationTimer_AndLiteralDateTimer_AreScheduledFromTheirValues(string track, int days)
+    {
+        var scenario = new Scenario(Fixtures.LoadSingle("Execution/Fixtures/computed-timers.bpmn"))
+            .Start(new { track, decisionDue = "2026-06-15T17:00:00Z", drafter = "officer.one" });
+
+        Assert.Equal(scenario.Now.AddDays(days), Assert.Single(scenario.State!.Timers).DueAt);
+        scenario.Now = scenario.Now.AddDays(days);
+        scenario.Fire("window");
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 8, 30, 0, TimeSpan.Zero), Assert.Single(scenario.State!.Timers).DueAt);
+        scenario.Fire("hearing");
+
+        var task = Assert.Single(scenario.LastEffects.OfType<TaskOpened>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 15, 17, 0, 0, TimeSpan.Zero), task.DueAt);
+        Assert.Equal("officer.one", task.Assignee);
+    }
+
+    [Fact]
+    public void ComputedTimer_WithABadValue_IsAnIncidentNamingTheElement()
+    {
+        // 'track' is not defined: strict JavaScript throws, and the timer cannot be scheduled.
+        var broken = new Scenario(Fixtures.LoadSingle("Execution/Fixtures/computed-timers.bpmn"));
+        broken.Run(new StartInstance("x", Scenario.Vars(new { })));
+
+        var incident = Assert.Single(broken.State!.Incidents);
+        Assert.Equal("window", incident.ElementId);
+    }
+}
