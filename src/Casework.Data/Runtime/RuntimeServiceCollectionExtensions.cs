@@ -1,4 +1,8 @@
+using Casework.Data.Definitions;
+using Casework.Data.Runtime.Handlers;
 using Casework.Data.Runtime.Workers;
+using Casework.Engine.Execution;
+using Casework.Engine.Expressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,8 +12,10 @@ namespace Casework.Data.Runtime;
 public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the durable runtime's workers: the timer worker and the outbox dispatcher run as hosted
+    /// Registers the durable runtime: the engine (with the JavaScript sandbox), the definition catalogue and
+    /// service, the runtime itself, and its workers — the timer worker and the outbox dispatcher run as hosted
     /// services on every node (unless <c>Runtime:Workers:Enabled</c> is false) and share work through leases.
+    /// Register service-task handlers with <see cref="AddServiceTaskHandler{THandler}"/>.
     /// </summary>
     public static IServiceCollection AddCaseworkRuntime(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,10 +25,25 @@ public static class RuntimeServiceCollectionExtensions
             .Bind(configuration.GetSection(WorkerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton<IExpressionEvaluator>(_ => new JintExpressionEvaluator());
+        services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
+        services.TryAddSingleton<DefinitionCatalog>();
+        services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
+        services.AddScoped<DefinitionService>();
+        services.AddScoped<WorkflowRuntime>();
+        services.AddScoped<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime>());
+        services.AddScoped<IOutboxHandler, ChildOutcomeHandler>();
         services.AddSingleton<TimerWorker>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
+    }
+
+    public static IServiceCollection AddServiceTaskHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IServiceTaskHandler
+    {
+        services.AddScoped<IServiceTaskHandler, THandler>();
         return services;
     }
 }

@@ -198,6 +198,11 @@ namespace Casework.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("IncidentRef")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uuid");
 
@@ -547,6 +552,10 @@ namespace Casework.Data.Migrations.Postgres
 
                     b.Property<bool>("HasIncident")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("ParentChildId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<string>("ParentElementId")
                         .HasMaxLength(200)

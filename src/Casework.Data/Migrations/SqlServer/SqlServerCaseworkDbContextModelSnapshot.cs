@@ -199,6 +199,11 @@ namespace Casework.Data.Migrations.SqlServer
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("IncidentRef")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uniqueidentifier");
 
@@ -548,6 +553,10 @@ namespace Casework.Data.Migrations.SqlServer
 
                     b.Property<bool>("HasIncident")
                         .HasColumnType("bit");
+
+                    b.Property<string>("ParentChildId")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
 
                     b.Property<string>("ParentElementId")
                         .HasMaxLength(200)

@@ -191,6 +191,11 @@ namespace Casework.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IncidentRef")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
@@ -538,6 +543,10 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.Property<bool>("HasIncident")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ParentChildId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ParentElementId")
                         .HasMaxLength(200)

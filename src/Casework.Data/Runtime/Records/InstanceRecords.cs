@@ -28,6 +28,9 @@ public sealed class WorkflowInstanceRecord
     public long Revision { get; set; }
     public Guid? ParentInstanceId { get; set; }
     public string? ParentElementId { get; set; }
+
+    /// <summary>For a child started by a call activity: the parent's engine id for it (e.g. <c>{parent}.c4</c>).</summary>
+    public string? ParentChildId { get; set; }
     public bool HasIncident { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -58,6 +61,10 @@ public sealed class IncidentRecord
     public Guid Id { get; set; }
     public Guid InstanceId { get; set; }
     public required string ElementId { get; set; }
+
+    /// <summary>The engine's id for the incident within the instance (used to retry it).</summary>
+    public required string IncidentRef { get; set; }
+
     public required string Error { get; set; }
     public int Retries { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -12,6 +12,7 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
         builder.Property(i => i.ProcessId).HasMaxLength(200);
         builder.Property(i => i.BusinessKey).HasMaxLength(100);
         builder.Property(i => i.ParentElementId).HasMaxLength(200);
+        builder.Property(i => i.ParentChildId).HasMaxLength(300);
         builder.Property(i => i.State).IsRequired();
         builder.Property(i => i.Revision).IsConcurrencyToken();
         builder.HasOne<Definitions.WorkflowDefinitionRecord>().WithMany().HasForeignKey(i => i.DefinitionId)
@@ -42,6 +43,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<IncidentR
         builder.HasKey(i => i.Id);
         builder.Property(i => i.ElementId).HasMaxLength(200);
         builder.Property(i => i.Error).HasMaxLength(4000);
+        builder.Property(i => i.IncidentRef).HasMaxLength(100);
         builder.Property(i => i.ResolvedBy).HasMaxLength(200);
         builder.HasIndex(i => new { i.InstanceId, i.ResolvedAt });
     }

@@ -103,6 +103,7 @@ public sealed class TimerWorker(
             Id = Guid.CreateVersion7(now),
             InstanceId = timer.InstanceId,
             ElementId = timer.ElementId,
+            IncidentRef = "timer:" + timer.TimerId,
             Error = $"Timer {timer.TimerId} failed {timer.Attempts} times: {message}",
             Retries = timer.Attempts,
             CreatedAt = now,

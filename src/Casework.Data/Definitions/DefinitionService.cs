@@ -1,0 +1,160 @@
+using Casework.Data.Runtime.Handlers;
+using Casework.Engine.Expressions;
+using Casework.Engine.Parsing;
+using Casework.Engine.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Casework.Data.Definitions;
+
+/// <summary>The outcome of publishing: the versions created, or the problems that stopped it (nothing was written then).</summary>
+public sealed record PublishResult(IReadOnlyList<WorkflowDefinitionRecord> Published, IReadOnlyList<DefinitionProblem> Problems)
+{
+    public bool Succeeded => Problems.Count == 0;
+}
+
+/// <summary>
+/// Definitions' lifecycle: import of <c>workflows/*.bpmn</c> on start (a new content hash becomes the next version;
+/// existing versions never change), drafts, publishing with validation, retirement.
+/// </summary>
+public sealed class DefinitionService(
+    CaseworkDbContext db,
+    IExpressionEvaluator expressions,
+    IEnumerable<IServiceTaskHandler> handlers,
+    TimeProvider clock,
+    ILogger<DefinitionService> logger)
+{
+    public async Task ImportFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            logger.LogInformation("No workflow folder at {Folder}; nothing imported", folder);
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "*.bpmn").Order(StringComparer.Ordinal))
+        {
+            var result = await PublishXmlAsync(await File.ReadAllTextAsync(file, cancellationToken), "system:import",
+                $"Imported from {Path.GetFileName(file)}", cancellationToken);
+            if (!result.Succeeded)
+            {
+                logger.LogError("Workflow file {File} was not imported: {Problems}", Path.GetFileName(file),
+                    string.Join(" | ", result.Problems.Select(p => p.ToString())));
+            }
+            else
+            {
+                foreach (var published in result.Published)
+                {
+                    logger.LogInformation("Published {ProcessId} version {Version} from {File}", published.ProcessId, published.Version, Path.GetFileName(file));
+                }
+            }
+        }
+    }
+
+    /// <summary>Validates every process of the file and publishes those whose content is new, all or nothing.</summary>
+    public async Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken)
+    {
+        var parsed = new BpmnParser().Parse(xml);
+        if (!parsed.Succeeded)
+        {
+            return new PublishResult([], parsed.Problems);
+        }
+
+        var inFile = parsed.Processes.Select(p => p.ProcessId).ToHashSet(StringComparer.Ordinal);
+        var published = (await db.WorkflowDefinitions.Where(d => d.Status != DefinitionStatus.Draft).Select(d => d.ProcessId).Distinct()
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var context = new ValidationContext(
+            expressions,
+            HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
+            ProcessExists: id => inFile.Contains(id) || published.Contains(id));
+        var validator = new DefinitionValidator();
+        var problems = parsed.Processes.SelectMany(p => validator.Validate(p, context)).ToList();
+        if (problems.Count > 0)
+        {
+            return new PublishResult([], problems);
+        }
+
+        var created = new List<WorkflowDefinitionRecord>();
+        var now = clock.GetUtcNow();
+        foreach (var process in parsed.Processes)
+        {
+            var versions = await db.WorkflowDefinitions.Where(d => d.ProcessId == process.ProcessId && d.Version > 0)
+                .Select(d => new { d.Version, d.ContentHash }).ToListAsync(cancellationToken);
+            if (versions.Exists(v => v.ContentHash == process.Key.ContentHash))
+            {
+                continue; // this exact content is published already
+            }
+
+            var record = new WorkflowDefinitionRecord
+            {
+                ProcessId = process.ProcessId,
+                Name = process.Name,
+                Version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1,
+                Status = DefinitionStatus.Published,
+                BpmnXml = xml,
+                ContentHash = process.Key.ContentHash,
+                PublishedBy = publishedBy,
+                PublishedAt = now,
+                ReleaseNote = releaseNote,
+                CreatedAt = now,
+            };
+            db.WorkflowDefinitions.Add(record);
+            created.Add(record);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new PublishResult(created, []);
+    }
+
+    /// <summary>Creates or replaces the draft of a process. A draft may be incomplete; publishing checks it.</summary>
+    public async Task<WorkflowDefinitionRecord> SaveDraftAsync(string processId, string xml, CancellationToken cancellationToken)
+    {
+        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (draft is null)
+        {
+            draft = new WorkflowDefinitionRecord { ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, BpmnXml = xml, ContentHash = "", CreatedAt = now };
+            db.WorkflowDefinitions.Add(draft);
+        }
+
+        draft.BpmnXml = xml;
+        draft.ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(xml)));
+        await db.SaveChangesAsync(cancellationToken);
+        return draft;
+    }
+
+    /// <summary>Publishes the draft of a process: refused with element-level problems when it is invalid.</summary>
+    public async Task<PublishResult> PublishDraftAsync(string processId, string publishedBy, string? releaseNote, CancellationToken cancellationToken)
+    {
+        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
+        if (draft is null)
+        {
+            return new PublishResult([], [new DefinitionProblem("no-draft", processId, "process", $"Process '{processId}' has no draft to publish.")]);
+        }
+
+        var parsed = new BpmnParser().Parse(draft.BpmnXml);
+        if (parsed.Succeeded && !parsed.Processes.Any(p => p.ProcessId == processId))
+        {
+            return new PublishResult([], [new DefinitionProblem("process-id-changed", processId, "process",
+                $"The draft no longer contains a process with id '{processId}'.")]);
+        }
+
+        var result = await PublishXmlAsync(draft.BpmnXml, publishedBy, releaseNote, cancellationToken);
+        if (result.Succeeded)
+        {
+            db.WorkflowDefinitions.Remove(draft);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>Retires a version: running instances go on, no new instance starts on it.</summary>
+    public async Task<bool> RetireAsync(string processId, int version, CancellationToken cancellationToken) =>
+        await db.WorkflowDefinitions
+            .Where(d => d.ProcessId == processId && d.Version == version && d.Status == DefinitionStatus.Published)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DefinitionStatus.Retired), cancellationToken) == 1;
+
+    public Task<List<WorkflowDefinitionRecord>> ListAsync(CancellationToken cancellationToken) =>
+        db.WorkflowDefinitions.AsNoTracking().OrderBy(d => d.ProcessId).ThenBy(d => d.Version).ToListAsync(cancellationToken);
+}

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Casework.Data.Definitions;
+using Casework.Data.Runtime.Handlers;
+using Casework.Data.Runtime.Records;
+using Casework.Engine.Execution;
+using Casework.Engine.Model;
+using Casework.Engine.State;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Casework.Data.Runtime;
+
+/// <summary>
+/// The durable runtime: each call reads the instance with its concurrency token, runs the engine, applies every
+/// effect (work items, timers, subscriptions, service-task handlers, child instances, journal, outbox) and commits
+/// once. If another command changed the instance meanwhile, nothing is written and the answer is a conflict.
+/// A handler that throws rolls everything back; the exception reaches the caller and the command can be retried.
+/// </summary>
+public sealed class WorkflowRuntime(
+    CaseworkDbContext db,
+    DefinitionCatalog catalog,
+    WorkflowExecutor executor,
+    IEnumerable<IServiceTaskHandler> handlers,
+    IWorkItemContextProvider caseFacts,
+    TimeProvider clock,
+    ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
+{
+    private readonly Dictionary<string, IServiceTaskHandler> handlerByKey = handlers.ToDictionary(h => h.Key, StringComparer.Ordinal);
+
+    /// <summary>Starts an instance of the latest published version (or the given one) of a process.</summary>
+    public async Task<RuntimeOutcome> StartAsync(string processId, string? businessKey, IReadOnlyDictionary<string, JsonElement>? variables,
+        string actor, CancellationToken cancellationToken, int? version = null, string? startEventId = null)
+    {
+        var found = await catalog.FindAsync(db, processId, version, cancellationToken);
+        if (found is not { } target)
+        {
+            return RuntimeOutcome.NotFound(version is null
+                ? $"Process '{processId}' has no published version."
+                : $"Process '{processId}' has no version {version}.");
+        }
+
+        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        var outcome = await InTransactionAsync(id, actor, async unit =>
+        {
+            var record = await unit.StartAsync(target.Record, target.Definition, new StartInstance(id.ToString(), variables, startEventId),
+                businessKey, id, null, null, null, cancellationToken);
+            return record is null
+                ? new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"Process '{processId}' cannot be started{(startEventId is null ? " without a start event name" : $" at '{startEventId}'")}.")
+                : null;
+        }, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            logger.LogInformation("Started {ProcessId} version {Version} as instance {InstanceId}", processId, target.Definition.Version, id);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Completes the user task behind a work item with the submitted variables.</summary>
+    public async Task<RuntimeOutcome> CompleteTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
+        CancellationToken cancellationToken)
+    {
+        var item = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workItemId, cancellationToken);
+        if (item is null)
+        {
+            return RuntimeOutcome.NotFound($"Task {workItemId} does not exist.");
+        }
+
+        if (item.Status != WorkItemStatus.Open)
+        {
+            return new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
+                $"This task was already {item.Status.ToString().ToLowerInvariant()}{(item.ClosedBy is null ? string.Empty : $" by {item.ClosedBy}")}.",
+                item.InstanceId, nameof(RejectionReason.TaskNotOpen));
+        }
+
+        return await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers a message to the instance waiting for its name and correlation key. Messages are not buffered: when
+    /// nothing waits, the answer says so and nothing is stored.
+    /// </summary>
+    public async Task<RuntimeOutcome> CorrelateMessageAsync(string messageName, string? correlationKey,
+        IReadOnlyDictionary<string, JsonElement>? variables, string actor, CancellationToken cancellationToken)
+    {
+        var waiting = await db.MessageSubscriptions.AsNoTracking()
+            .Where(s => s.MessageName == messageName && s.CorrelationKey == correlationKey)
+            .OrderBy(s => s.CreatedAt).Select(s => s.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        if (waiting == Guid.Empty)
+        {
+            return RuntimeOutcome.NotFound($"No workflow is waiting for message '{messageName}' with correlation key '{correlationKey}'.");
+        }
+
+        return await ExecuteAsync(waiting, _ => new CorrelateMessage(messageName, correlationKey, variables), actor, cancellationToken);
+    }
+
+    public async Task<RuntimeOutcome> FireTimerAsync(Guid timerRowId, string actor, CancellationToken cancellationToken)
+    {
+        var timer = await db.Timers.AsNoTracking().SingleOrDefaultAsync(t => t.Id == timerRowId, cancellationToken);
+        if (timer is null)
+        {
+            return RuntimeOutcome.NotFound($"Timer {timerRowId} does not exist (fired or cancelled).");
+        }
+
+        var outcome = await ExecuteAsync(timer.InstanceId, _ => new FireTimer(timer.TimerId), actor, cancellationToken,
+            afterApply: () => db.Timers.Where(t => t.Id == timerRowId).ExecuteDeleteAsync(cancellationToken));
+        if (outcome.Kind is RuntimeOutcomeKind.Rejected or RuntimeOutcomeKind.NotFound)
+        {
+            // The state no longer knows this timer: the row is stale.
+            await db.Timers.Where(t => t.Id == timerRowId).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    public Task<RuntimeOutcome> CancelAsync(Guid instanceId, string actor, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync(instanceId, _ => new CancelInstance(reason), actor, cancellationToken);
+
+    public Task<RuntimeOutcome> RetryIncidentAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken) =>
+        ExecuteAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
+
+    /// <summary>Resumes a parent whose child ended (from the outbox, in its own transaction).</summary>
+    public Task<RuntimeOutcome> ResumeParentAsync(ChildOutcome outcome, CancellationToken cancellationToken) =>
+        ExecuteAsync(outcome.ParentInstanceId, _ => outcome.FaultMessage is null
+            ? new ChildCompleted(outcome.ChildRef, outcome.Variables)
+            : new ChildFaulted(outcome.ChildRef, outcome.FaultMessage, outcome.ErrorCode), "system:child", cancellationToken);
+
+    /// <summary>Runs one engine command on an instance in one transaction.</summary>
+    public async Task<RuntimeOutcome> ExecuteAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
+        CancellationToken cancellationToken, Func<Task>? afterApply = null)
+    {
+        db.ChangeTracker.Clear();
+        var record = await db.Instances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (record is null)
+        {
+            return RuntimeOutcome.NotFound($"Workflow instance {instanceId} does not exist.");
+        }
+
+        var definition = await catalog.GetAsync(db, record.DefinitionId, cancellationToken);
+        var state = InstanceStateSerializer.Deserialize(record.State);
+        var command = commandFor(state);
+        var result = executor.Execute(definition, state, command, clock.GetUtcNow());
+        if (!result.Accepted)
+        {
+            return new RuntimeOutcome(RuntimeOutcomeKind.Rejected, result.Message!, instanceId, result.Rejection.ToString());
+        }
+
+        var revision = record.Revision;
+        return await InTransactionAsync(instanceId, actor, async unit =>
+        {
+            // Take the instance first: a concurrent command that got here earlier wins, and this one stops before
+            // any handler runs. (PostgreSQL and SQL Server lock the row; SQLite has one writer at a time.)
+            var claimed = await db.Instances.Where(i => i.Id == instanceId && i.Revision == revision)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, record.UpdatedAt), cancellationToken);
+            if (claimed == 0)
+            {
+                return RuntimeOutcome.Conflict(instanceId);
+            }
+
+            await unit.ApplyAsync(record, definition, command, result, cancellationToken);
+            if (afterApply is not null)
+            {
+                await afterApply();
+            }
+
+            return null;
+        }, cancellationToken);
+    }
+
+    private async Task<RuntimeOutcome> InTransactionAsync(Guid instanceId, string actor, Func<CommandUnit, Task<RuntimeOutcome?>> work,
+        CancellationToken cancellationToken)
+    {
+        var unit = new CommandUnit(db, catalog, executor, handlerByKey, caseFacts, clock.GetUtcNow(), actor);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (await work(unit) is { } refused)
+            {
+                return refused;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return RuntimeOutcome.Done(instanceId);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return RuntimeOutcome.Conflict(instanceId);
+        }
+        catch
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+}

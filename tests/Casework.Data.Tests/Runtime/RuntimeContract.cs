@@ -1,0 +1,247 @@
+using Casework.Data.Runtime;
+using Casework.Data.Runtime.Records;
+using Casework.Data.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Casework.Data.Tests.Runtime;
+
+/// <summary>The durable runtime on a real database: one transaction per command, rows for every effect.</summary>
+public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContract<TFixture>(fixture)
+    where TFixture : IDatabaseFixture
+{
+    protected readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+
+    protected RuntimeHost Host(string node = "node") => new(Database, Clock, node: node);
+
+    private async Task<(RuntimeHost Host, Guid Instance)> StartReviewAsync(object? variables = null)
+    {
+        var host = Host();
+        await host.PublishAsync("review.bpmn");
+        var started = await host.WithRuntimeAsync(r => r.StartAsync("review", "NBO-2026-000001",
+            RuntimeHost.Vars(variables ?? new { caseId = "NBO-2026-000001", office = "NBO", track = "regular", casePriority = 70 }), "clerk", Ct));
+        Assert.True(started.Succeeded, started.Message);
+        return (host, started.InstanceId!.Value);
+    }
+
+    [Fact]
+    public async Task Start_WritesTheInstanceAWorkItemWithQueueColumnsATimerAndAJournalEntry()
+    {
+        var (host, id) = await StartReviewAsync();
+        await using var _ = host;
+
+        await using var db = Database.NewContext();
+        var instance = await db.Instances.SingleAsync(Ct);
+        var item = await db.WorkItems.Include(w => w.Candidates).SingleAsync(Ct);
+        Assert.Equal((id, InstanceStatus.Running, "NBO-2026-000001", 1), (instance.Id, instance.Status, instance.BusinessKey, instance.Version));
+        Assert.Equal(("draft", "Draft decision", 70, "NBO", "regular"), (item.ElementId, item.Name, item.Priority, item.CaseOffice, item.CaseTrack));
+        Assert.Equal(Clock.GetUtcNow().AddDays(30), item.DueAt);
+        Assert.Equal(["EligibilityOfficer", "Supervisor"], item.Candidates.Select(c => c.Role).Order());
+        Assert.Equal(Clock.GetUtcNow().AddHours(1), (await db.Timers.SingleAsync(Ct)).DueAt);
+        var journal = await db.Journal.SingleAsync(Ct);
+        Assert.Equal(("clerk", "StartInstance"), (journal.Actor, journal.Command));
+        Assert.DoesNotContain("NBO-2026", journal.Effects, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompletingATask_RunsTheHandlerInTheSameTransaction_ThenAMessageCompletesTheInstance()
+    {
+        var (host, id) = await StartReviewAsync();
+        await using var _ = host;
+        var workItem = await FirstOpenWorkItemAsync();
+
+        var completed = await host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", RuntimeHost.Vars(new { decision = "recognised" }), Ct));
+        Assert.True(completed.Succeeded, completed.Message);
+        await using (var db = Database.NewContext())
+        {
+            Assert.Single(await db.Organisations.ToListAsync(Ct)); // the handler's domain change
+            Assert.Empty(await db.Timers.ToListAsync(Ct)); // the SLA timer went with the task
+            Assert.Equal("AppealLodged", (await db.MessageSubscriptions.SingleAsync(Ct)).MessageName);
+        }
+
+        var nobody = await host.WithRuntimeAsync(r => r.CorrelateMessageAsync("AppealLodged", "other-case", null, "partner", Ct));
+        var delivered = await host.WithRuntimeAsync(r => r.CorrelateMessageAsync("AppealLodged", "NBO-2026-000001", null, "partner", Ct));
+
+        Assert.Equal(RuntimeOutcomeKind.NotFound, nobody.Kind);
+        Assert.Contains("No workflow is waiting for message 'AppealLodged'", nobody.Message, StringComparison.Ordinal);
+        Assert.True(delivered.Succeeded, delivered.Message);
+        await using var check = Database.NewContext();
+        var instance = await check.Instances.SingleAsync(i => i.Id == id, Ct);
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+        Assert.Empty(await check.MessageSubscriptions.ToListAsync(Ct));
+        Assert.Equal(WorkItemStatus.Completed, (await check.WorkItems.SingleAsync(Ct)).Status);
+        Assert.Empty(await check.WorkItemCandidates.ToListAsync(Ct));
+        Assert.Equal(4, await check.Journal.CountAsync(j => j.InstanceId == id, Ct)); // start, complete, service task, message
+    }
+
+    [Fact]
+    public async Task AHandlerThatThrows_LeavesNothingBehind_AndTheCommandCanBeRetried()
+    {
+        var (host, id) = await StartReviewAsync();
+        await using var _ = host;
+        var workItem = await FirstOpenWorkItemAsync();
+        var before = await SnapshotAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", RuntimeHost.Vars(new { failHandler = true }), Ct)));
+
+        Assert.Equal(before, await SnapshotAsync());
+        var retried = await host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", RuntimeHost.Vars(new { failHandler = false }), Ct));
+        Assert.True(retried.Succeeded, retried.Message);
+        await using var db = Database.NewContext();
+        Assert.Single(await db.Organisations.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TwentyParallelCompletionsOfOneTask_ExactlyOneSucceeds_TheOthersAreRefused()
+    {
+        var (host, id) = await StartReviewAsync();
+        await using var _ = host;
+        var workItem = await FirstOpenWorkItemAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, $"officer-{i}", null, Ct)), Ct)));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Contains(o.Kind, new[] { RuntimeOutcomeKind.Conflict, RuntimeOutcomeKind.Rejected }));
+        await using var db = Database.NewContext();
+        var instance = await db.Instances.SingleAsync(Ct);
+        Assert.Equal(2, instance.Revision); // start 0, completion 1, service task 2: one winner only
+        Assert.Equal(3, await db.Journal.CountAsync(Ct));
+        Assert.Single(await db.MessageSubscriptions.ToListAsync(Ct));
+        Assert.Single(await db.Organisations.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ABoundaryTimer_FiredByTheWorker_OpensTheEscalationOnce()
+    {
+        var (host, id) = await StartReviewAsync();
+        await using var _ = host;
+
+        Assert.Equal(0, await host.Timers.RunOnceAsync(Ct));
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await host.Timers.RunOnceAsync(Ct));
+        Assert.Equal(0, await host.Timers.RunOnceAsync(Ct));
+
+        await using var db = Database.NewContext();
+        Assert.Equal(["draft", "escalate"], (await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open).Select(w => w.ElementId).ToListAsync(Ct)).Order());
+        Assert.Empty(await db.Timers.ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task CallActivity_StartsTheChildInTheSameTransaction_AndTheChildsCompletionResumesTheParentViaTheOutbox()
+    {
+        await using var host = Host();
+        await host.PublishAsync("calls.bpmn");
+        var parent = (await host.WithRuntimeAsync(r => r.StartAsync("claim", "C-7", RuntimeHost.Vars(new { caseId = "C-7" }), "clerk", Ct))).InstanceId!.Value;
+
+        Guid child;
+        await using (var db = Database.NewContext())
+        {
+            var row = await db.Instances.SingleAsync(i => i.ParentInstanceId == parent, Ct);
+            Assert.Equal(("appeal", "C-7", "appeal"), (row.ProcessId, row.BusinessKey, row.ParentElementId));
+            child = row.Id;
+        }
+
+        var task = await FirstOpenWorkItemAsync();
+        await host.WithRuntimeAsync(r => r.CompleteTaskAsync(task, "officer", RuntimeHost.Vars(new { outcome = "upheld" }), Ct));
+        await using (var db = Database.NewContext())
+        {
+            Assert.Equal(InstanceStatus.Completed, (await db.Instances.SingleAsync(i => i.Id == child, Ct)).Status);
+            Assert.Equal(InstanceStatus.Running, (await db.Instances.SingleAsync(i => i.Id == parent, Ct)).Status);
+        }
+
+        Assert.Equal(1, await host.Outbox.RunOnceAsync(Ct));
+
+        await using var check = Database.NewContext();
+        var resumed = await check.Instances.SingleAsync(i => i.Id == parent, Ct);
+        Assert.Equal(InstanceStatus.Completed, resumed.Status);
+        Assert.Contains("\"appealOutcome\":\"upheld\"", resumed.State, StringComparison.Ordinal);
+        Assert.NotNull((await check.Outbox.SingleAsync(Ct)).ProcessedAt);
+    }
+
+    [Fact]
+    public async Task CancellingAParent_CancelsItsChild()
+    {
+        await using var host = Host();
+        await host.PublishAsync("calls.bpmn");
+        var parent = (await host.WithRuntimeAsync(r => r.StartAsync("claim", "C-8", RuntimeHost.Vars(new { caseId = "C-8" }), "clerk", Ct))).InstanceId!.Value;
+
+        var cancelled = await host.WithRuntimeAsync(r => r.CancelAsync(parent, "supervisor", "withdrawn", Ct));
+
+        Assert.True(cancelled.Succeeded, cancelled.Message);
+        await using var db = Database.NewContext();
+        Assert.All(await db.Instances.ToListAsync(Ct), i => Assert.Equal(InstanceStatus.Cancelled, i.Status));
+        Assert.Equal(WorkItemStatus.Cancelled, (await db.WorkItems.SingleAsync(Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Definitions_ImportKeepsVersions_NewContentIsTheNextVersion_RetiredVersionsStartNothing()
+    {
+        await using var host = Host();
+        var folder = Directory.CreateTempSubdirectory("casework-workflows-");
+        try
+        {
+            var xml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "wait.bpmn"), Ct);
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "wait.bpmn"), xml, Ct);
+            await host.WithDefinitionsAsync(async d => { await d.ImportFolderAsync(folder.FullName, Ct); return 0; });
+            await host.WithDefinitionsAsync(async d => { await d.ImportFolderAsync(folder.FullName, Ct); return 0; });
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "wait.bpmn"), xml.Replace("PT1M", "PT2M", StringComparison.Ordinal), Ct);
+            await host.WithDefinitionsAsync(async d => { await d.ImportFolderAsync(folder.FullName, Ct); return 0; });
+
+            var versions = await host.WithDefinitionsAsync(d => d.ListAsync(Ct));
+            Assert.Equal([1, 2], versions.Select(v => v.Version));
+            Assert.Contains("PT1M", versions[0].BpmnXml, StringComparison.Ordinal);
+
+            Assert.True(await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 2, Ct)));
+            var started = await host.WithRuntimeAsync(r => r.StartAsync("wait", null, null, "clerk", Ct));
+            var pinned = await host.WithRuntimeAsync(r => r.StartAsync("wait", null, null, "clerk", Ct, version: 2));
+            await using var db = Database.NewContext();
+            Assert.Equal(1, (await db.Instances.SingleAsync(i => i.Id == started.InstanceId, Ct)).Version);
+            Assert.Equal(2, (await db.Instances.SingleAsync(i => i.Id == pinned.InstanceId, Ct)).Version);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PublishingAnInvalidDraft_IsRefusedWithElementProblems_AndWritesNoVersion()
+    {
+        await using var host = Host();
+        var broken = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "review.bpmn"), Ct))
+            .Replace("cw:handler=\"test.record-decision\"", "cw:handler=\"test.unknown\"", StringComparison.Ordinal);
+
+        await host.WithDefinitionsAsync(d => d.SaveDraftAsync("review", broken, Ct));
+        var result = await host.WithDefinitionsAsync(d => d.PublishDraftAsync("review", "supervisor", "try", Ct));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("unknown-handler", "record"), (problem.Code, problem.ElementId));
+        await using var db = Database.NewContext();
+        Assert.Equal([0], await db.WorkflowDefinitions.Select(d => d.Version).ToListAsync(Ct));
+    }
+
+    protected async Task<Guid> FirstOpenWorkItemAsync()
+    {
+        await using var db = Database.NewContext();
+        return await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).Select(w => w.Id).FirstAsync(Ct);
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        await using var db = Database.NewContext();
+        var instance = await db.Instances.AsNoTracking().SingleAsync(Ct);
+        return string.Join("|",
+            instance.Revision, instance.State,
+            await db.WorkItems.CountAsync(w => w.Status == WorkItemStatus.Open, Ct),
+            await db.Timers.CountAsync(Ct), await db.MessageSubscriptions.CountAsync(Ct),
+            await db.Journal.CountAsync(Ct), await db.Organisations.CountAsync(Ct), await db.Outbox.CountAsync(Ct));
+    }
+}
+
+public sealed class SqliteRuntimeTests(SqliteDatabaseFixture fixture)
+    : RuntimeContract<SqliteDatabaseFixture>(fixture), IClassFixture<SqliteDatabaseFixture>;
+
+public sealed class PostgresRuntimeTests(PostgresDatabaseFixture fixture)
+    : RuntimeContract<PostgresDatabaseFixture>(fixture), IClassFixture<PostgresDatabaseFixture>;
