@@ -9,6 +9,7 @@ try
 
     builder.AddCaseworkLogging();
     builder.AddCaseworkData();
+    builder.AddCaseworkRuntime();
     builder.AddCaseworkHealthChecks();
     builder.AddCaseworkSecurity();
     builder.AddCaseworkAuthorizationServer();

@@ -25,6 +25,9 @@ public sealed class SettingsDocumentationTests
         .. ScalarSettings(typeof(Features.Auth.AuthOptions), Features.Auth.AuthOptions.Section),
         $"{Features.Auth.AuthOptions.Section}:Clients",
         .. ScalarSettings(typeof(Features.Security.SecurityOptions), Features.Security.SecurityOptions.Section),
+        .. ScalarSettings(typeof(Casework.Data.Runtime.Workers.WorkerOptions), Casework.Data.Runtime.Workers.WorkerOptions.Section),
+        "Runtime:NodeName",
+        "Workflows:Path",
         "Logging:Console:Format",
     ];
 
