@@ -11,7 +11,7 @@ public static class ProviderSetup
         this DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString, string sqliteSynchronous = "Full") =>
         provider switch
         {
-            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas(sqliteSynchronous.ToUpperInvariant())),
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.For(sqliteSynchronous)),
             DatabaseProvider.Postgres => builder.UseNpgsql(connectionString),
             DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),

@@ -8,9 +8,18 @@ namespace Casework.Data.Providers;
 /// (<c>Database:SqliteSynchronous</c>, FULL by default) and a busy timeout so a writer waits for the single
 /// write lock instead of failing at once.
 /// </summary>
-public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
+public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private readonly string sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    // One instance per setting: EF Core builds its internal services once per distinct set of interceptors.
+    private static readonly SqlitePragmas FullInstance = new("FULL");
+    private static readonly SqlitePragmas NormalInstance = new("NORMAL");
+    private readonly string sql;
+
+    private SqlitePragmas(string synchronous) =>
+        sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    public static SqlitePragmas For(string synchronous) =>
+        string.Equals(synchronous, "NORMAL", StringComparison.OrdinalIgnoreCase) ? NormalInstance : FullInstance;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

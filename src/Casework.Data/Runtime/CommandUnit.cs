@@ -266,18 +266,24 @@ internal sealed class CommandUnit(
 
     private async Task CloseWorkItemAsync(Guid instanceId, TaskClosed closed, CancellationToken cancellationToken)
     {
-        var item = newWorkItems.GetValueOrDefault((instanceId, closed.TaskId))
-            ?? await db.WorkItems.Include(w => w.Candidates).SingleOrDefaultAsync(w => w.InstanceId == instanceId && w.TaskId == closed.TaskId, cancellationToken);
-        if (item is null)
+        var status = closed.Reason == TaskCloseReason.Completed ? WorkItemStatus.Completed : WorkItemStatus.Cancelled;
+        if (newWorkItems.Remove((instanceId, closed.TaskId), out var pending))
         {
-            return; // a service task: it has no work item
+            pending.Status = status;
+            pending.ClosedAt = now;
+            pending.ClosedBy = actor;
+            pending.Candidates.Clear();
+            return;
         }
 
-        item.Status = closed.Reason == TaskCloseReason.Completed ? WorkItemStatus.Completed : WorkItemStatus.Cancelled;
-        item.ClosedAt = now;
-        item.ClosedBy = actor;
-        item.Revision++;
-        item.Candidates.Clear(); // queues hold open tasks only
+        // Two statements, no read: close the item (a service task has none: nothing matches) and empty its queue rows.
+        var ids = db.WorkItems.Where(w => w.InstanceId == instanceId && w.TaskId == closed.TaskId && w.Status == WorkItemStatus.Open);
+        await db.WorkItemCandidates.Where(c => ids.Any(w => w.Id == c.WorkItemId)).ExecuteDeleteAsync(cancellationToken);
+        await ids.ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.Status, status)
+            .SetProperty(w => w.ClosedAt, now)
+            .SetProperty(w => w.ClosedBy, actor)
+            .SetProperty(w => w.Revision, w => w.Revision + 1), cancellationToken);
     }
 
     private async Task DeleteTimerAsync(Guid instanceId, string timerId, CancellationToken cancellationToken)

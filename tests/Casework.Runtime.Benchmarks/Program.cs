@@ -1,0 +1,73 @@
+using System.Globalization;
+using Casework.Data.Configuration;
+using Casework.Runtime.Benchmarks;
+using Casework.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+// Durable transitions per second through the runtime, next to a baseline measured in the same run on the same
+// database: one plain ADO.NET transaction per step that inserts a ~1 KB row and updates one row.
+// Usage: dotnet run -c Release --project tests/Casework.Runtime.Benchmarks -- [steps] [small] [large] [targets]
+//   targets: comma-separated of sqlite-full, sqlite-normal, postgres (default: all three)
+var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+var small = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
+var large = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
+var targets = (args.Length > 3 ? args[3] : "sqlite-full,sqlite-normal,postgres").Split(',');
+
+Console.WriteLine($"steps per measurement: {steps}; existing instances: {small:N0} then {large:N0}; {Environment.ProcessorCount} cores");
+Console.WriteLine("target         | baseline tx/s | runtime tr/s (small) | ratio | runtime tr/s (large) | large/small");
+foreach (var target in targets)
+{
+    var folder = Directory.CreateTempSubdirectory("casework-bench-");
+    await using var postgres = target == "postgres" ? await PostgresServer.StartAsync() : null;
+    try
+    {
+        var (provider, connection, synchronous) = target switch
+        {
+            "sqlite-full" => (DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "bench.db")};Pooling=True", "FULL"),
+            "sqlite-normal" => (DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "bench.db")};Pooling=True", "NORMAL"),
+            "postgres" when postgres is { IsAvailable: true } => (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync("bench"), "FULL"),
+            "postgres" => throw new InvalidOperationException(postgres!.UnavailableReason),
+            _ => throw new ArgumentException($"Unknown target '{target}'."),
+        };
+
+        await using var runtime = new RuntimeBench(provider, connection, synchronous);
+        await runtime.PrepareAsync();
+        var baseline = provider == DatabaseProvider.Postgres
+            ? new Baseline(() => new NpgsqlConnection(connection), "TEXT")
+            : new Baseline(() => OpenSqlite(connection, synchronous), "TEXT");
+        await baseline.PrepareAsync();
+
+        await baseline.RunAsync(Math.Max(50, steps / 10)); // warm-up
+        await runtime.SeedAsync(small);
+        await runtime.RunAsync(Math.Max(50, steps / 10)); // warm-up
+        var baselineRate = await baseline.RunAsync(steps);
+        var smallRate = await runtime.RunAsync(steps);
+        await runtime.SeedAsync(large);
+        var largeRate = await runtime.RunAsync(steps);
+        Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00}");
+    }
+    finally
+    {
+        SqliteConnection.ClearAllPools();
+        folder.Delete(recursive: true);
+    }
+}
+
+static SqliteConnection OpenSqlite(string connectionString, string synchronous)
+{
+    var connection = new SqliteConnectionWithPragmas(connectionString, synchronous);
+    return connection;
+}
+
+/// <summary>A SQLite connection that applies the same pragmas as the runtime's connections when opened.</summary>
+internal sealed class SqliteConnectionWithPragmas(string connectionString, string synchronous) : SqliteConnection(connectionString)
+{
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await base.OpenAsync(cancellationToken);
+        await using var command = CreateCommand();
+        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
