@@ -276,10 +276,16 @@ internal sealed class CommandUnit(
             return;
         }
 
-        // Two statements, no read: close the item (a service task has none: nothing matches) and empty its queue rows.
-        var ids = db.WorkItems.Where(w => w.InstanceId == instanceId && w.TaskId == closed.TaskId && w.Status == WorkItemStatus.Open);
-        await db.WorkItemCandidates.Where(c => ids.Any(w => w.Id == c.WorkItemId)).ExecuteDeleteAsync(cancellationToken);
-        await ids.ExecuteUpdateAsync(s => s
+        // Indexed all the way: find the item by (instance, task), empty its queue rows by key, close it by key.
+        var itemId = await db.WorkItems.Where(w => w.InstanceId == instanceId && w.TaskId == closed.TaskId && w.Status == WorkItemStatus.Open)
+            .Select(w => w.Id).FirstOrDefaultAsync(cancellationToken);
+        if (itemId == Guid.Empty)
+        {
+            return; // a service task: it has no work item
+        }
+
+        await db.WorkItemCandidates.Where(c => c.WorkItemId == itemId).ExecuteDeleteAsync(cancellationToken);
+        await db.WorkItems.Where(w => w.Id == itemId).ExecuteUpdateAsync(s => s
             .SetProperty(w => w.Status, status)
             .SetProperty(w => w.ClosedAt, now)
             .SetProperty(w => w.ClosedBy, actor)
