@@ -27,9 +27,10 @@ public static class DataServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        services.AddDbContext<SqliteCaseworkDbContext>(Configure);
-        services.AddDbContext<PostgresCaseworkDbContext>(Configure);
-        services.AddDbContext<SqlServerCaseworkDbContext>(Configure);
+        // Pooled: creating a context costs more than a query on a fast database (measured in docs/benchmarks.md).
+        services.AddDbContextPool<SqliteCaseworkDbContext>(Configure);
+        services.AddDbContextPool<PostgresCaseworkDbContext>(Configure);
+        services.AddDbContextPool<SqlServerCaseworkDbContext>(Configure);
         services.AddScoped<CaseworkDbContext>(sp =>
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ProviderKind switch
             {

@@ -9,7 +9,6 @@ using Casework.Data.Runtime.Records;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Casework.Runtime.Benchmarks;
 
@@ -24,10 +23,17 @@ internal sealed class RuntimeBench(DatabaseProvider provider, string connectionS
 
     public async Task PrepareAsync()
     {
+        // The application's own registrations (pooled contexts, pragmas), as a node runs them.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider.ToString(),
+            ["Database:SqliteSynchronous"] = synchronous,
+            ["ConnectionStrings:Casework"] = connectionString,
+            ["Runtime:Workers:Enabled"] = "false",
+        }).Build();
         var collection = new ServiceCollection();
-        collection.AddSingleton(Options.Create(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString, SqliteSynchronous = synchronous }));
-        collection.AddScoped<CaseworkDbContext>(_ => NewContext());
-        collection.AddCaseworkRuntime(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Runtime:Workers:Enabled"] = "false" }).Build());
+        collection.AddCaseworkData(configuration, AppContext.BaseDirectory);
+        collection.AddCaseworkRuntime(configuration);
         collection.AddLogging();
         services = collection.BuildServiceProvider();
         await using var db = NewContext();
