@@ -21,6 +21,7 @@ public sealed class DefinitionService(
     CaseworkDbContext db,
     IExpressionEvaluator expressions,
     IEnumerable<IServiceTaskHandler> handlers,
+    Engine.Forms.FormCatalog forms,
     TimeProvider clock,
     ILogger<DefinitionService> logger)
 {
@@ -66,7 +67,8 @@ public sealed class DefinitionService(
         var context = new ValidationContext(
             expressions,
             HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
-            ProcessExists: id => inFile.Contains(id) || published.Contains(id));
+            ProcessExists: id => inFile.Contains(id) || published.Contains(id),
+            FormKeys: forms.Keys);
         var validator = new DefinitionValidator();
         var problems = parsed.Processes.SelectMany(p => validator.Validate(p, context)).ToList();
         if (problems.Count > 0)

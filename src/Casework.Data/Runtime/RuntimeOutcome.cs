@@ -21,6 +21,9 @@ public enum RuntimeOutcomeKind
 /// <summary>The answer to a runtime command: the kind, a message for people, and the instance it touched.</summary>
 public sealed record RuntimeOutcome(RuntimeOutcomeKind Kind, string Message, Guid? InstanceId = null, string? Reason = null)
 {
+    /// <summary>For <see cref="RuntimeOutcomeKind.Invalid"/> task data: what is wrong with each field.</summary>
+    public IReadOnlyList<Engine.Forms.FieldError> Errors { get; init; } = [];
+
     public bool Succeeded => Kind == RuntimeOutcomeKind.Completed;
 
     public static RuntimeOutcome Done(Guid instanceId, string message = "Done.") => new(RuntimeOutcomeKind.Completed, message, instanceId);

@@ -3,6 +3,7 @@ using Casework.Data.Runtime.Handlers;
 using Casework.Data.Runtime.Workers;
 using Casework.Engine.Execution;
 using Casework.Engine.Expressions;
+using Casework.Engine.Forms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IExpressionEvaluator>(_ => new JintExpressionEvaluator());
         services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
         services.TryAddSingleton<DefinitionCatalog>();
+        services.TryAddSingleton(_ => FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms")));
         services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
         services.AddScoped<DefinitionService>();
         services.AddScoped<WorkflowRuntime>();
@@ -39,6 +41,12 @@ public static class RuntimeServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;
     }
+
+    /// <summary><c>Workflows:Path</c>, or the <c>workflows</c> folder shipped beside the application.</summary>
+    public static string WorkflowsFolder(IConfiguration configuration) =>
+        configuration["Workflows:Path"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(AppContext.BaseDirectory, "workflows");
 
     public static IServiceCollection AddServiceTaskHandler<THandler>(this IServiceCollection services)
         where THandler : class, IServiceTaskHandler

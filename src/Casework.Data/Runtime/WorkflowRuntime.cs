@@ -22,6 +22,7 @@ public sealed class WorkflowRuntime(
     WorkflowExecutor executor,
     IEnumerable<IServiceTaskHandler> handlers,
     IWorkItemContextProvider caseFacts,
+    Engine.Forms.FormCatalog forms,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
@@ -71,6 +72,20 @@ public sealed class WorkflowRuntime(
             return new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
                 $"This task was already {item.Status.ToString().ToLowerInvariant()}{(item.ClosedBy is null ? string.Empty : $" by {item.ClosedBy}")}.",
                 item.InstanceId, nameof(RejectionReason.TaskNotOpen));
+        }
+
+        if (item.FormKey is { } formKey)
+        {
+            if (forms.Find(formKey) is not { } form)
+            {
+                return new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"The form '{formKey}' of this task no longer exists.", item.InstanceId);
+            }
+
+            var errors = Engine.Forms.FormValidator.Validate(form, variables);
+            if (errors.Count > 0)
+            {
+                return new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"The data does not fit form '{formKey}'.", item.InstanceId) { Errors = errors };
+            }
         }
 
         return await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class WorkflowImport(IServiceScopeFactory scopes, IConfiguration c
     {
         var configured = configuration["Workflows:Path"];
         var folder = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(AppContext.BaseDirectory, "workflows")
+            ? RuntimeServiceCollectionExtensions.WorkflowsFolder(configuration)
             : Path.GetFullPath(configured, environment.ContentRootPath);
         return services.GetRequiredService<DefinitionService>().ImportFolderAsync(folder, cancellationToken);
     }

@@ -1,0 +1,63 @@
+using Casework.Engine.Forms;
+using Casework.Engine.Tests.Support;
+
+namespace Casework.Engine.Tests.Forms;
+
+public sealed class FormValidatorTests
+{
+    private static readonly FormDefinition Review = new()
+    {
+        Key = "review-decision",
+        Fields =
+        [
+            new FormField { Name = "comments", Type = FieldType.Text, MaxLength = 10 },
+            new FormField { Name = "outcomeDate", Type = FieldType.Date, Required = true },
+            new FormField { Name = "track", Type = FieldType.Choice, Options = ["regular", "accelerated"] },
+            new FormField { Name = "urgent", Type = FieldType.Boolean },
+            new FormField { Name = "score", Type = FieldType.Number },
+        ],
+        Outcomes = ["approve", "return"],
+    };
+
+    [Fact]
+    public void ValidData_HasNoErrors()
+    {
+        var errors = FormValidator.Validate(Review, Scenario.Vars(new { outcome = "approve", outcomeDate = "2026-03-02", track = "regular", urgent = true, score = 3 }));
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void EachBadField_IsNamed()
+    {
+        var errors = FormValidator.Validate(Review, Scenario.Vars(new
+        {
+            outcome = "maybe", comments = "far too long text", track = "express", urgent = "yes", score = "3", stray = 1,
+        }));
+
+        Assert.Equal(["comments", "outcome", "outcomeDate", "score", "stray", "track", "urgent"], errors.Select(e => e.Field).Order());
+        Assert.Contains(errors, e => e.Field == "outcomeDate" && e.Message.Contains("required", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Field == "outcome" && e.Message.Contains("approve, return", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Catalog_LoadsFormsByKey_AndReportsAFileWhoseKeyDoesNotMatchItsName()
+    {
+        var folder = Directory.CreateTempSubdirectory("forms-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "interview.json"), """{ "key": "interview", "fields": [ { "name": "notes", "type": "text" } ] }""");
+            File.WriteAllText(Path.Combine(folder.FullName, "wrong.json"), """{ "key": "other" }""");
+            File.WriteAllText(Path.Combine(folder.FullName, "broken.json"), "{ not json");
+
+            var catalog = FormCatalog.Load(folder.FullName);
+
+            Assert.Equal(["interview"], catalog.Keys);
+            Assert.Equal(2, catalog.Problems.Count);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
