@@ -1,5 +1,6 @@
 using Casework.Web.Features.Auth;
 using Casework.Web.Features.Me;
+using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Security;
 using Casework.Web.Hosting;
 
@@ -10,6 +11,7 @@ try
     builder.AddCaseworkLogging();
     builder.AddCaseworkData();
     builder.AddCaseworkRuntime();
+    builder.AddCaseworkProcedure();
     builder.AddCaseworkHealthChecks();
     builder.AddCaseworkSecurity();
     builder.AddCaseworkAuthorizationServer();

@@ -74,6 +74,11 @@ public sealed class WorkflowRuntime(
                 item.InstanceId, nameof(RejectionReason.TaskNotOpen));
         }
 
+        if (await FourEyesRefusalAsync(item, actor, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (item.FormKey is { } formKey)
         {
             if (forms.Find(formKey) is not { } form)
@@ -89,6 +94,34 @@ public sealed class WorkflowRuntime(
         }
 
         return await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Four-eyes (<c>cw:fourEyesWith</c>): refuses when the actor completed one of the named tasks in this instance
+    /// or in an instance that called it (a first-instance drafter deciding the appeal).
+    /// </summary>
+    private async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, string actor, CancellationToken cancellationToken)
+    {
+        var instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == item.InstanceId, cancellationToken);
+        if ((await catalog.GetAsync(db, instance.DefinitionId, cancellationToken)).Nodes.GetValueOrDefault(item.ElementId)
+            is not UserTask { FourEyesWith.Count: > 0 } task)
+        {
+            return null;
+        }
+
+        var chain = new List<Guid> { instance.Id };
+        for (var parent = instance.ParentInstanceId; parent is { } id && chain.Count < 20; )
+        {
+            chain.Add(id);
+            parent = await db.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => i.ParentInstanceId).SingleOrDefaultAsync(cancellationToken);
+        }
+
+        var earlier = await db.WorkItems.AsNoTracking()
+            .Where(w => chain.Contains(w.InstanceId) && task.FourEyesWith.Contains(w.ElementId) && w.Status == WorkItemStatus.Completed && w.ClosedBy == actor)
+            .Select(w => w.Name ?? w.ElementId).FirstOrDefaultAsync(cancellationToken);
+        return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
+            $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.",
+            item.InstanceId, "four-eyes");
     }
 
     /// <summary>

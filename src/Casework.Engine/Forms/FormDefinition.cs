@@ -9,6 +9,9 @@ public enum FieldType
     Boolean,
     Date,
     Choice,
+
+    /// <summary>A list of text values, each one of the options when options are given.</summary>
+    List,
 }
 
 /// <summary>One field of a task form.</summary>

@@ -66,6 +66,10 @@ public static class FormValidator
             => "Must be a date like 2026-03-02.",
         FieldType.Choice when value.ValueKind != JsonValueKind.String || !field.Options.Contains(value.GetString()!)
             => $"Must be one of: {string.Join(", ", field.Options)}.",
+        FieldType.List when value.ValueKind != JsonValueKind.Array => "Must be a list.",
+        FieldType.List when value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String
+            || (field.Options.Count > 0 && !field.Options.Contains(v.GetString()!)))
+            => field.Options.Count > 0 ? $"Each value must be one of: {string.Join(", ", field.Options)}." : "Each value must be text.",
         _ => null,
     };
 }

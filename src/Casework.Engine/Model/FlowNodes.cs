@@ -72,6 +72,13 @@ public sealed record UserTask : Activity
     public string? Due { get; init; }
     /// <summary>An integer literal or a <c>${...}</c> expression that yields one.</summary>
     public string? Priority { get; init; }
+
+    /// <summary>
+    /// Four-eyes: ids of user tasks (in this instance or the instances that called it) whose completer may not
+    /// complete this task — e.g. a review that the drafter may not do.
+    /// </summary>
+    public IReadOnlyList<string> FourEyesWith { get; init; } = [];
+
     public override string ElementType => "userTask";
 }
 

@@ -170,6 +170,7 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
         FormKey = Attr(e, Cw, "form") ?? Attr(e, Camunda, "formKey"),
         Due = Attr(e, Cw, "due") ?? Attr(e, Camunda, "dueDate"),
         Priority = Attr(e, Cw, "priority") ?? Attr(e, Camunda, "priority"),
+        FourEyesWith = List(Attr(e, Cw, "fourEyesWith")),
     };
 
     private FlowNode? ReadScript(XElement e, string id)

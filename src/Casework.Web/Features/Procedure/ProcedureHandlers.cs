@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Casework.Data.Runtime.Handlers;
+using Casework.Domain.Cases;
+using Casework.Domain.Common;
+using Casework.Domain.Deadlines;
+using Casework.Domain.Triage;
+
+namespace Casework.Web.Features.Procedure;
+
+/// <summary>The rule pack and calendar of a case's office (UNHCR mandate and a Monday–Friday week by default).</summary>
+public sealed class OfficeRules
+{
+    public RulePack PackFor(string? office) => RulePack.UnhcrMandate;
+
+    public OfficeCalendar CalendarFor(string? office) => OfficeCalendar.Standard(office ?? "HQ");
+}
+
+/// <summary><c>case.record-referral</c>: a referral outside RSD is recorded as such, never as an RSD decision.</summary>
+public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHandler
+{
+    public string Key => "case.record-referral";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["referralRecorded"] = Variables.Json(context.Variables.Enum<ReferralOutcome>("referral").ToString()),
+            ["referralRecordedAt"] = Variables.Json(clock.GetUtcNow()),
+        });
+}
+
+/// <summary><c>case.triage</c>: track and priority with their reasons, and the interview target date.</summary>
+public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
+{
+    public string Key => "case.triage";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var vars = context.Variables;
+        var needs = vars.List("specificNeeds").Select(n => Enum.Parse<SpecificNeed>(n)).ToHashSet();
+        var features = vars.List("claimFeatures").Aggregate(ClaimFeatures.None, (all, f) => all | Enum.Parse<ClaimFeatures>(f));
+        var result = TriagePolicy.Decide(vars.Enum<ReferralOutcome>("referral"), needs, features, vars.Flag("childInDetention"));
+        var office = vars.Text("office");
+        var target = rules.PackFor(office).InterviewTarget(vars.Date("registeredOn"), result.Track, rules.CalendarFor(office));
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["track"] = Variables.Json(result.Track.ToString()),
+            ["casePriority"] = Variables.Json(result.Priority),
+            ["triageReasons"] = Variables.Json(result.Reasons),
+            ["supervisorAttention"] = Variables.Json(result.NeedsImmediateSupervisorAttention),
+            ["interviewDue"] = Variables.Json(Variables.EndOfDay(target.Date)),
+            ["interviewDueExplanation"] = Variables.Json(target.Explanation),
+        });
+    }
+}
+
+/// <summary><c>appeal.compute-deadline</c>: the appeal deadline and the end of the grace period, explained.</summary>
+public sealed class AppealDeadlineHandler(OfficeRules rules) : IServiceTaskHandler
+{
+    public string Key => "appeal.compute-deadline";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var office = context.Variables.Text("office");
+        var notified = context.Variables.Date("notifiedOn");
+        var pack = rules.PackFor(office);
+        var calendar = rules.CalendarFor(office);
+        var deadline = pack.AppealDeadline(notified, calendar);
+        var cutoff = pack.LateAppealCutoff(notified, calendar);
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["appealDeadline"] = Variables.Json(deadline.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            ["appealDeadlineExplanation"] = Variables.Json(deadline.Explanation),
+            ["appealCutoff"] = Variables.Json(Variables.EndOfDay(cutoff.Date)),
+            ["appealCutoffExplanation"] = Variables.Json(cutoff.Explanation),
+        });
+    }
+}
+
+/// <summary>
+/// <c>appeal.check-timing</c>: an appeal after the deadline is accepted within the grace period only with a recorded
+/// reason; otherwise the lodging is refused and nothing is saved.
+/// </summary>
+public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) : IServiceTaskHandler
+{
+    public string Key => "appeal.check-timing";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var vars = context.Variables;
+        var office = vars.Text("office");
+        var lodgedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var timing = rules.PackFor(office).AppealTiming(vars.Date("notifiedOn"), lodgedOn, rules.CalendarFor(office));
+        if (timing == AppealTiming.LateWithinGrace && string.IsNullOrWhiteSpace(vars.Text("lateReason")))
+        {
+            throw new DomainException("late-reason-required", $"The appeal deadline was {vars.Text("appealDeadline")}; a late appeal needs the reason it is late.");
+        }
+
+        if (timing == AppealTiming.TooLate)
+        {
+            throw new DomainException("appeal-window-closed", "The appeal window, including the grace period, has closed.");
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["appealLodgedOn"] = Variables.Json(lodgedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            ["appealTiming"] = Variables.Json(timing.ToString()),
+        });
+    }
+}
+
+/// <summary><c>appeal.record-outcome</c>: records the appeal's outcome for the parent process.</summary>
+public sealed class AppealOutcomeHandler : IServiceTaskHandler
+{
+    public string Key => "appeal.record-outcome";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["appealOutcome"] = Variables.Json(context.Variables.Enum<AppealOutcome>("appealOutcome").ToString()),
+        });
+}
+
+/// <summary>
+/// <c>return.check-departure-allowed</c>: no departure step while an appeal is pending or the appeal window is open;
+/// a blocked return raises the BPMN error <c>DEPARTURE_BLOCKED</c> for the diagram to route.
+/// </summary>
+public sealed class DepartureCheckHandler(TimeProvider clock) : IServiceTaskHandler
+{
+    public string Key => "return.check-departure-allowed";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var vars = context.Variables;
+        if (vars.Text("appealTiming") is not null && vars.Text("appealOutcome") is null)
+        {
+            throw new BpmnErrorException("DEPARTURE_BLOCKED", "An appeal is pending.");
+        }
+
+        if (vars.Text("appealOutcome") is null && vars.Text("appealCutoff") is { } cutoff
+            && DateTimeOffset.Parse(cutoff, System.Globalization.CultureInfo.InvariantCulture) >= clock.GetUtcNow())
+        {
+            throw new BpmnErrorException("DEPARTURE_BLOCKED", $"The appeal window is open until {cutoff}.");
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["departureCleared"] = Variables.Json(true),
+        });
+    }
+}

@@ -1,0 +1,19 @@
+using Casework.Data.Runtime;
+
+namespace Casework.Web.Features.Procedure;
+
+public static class ProcedureSetup
+{
+    /// <summary>Wires the workflows' service tasks to the asylum procedure's domain operations.</summary>
+    public static WebApplicationBuilder AddCaseworkProcedure(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<OfficeRules>();
+        builder.Services.AddServiceTaskHandler<RecordReferralHandler>();
+        builder.Services.AddServiceTaskHandler<TriageHandler>();
+        builder.Services.AddServiceTaskHandler<AppealDeadlineHandler>();
+        builder.Services.AddServiceTaskHandler<AppealTimingHandler>();
+        builder.Services.AddServiceTaskHandler<AppealOutcomeHandler>();
+        builder.Services.AddServiceTaskHandler<DepartureCheckHandler>();
+        return builder;
+    }
+}
