@@ -33,10 +33,18 @@ public sealed class DefinitionService(
             return;
         }
 
-        foreach (var file in Directory.GetFiles(folder, "*.bpmn").Order(StringComparer.Ordinal))
+        var files = Directory.GetFiles(folder, "*.bpmn").Order(StringComparer.Ordinal).ToList();
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
         {
-            var result = await PublishXmlAsync(await File.ReadAllTextAsync(file, cancellationToken), "system:import",
-                $"Imported from {Path.GetFileName(file)}", cancellationToken);
+            texts[file] = await File.ReadAllTextAsync(file, cancellationToken);
+        }
+
+        // Files may call each other's processes: every process of the folder counts as known.
+        var inFolder = texts.Values.SelectMany(x => new BpmnParser().Parse(x).Processes).Select(p => p.ProcessId).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var result = await PublishXmlAsync(texts[file], "system:import", $"Imported from {Path.GetFileName(file)}", cancellationToken, inFolder);
             if (!result.Succeeded)
             {
                 logger.LogError("Workflow file {File} was not imported: {Problems}", Path.GetFileName(file),
@@ -53,7 +61,8 @@ public sealed class DefinitionService(
     }
 
     /// <summary>Validates every process of the file and publishes those whose content is new, all or nothing.</summary>
-    public async Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
+        IReadOnlySet<string>? alsoKnownProcesses = null)
     {
         var parsed = new BpmnParser().Parse(xml);
         if (!parsed.Succeeded)
@@ -67,7 +76,7 @@ public sealed class DefinitionService(
         var context = new ValidationContext(
             expressions,
             HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
-            ProcessExists: id => inFile.Contains(id) || published.Contains(id),
+            ProcessExists: id => inFile.Contains(id) || published.Contains(id) || alsoKnownProcesses?.Contains(id) == true,
             FormKeys: forms.Keys);
         var validator = new DefinitionValidator();
         var problems = parsed.Processes.SelectMany(p => validator.Validate(p, context)).ToList();

@@ -21,6 +21,13 @@ public sealed class FormCatalog
 
     public FormDefinition? Find(string key) => forms.GetValueOrDefault(key);
 
+    /// <summary>Source-generated JSON leaves absent lists null on init-only members: make them empty.</summary>
+    private static FormDefinition Normalise(FormDefinition form) => form with
+    {
+        Outcomes = form.Outcomes ?? [],
+        Fields = [.. (form.Fields ?? []).Select(f => f with { Options = f.Options ?? [] })],
+    };
+
     /// <summary>Reads every <c>*.json</c> file; a file's key must match its name.</summary>
     public static FormCatalog Load(string folder)
     {
@@ -43,7 +50,7 @@ public sealed class FormCatalog
                     continue;
                 }
 
-                forms[form.Key] = form;
+                forms[form.Key] = Normalise(form);
             }
             catch (JsonException ex)
             {

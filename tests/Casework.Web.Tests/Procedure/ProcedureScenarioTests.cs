@@ -1,0 +1,236 @@
+using Casework.Data.Runtime;
+using Casework.Data.Runtime.Records;
+using System.Xml.Linq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Procedure;
+
+/// <summary>The asylum procedure end to end, one test per path, through the durable runtime on SQLite.</summary>
+public sealed class ProcedureScenarioTests
+{
+    private const string Officer = "officer.one";
+    private const string Supervisor = "supervisor.one";
+
+    private static async Task ThroughNotificationAsync(ProcedureDriver d, string caseId, string decision, object? profiling = null, object? registration = null)
+    {
+        await d.CompleteAsync(caseId, "register", "clerk.one", registration ?? new { registeredOn = "2026-03-02", specificNeeds = Array.Empty<string>() });
+        await d.CompleteAsync(caseId, "profile", "clerk.one", profiling ?? new { referral = "SeeksAsylum", claimFeatures = Array.Empty<string>() });
+        var interview = (await d.OpenTasksAsync(caseId)).Single(t => t.StartsWith("interview", StringComparison.Ordinal));
+        await d.CompleteAsync(caseId, interview, Officer, new { interviewDate = "2026-03-10", sameGenderRequested = true });
+        await d.CompleteAsync(caseId, "draftDecision", Officer, new { decision, reasons = "Assessed against the 1951 Convention criteria." });
+        await d.CompleteAsync(caseId, "reviewDecision", Supervisor, new { outcome = "approve" });
+        await d.CompleteAsync(caseId, "notify", Officer, new { notifiedOn = "2026-03-20", deliveryMethod = "InPerson" });
+    }
+
+    [Fact]
+    public async Task AcceleratedRecognition_LeadsToAResettlementReferral()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000001", new { caseId = "NBO-2026-000001", office = "NBO" });
+
+        await ThroughNotificationAsync(d, "NBO-2026-000001", "RecognisedRefugee",
+            registration: new { registeredOn = "2026-03-02", specificNeeds = new[] { "SurvivorOfTortureOrTrauma" } });
+
+        Assert.Equal("Accelerated", (await d.VariableAsync(claim, "track")).GetString());
+        Assert.Equal(90, (await d.VariableAsync(claim, "casePriority")).GetInt32());
+        Assert.Equal(["chooseSolution"], await d.OpenTasksAsync("NBO-2026-000001"));
+        await d.CompleteAsync("NBO-2026-000001", "chooseSolution", Officer, new { solution = "Resettlement", resettlementState = "Canada" });
+        Assert.Equal(["prepareRrf"], await d.OpenTasksAsync("NBO-2026-000001"));
+    }
+
+    [Fact]
+    public async Task RegularRejection_AppealLodgedInTime_Upheld_LeadsToLocalIntegration()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000002", new { caseId = "NBO-2026-000002", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000002", "Rejected");
+        Assert.Equal("2026-04-20", (await d.VariableAsync(claim, "appealDeadline")).GetString());
+
+        await d.AdvanceAsync(TimeSpan.FromDays(25));
+        var lodged = await d.LodgeAppealAsync("NBO-2026-000002", new { appealGrounds = "New evidence" });
+        Assert.True(lodged.Succeeded, lodged.Message);
+        await d.CompleteAsync("NBO-2026-000002", "assignAppealOfficer", Supervisor);
+        var refused = await d.TryCompleteAsync("NBO-2026-000002", "decideAppeal", Officer, new { appealOutcome = "Upheld", appealReasons = "r" });
+        await d.CompleteAsync("NBO-2026-000002", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Credible new evidence." });
+
+        Assert.Equal("four-eyes", refused.Reason);
+        Assert.Equal(["chooseSolution"], await d.OpenTasksAsync("NBO-2026-000002"));
+        await d.CompleteAsync("NBO-2026-000002", "chooseSolution", Officer, new { solution = "LocalIntegration" });
+        Assert.Equal(["integration"], await d.OpenTasksAsync("NBO-2026-000002"));
+    }
+
+    [Fact]
+    public async Task Rejection_NoAppeal_DeadlinePasses_LeadsToReturnWithVoluntaryDeparture()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000003", new { caseId = "NBO-2026-000003", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000003", "Rejected");
+
+        // Notified 2026-03-20: deadline 2026-04-20 (the 19th is a Sunday), late appeals until 2026-06-01.
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        Assert.Empty(await d.OpenTasksAsync("NBO-2026-000003")); // late appeals still possible: no return yet
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
+
+        await d.CompleteAsync("NBO-2026-000003", "counselling", Officer, new { returnOption = "Voluntary" });
+        await d.CompleteAsync("NBO-2026-000003", "travelDocument", Officer);
+        await d.CompleteAsync("NBO-2026-000003", "departure", Officer, new { departedOn = "2026-06-01" });
+        Assert.Equal(["monitoring"], await d.OpenTasksAsync("NBO-2026-000003"));
+    }
+
+    [Fact]
+    public async Task LateAppeal_WithinGrace_IsAcceptedOnlyWithAReason()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000004", new { caseId = "NBO-2026-000004", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000004", "Rejected");
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero)); // deadline 2026-04-20 has passed
+
+        var error = await Assert.ThrowsAsync<Casework.Domain.Common.DomainException>(() => d.LodgeAppealAsync("NBO-2026-000004"));
+        var accepted = await d.LodgeAppealAsync("NBO-2026-000004", new { lateReason = "Hospitalised during the window" });
+
+        Assert.Equal("late-reason-required", error.Code);
+        Assert.True(accepted.Succeeded, accepted.Message);
+        var appeal = (await d.InstancesAsync("NBO-2026-000004")).Single(i => i.ProcessId == "appeal");
+        Assert.Equal("LateWithinGrace", (await d.VariableAsync(appeal.Id, "appealTiming")).GetString());
+        Assert.Equal(["assignAppealOfficer"], await d.OpenTasksAsync("NBO-2026-000004"));
+        Assert.NotEqual(Guid.Empty, claim);
+    }
+
+    [Fact]
+    public async Task ExclusionFlagged_GoesToSeniorReview()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000005", new { caseId = "NBO-2026-000005", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000005", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+        await d.CompleteAsync("NBO-2026-000005", "profile", "clerk.one", new { referral = "SeeksAsylum", claimFeatures = new[] { "ExclusionIndicators" } });
+        await d.CompleteAsync("NBO-2026-000005", "interviewRegular", Officer, new { interviewDate = "2026-04-01" });
+
+        await d.CompleteAsync("NBO-2026-000005", "draftDecision", Officer, new { decision = "Excluded", reasons = "Article 1F indicators.", exclusionFlagged = true });
+
+        var review = await d.OpenTaskAsync("NBO-2026-000005", "exclusionReview");
+        Assert.NotNull(review);
+        Assert.Equal("Supervisor", review.CandidateRoles);
+    }
+
+    [Fact]
+    public async Task Withdrawal_ClosesTheCase()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000006", new { caseId = "NBO-2026-000006", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000006", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+        await d.CompleteAsync("NBO-2026-000006", "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        await d.CompleteAsync("NBO-2026-000006", "interviewRegular", Officer, new { interviewDate = "2026-04-01" });
+
+        await d.CompleteAsync("NBO-2026-000006", "draftDecision", Officer, new { decision = "Withdrawn", reasons = "The applicant withdrew the claim in writing." });
+
+        Assert.Equal(InstanceStatus.Completed, (await d.InstancesAsync("NBO-2026-000006")).Single(i => i.Id == claim).Status);
+        Assert.Empty(await d.OpenTasksAsync("NBO-2026-000006"));
+    }
+
+    [Fact]
+    public async Task ReviewByTheDrafter_IsRefused_AndTheTaskStaysOpen()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000007", new { caseId = "NBO-2026-000007", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000007", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+        await d.CompleteAsync("NBO-2026-000007", "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        await d.CompleteAsync("NBO-2026-000007", "interviewRegular", "senior.officer", new { interviewDate = "2026-04-01" });
+        await d.CompleteAsync("NBO-2026-000007", "draftDecision", "senior.officer", new { decision = "Rejected", reasons = "Not credible." });
+
+        var refused = await d.TryCompleteAsync("NBO-2026-000007", "reviewDecision", "senior.officer", new { outcome = "approve" });
+
+        Assert.Equal((RuntimeOutcomeKind.Rejected, "four-eyes"), (refused.Kind, refused.Reason));
+        Assert.Equal(["reviewDecision"], await d.OpenTasksAsync("NBO-2026-000007"));
+    }
+
+    [Fact]
+    public async Task AnSlaBreach_EscalatesToASupervisor_WithoutClosingTheInterview()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000008", new { caseId = "NBO-2026-000008", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000008", "register", "clerk.one", new { registeredOn = "2026-03-02", specificNeeds = new[] { "UnaccompaniedOrSeparatedChild" } });
+        await d.CompleteAsync("NBO-2026-000008", "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        Assert.Equal("2026-04-01T23:59:59Z", (await d.VariableAsync(claim, "interviewDue")).GetString());
+
+        await d.AdvanceAsync(TimeSpan.FromDays(31));
+
+        Assert.Equal(["escalateSla", "interviewAccelerated"], await d.OpenTasksAsync("NBO-2026-000008"));
+    }
+
+    [Fact]
+    public async Task TraffickingReferral_LeavesRsd_WithTheReferralRecorded()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000009", new { caseId = "NBO-2026-000009", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000009", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+
+        await d.CompleteAsync("NBO-2026-000009", "profile", "clerk.one", new { referral = "VictimOfTraffickingProcess" });
+
+        Assert.Equal("VictimOfTraffickingProcess", (await d.VariableAsync(claim, "referralRecorded")).GetString());
+        Assert.Equal(InstanceStatus.Completed, (await d.InstancesAsync("NBO-2026-000009")).Single().Status);
+        Assert.Empty(await d.OpenTasksAsync("NBO-2026-000009"));
+    }
+
+    [Fact]
+    public async Task TaskData_ThatDoesNotFitTheForm_IsRefusedNamingTheField()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000010", new { caseId = "NBO-2026-000010", office = "NBO" });
+
+        var refused = await d.TryCompleteAsync("NBO-2026-000010", "register", "clerk.one", new { registeredOn = "yesterday", specificNeeds = new[] { "Unknown" } });
+
+        Assert.Equal(RuntimeOutcomeKind.Invalid, refused.Kind);
+        Assert.Equal(["registeredOn", "specificNeeds"], refused.Errors.Select(e => e.Field).Order());
+    }
+}
+
+public sealed class ReferenceWorkflowTests
+{
+    [Fact]
+    public async Task AllFourReferenceWorkflows_AreImportedAsVersionOne()
+    {
+        await using var d = new ProcedureDriver();
+        await using var scope = d.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+
+        var published = await db.WorkflowDefinitions.Select(w => w.ProcessId + ":" + w.Version).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["appeal:1", "asylum-claim:1", "durable-solutions:1", "return:1"], published.Order());
+    }
+
+    [Theory]
+    [InlineData("asylum-claim.bpmn")]
+    [InlineData("appeal.bpmn")]
+    [InlineData("durable-solutions.bpmn")]
+    [InlineData("return.bpmn")]
+    public void ReferenceWorkflow_HasALayoutForEveryElement(string file)
+    {
+        var xml = System.Xml.Linq.XDocument.Load(Casework.Testing.RepositoryPaths.Combine("workflows", file));
+        System.Xml.Linq.XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        System.Xml.Linq.XNamespace di = "http://www.omg.org/spec/BPMN/20100524/DI";
+        var elements = xml.Descendants(bpmn + "process").Elements()
+            .Where(e => e.Attribute("id") is not null).Select(e => (string)e.Attribute("id")!).ToList();
+        var drawn = xml.Descendants().Where(e => e.Name == di + "BPMNShape" || e.Name == di + "BPMNEdge")
+            .Select(e => (string?)e.Attribute("bpmnElement")).ToHashSet();
+
+        Assert.NotEmpty(elements);
+        Assert.All(elements, id => Assert.Contains(id, drawn));
+    }
+
+    [Fact]
+    public async Task Return_IsBlockedWhileAnAppealIsPending_AndGoesToASupervisor()
+    {
+        await using var d = new ProcedureDriver();
+        await using (var scope = d.Host.Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", "NBO-2026-000011",
+                ProcedureDriver.Vars(new { caseId = "NBO-2026-000011", appealTiming = "InTime" }), "officer.one", TestContext.Current.CancellationToken);
+            Assert.True(started.Succeeded, started.Message);
+        }
+
+        await d.CompleteAsync("NBO-2026-000011", "counselling", "officer.one", new { returnOption = "AssistedWithPartner", partnerOrganisation = "IOM" });
+
+        Assert.Equal(["reviewBlocked"], await d.OpenTasksAsync("NBO-2026-000011"));
+    }
+}
