@@ -1,4 +1,5 @@
 using Casework.Web.Features.Auth;
+using Casework.Web.Features.Demo;
 using Casework.Web.Features.Me;
 using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Security;
@@ -15,6 +16,7 @@ try
     builder.AddCaseworkHealthChecks();
     builder.AddCaseworkSecurity();
     builder.AddCaseworkAuthorizationServer();
+    builder.AddCaseworkDemo();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();

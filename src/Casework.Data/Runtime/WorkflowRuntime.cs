@@ -26,6 +26,9 @@ public sealed class WorkflowRuntime(
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
+    /// <summary>The context this runtime writes through (for callers in the same scope, such as seeding).</summary>
+    public CaseworkDbContext Database => db;
+
     private readonly Dictionary<string, IServiceTaskHandler> handlerByKey = handlers.ToDictionary(h => h.Key, StringComparer.Ordinal);
 
     /// <summary>Starts an instance of the latest published version (or the given one) of a process.</summary>

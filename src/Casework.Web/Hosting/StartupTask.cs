@@ -12,6 +12,8 @@ public abstract class StartupTask(IServiceScopeFactory scopes, TimeProvider cloc
     private readonly CancellationTokenSource stopping = new();
     private Task? retries;
 
+    protected TimeProvider Clock => clock;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!await TryRunAsync(cancellationToken))
