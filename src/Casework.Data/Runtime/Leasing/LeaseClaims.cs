@@ -12,38 +12,30 @@ namespace Casework.Data.Runtime.Leasing;
 /// </summary>
 public sealed class LeaseClaims(DatabaseProvider provider)
 {
-    public async Task<IReadOnlyList<TimerRecord>> ClaimTimersAsync(
-        CaseworkDbContext db, string owner, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TimerRecord>> ClaimTimersAsync(
+        CaseworkDbContext db, string owner, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken cancellationToken) =>
+        ClaimAsync(db, DueTimers(db, now, batch), owner, now + lease, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxMessageRecord>> ClaimOutboxAsync(
+        CaseworkDbContext db, string owner, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken cancellationToken) =>
+        ClaimAsync(db, DueOutbox(db, now, batch), owner, now + lease, cancellationToken);
+
+    private static async Task<IReadOnlyList<TRow>> ClaimAsync<TRow>(
+        CaseworkDbContext db, IQueryable<TRow> due, string owner, DateTimeOffset until, CancellationToken cancellationToken)
+        where TRow : class, ILeasedRow
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var due = await DueTimers(db, now, batch).ToListAsync(cancellationToken);
-        foreach (var timer in due)
+        var rows = await due.ToListAsync(cancellationToken);
+        foreach (var row in rows)
         {
-            timer.LeaseOwner = owner;
-            timer.LeaseExpiresAt = now + lease;
-            timer.Attempts++;
+            row.LeaseOwner = owner;
+            row.LeaseExpiresAt = until;
+            row.Attempts++;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return due;
-    }
-
-    public async Task<IReadOnlyList<OutboxMessageRecord>> ClaimOutboxAsync(
-        CaseworkDbContext db, string owner, DateTimeOffset now, TimeSpan lease, int batch, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var due = await DueOutbox(db, now, batch).ToListAsync(cancellationToken);
-        foreach (var message in due)
-        {
-            message.LeaseOwner = owner;
-            message.LeaseExpiresAt = now + lease;
-            message.Attempts++;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return due;
+        return rows;
     }
 
     /// <summary>The provider's locking query for due, unleased timers (exposed for the SQL Server script test).</summary>

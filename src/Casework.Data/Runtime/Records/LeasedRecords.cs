@@ -1,10 +1,18 @@
 namespace Casework.Data.Runtime.Records;
 
+/// <summary>A row that workers claim with a lease: timers and outbox messages.</summary>
+public interface ILeasedRow
+{
+    string? LeaseOwner { get; set; }
+    DateTimeOffset? LeaseExpiresAt { get; set; }
+    int Attempts { get; set; }
+}
+
 /// <summary>
 /// A scheduled timer. Workers claim due rows by setting a lease; a lease that expires (a crashed node) makes
 /// the row claimable again. A fired or cancelled timer row is deleted in the transaction of that command.
 /// </summary>
-public sealed class TimerRecord
+public sealed class TimerRecord : ILeasedRow
 {
     public Guid Id { get; set; }
     public Guid InstanceId { get; set; }
@@ -33,7 +41,7 @@ public sealed class MessageSubscriptionRecord
 }
 
 /// <summary>A message to deliver after the transaction that produced it commits (transactional outbox).</summary>
-public sealed class OutboxMessageRecord
+public sealed class OutboxMessageRecord : ILeasedRow
 {
     public Guid Id { get; set; }
     public required string Type { get; set; }

@@ -27,30 +27,18 @@ public sealed class OutboxDispatcher(
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
     NodeIdentity node,
-    ILogger<OutboxDispatcher> logger) : PollingWorker(options, clock, logger)
+    ILogger<OutboxDispatcher> logger) : PollingWorker<OutboxMessageRecord>(scopes, options, clock, logger)
 {
-    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var settings = Settings;
-        IReadOnlyList<OutboxMessageRecord> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            claimed = await new LeaseClaims(database.Value.ProviderKind)
-                .ClaimOutboxAsync(db, node.Name, Clock.GetUtcNow(), settings.LeaseDuration, settings.BatchSize, cancellationToken);
-        }
+    protected override Task<IReadOnlyList<OutboxMessageRecord>> ClaimAsync(CaseworkDbContext db, WorkerOptions settings, CancellationToken cancellationToken) =>
+        new LeaseClaims(database.Value.ProviderKind)
+            .ClaimOutboxAsync(db, node.Name, Clock.GetUtcNow(), settings.LeaseDuration, settings.BatchSize, cancellationToken);
 
-        foreach (var message in claimed)
-        {
-            await DeliverAsync(message, settings, cancellationToken);
-        }
-
-        return claimed.Count;
-    }
+    protected override Task ProcessAsync(OutboxMessageRecord row, WorkerOptions settings, CancellationToken cancellationToken) =>
+        DeliverAsync(row, settings, cancellationToken);
 
     private async Task DeliverAsync(OutboxMessageRecord message, WorkerOptions settings, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = Scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var handler = scope.ServiceProvider.GetServices<IOutboxHandler>().FirstOrDefault(h => h.Type == message.Type);
         string? error = null;

@@ -20,32 +20,19 @@ public sealed class TimerWorker(
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
     NodeIdentity node,
-    ILogger<TimerWorker> logger) : PollingWorker(options, clock, logger)
+    ILogger<TimerWorker> logger) : PollingWorker<TimerRecord>(scopes, options, clock, logger)
 {
     private const string Actor = "system:timer";
 
     /// <summary>The lease of a timer parked by an incident: far beyond any real clock.</summary>
     public static readonly DateTimeOffset ParkedUntil = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>One pass: claims and fires a batch. Returns how many timers were claimed.</summary>
-    public override async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var settings = Settings;
-        IReadOnlyList<TimerRecord> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            claimed = await new LeaseClaims(database.Value.ProviderKind)
-                .ClaimTimersAsync(db, node.Name, Clock.GetUtcNow(), settings.LeaseDuration, settings.BatchSize, cancellationToken);
-        }
+    protected override Task<IReadOnlyList<TimerRecord>> ClaimAsync(CaseworkDbContext db, WorkerOptions settings, CancellationToken cancellationToken) =>
+        new LeaseClaims(database.Value.ProviderKind)
+            .ClaimTimersAsync(db, node.Name, Clock.GetUtcNow(), settings.LeaseDuration, settings.BatchSize, cancellationToken);
 
-        foreach (var timer in claimed)
-        {
-            await FireAsync(timer, settings, cancellationToken);
-        }
-
-        return claimed.Count;
-    }
+    protected override Task ProcessAsync(TimerRecord row, WorkerOptions settings, CancellationToken cancellationToken) =>
+        FireAsync(row, settings, cancellationToken);
 
     private async Task FireAsync(TimerRecord timer, WorkerOptions settings, CancellationToken cancellationToken)
     {
@@ -53,7 +40,7 @@ public sealed class TimerWorker(
         string? error = null;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
+            await using var scope = Scopes.CreateAsyncScope();
             outcome = await scope.ServiceProvider.GetRequiredService<IWorkflowRuntime>()
                 .FireTimerAsync(timer.Id, Actor, cancellationToken);
         }
@@ -72,7 +59,7 @@ public sealed class TimerWorker(
             return;
         }
 
-        await using var retryScope = scopes.CreateAsyncScope();
+        await using var retryScope = Scopes.CreateAsyncScope();
         var db = retryScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var now = Clock.GetUtcNow();
         if (outcome.Kind == RuntimeOutcomeKind.Conflict)
