@@ -219,6 +219,36 @@ public sealed class ReferenceWorkflowTests
     }
 
     [Fact]
+    public async Task ReferenceWorkflows_AreReadByBpmnJsModelWithoutWarnings_AndEveryElementIsDrawn()
+    {
+        var lint = Casework.Testing.RepositoryPaths.Combine("tests", "workflow-lint");
+        if (!Directory.Exists(Path.Combine(lint, "node_modules", "bpmn-moddle")))
+        {
+            const string why = "bpmn-moddle is not installed: run 'npm ci --prefix tests/workflow-lint' (.ci/run does).";
+            if (Casework.Testing.PostgresServer.IsCi)
+            {
+                Assert.Fail(why);
+            }
+
+            Assert.Skip(why);
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = lint, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("check.mjs");
+        foreach (var file in Directory.GetFiles(Casework.Testing.RepositoryPaths.Combine("workflows"), "*.bpmn"))
+        {
+            start.ArgumentList.Add(file);
+        }
+
+        using var node = System.Diagnostics.Process.Start(start)!;
+        var output = await node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await node.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(node.ExitCode == 0, output + await node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("asylum-claim.bpmn: 1 process(es)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Return_IsBlockedWhileAnAppealIsPending_AndGoesToASupervisor()
     {
         await using var d = new ProcedureDriver();
