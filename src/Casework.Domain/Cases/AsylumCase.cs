@@ -41,7 +41,9 @@ public sealed class AsylumCase
     public DateOnly? NotifiedOn { get; private set; }
     public ComputedDate? AppealDeadline { get; private set; }
     public Appeal? Appeal { get; private set; }
-    public DurableSolutionKind? DurableSolution { get; private set; }
+    public DurableSolutionReferral? DurableSolution { get; private set; }
+    public Interview? Interview { get; private set; }
+    public ReturnArrangement? Return { get; private set; }
 
     public static AsylumCase Register(CaseNumber number, string office, DateOnly registeredOn, Person principal)
     {
@@ -207,8 +209,8 @@ public sealed class AsylumCase
     /// <summary>What the principal's final decision means for each dependant with derivative status.</summary>
     public IReadOnlyDictionary<Guid, DecisionOutcome> DerivativeOutcomes()
     {
-        var final = Appeal is { Outcome: AppealOutcome.Upheld } ? DecisionOutcome.RecognisedRefugee : Decision?.Outcome
-            ?? throw new DomainException("no-decision", "The principal has no decision yet.");
+        var decision = Decision?.Outcome ?? throw new DomainException("no-decision", "The principal has no decision yet.");
+        var final = FamilyRules.DerivativeOutcome(decision, Appeal?.Outcome);
         return dependants.ToDictionary(d => d.Id, _ => final);
     }
 
@@ -221,7 +223,39 @@ public sealed class AsylumCase
             throw new DomainException("not-in-need-of-protection", "Durable solutions are for people found in need of international protection.");
         }
 
-        DurableSolution = kind;
+        DurableSolution = new DurableSolutionReferral(kind, ReferralStatus.Referred);
         Stage = CaseStage.DurableSolution;
     }
+
+    public void UpdateDurableSolution(Func<DurableSolutionReferral, DurableSolutionReferral> change) =>
+        DurableSolution = change(DurableSolution ?? throw new DomainException("no-referral", "There is no durable-solution referral."));
+
+    public void ScheduleInterview(Interview interview)
+    {
+        if (Stage != CaseStage.Assessment)
+        {
+            throw new DomainException("not-in-assessment", "Interviews are scheduled once the case is triaged into a track.");
+        }
+
+        Interview = interview;
+    }
+
+    /// <summary>Return arrangements start after a final negative decision.</summary>
+    public void StartReturn(ReturnArrangement arrangement)
+    {
+        var negative = Decision?.Outcome is DecisionOutcome.Rejected or DecisionOutcome.Inadmissible or DecisionOutcome.Excluded
+            && Appeal is null or { Outcome: AppealOutcome.Rejected };
+        if (!negative)
+        {
+            throw new DomainException("no-final-negative-decision", "Return arrangements follow a final negative decision.");
+        }
+
+        Return = arrangement;
+        Stage = CaseStage.Return;
+    }
+
+    /// <summary>Clears departure only when no appeal is pending, the window has closed and refoulement risk was assessed.</summary>
+    public void ClearDeparture(DateOnly today, RulePack pack, OfficeCalendar calendar, bool nonRefoulementRiskAssessed) =>
+        Return = (Return ?? throw new DomainException("no-return", "There are no return arrangements."))
+            .Clear(CanProceedWithReturn(today, pack, calendar), nonRefoulementRiskAssessed);
 }

@@ -61,6 +61,24 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task FamilyCase_DependantsFollowThePrincipal_IncludingAnUpheldAppeal()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000012", new { caseId = "NBO-2026-000012", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000012", "Rejected",
+            registration: new { registeredOn = "2026-03-02", dependants = new[] { "Dependant One", "Dependant Two" } });
+        await d.AdvanceAsync(TimeSpan.FromDays(10));
+        await d.LodgeAppealAsync("NBO-2026-000012", new { appealGrounds = "Family unity" });
+        await d.CompleteAsync("NBO-2026-000012", "assignAppealOfficer", Supervisor);
+
+        await d.CompleteAsync("NBO-2026-000012", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Recognised on appeal." });
+
+        var derivative = await d.VariableAsync(claim, "derivativeOutcomes");
+        Assert.Equal("RecognisedRefugee", derivative.GetProperty("Dependant One").GetString());
+        Assert.Equal("RecognisedRefugee", derivative.GetProperty("Dependant Two").GetString());
+    }
+
+    [Fact]
     public async Task Rejection_NoAppeal_DeadlinePasses_LeadsToReturnWithVoluntaryDeparture()
     {
         await using var d = new ProcedureDriver();

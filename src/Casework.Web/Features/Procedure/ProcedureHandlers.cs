@@ -148,3 +148,24 @@ public sealed class DepartureCheckHandler(TimeProvider clock) : IServiceTaskHand
         });
     }
 }
+
+/// <summary>
+/// <c>family.derivative-status</c>: dependants registered with the principal follow the principal's final decision
+/// (an upheld appeal recognises them too).
+/// </summary>
+public sealed class DerivativeStatusHandler : IServiceTaskHandler
+{
+    public string Key => "family.derivative-status";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var vars = context.Variables;
+        var appeal = vars.Text("appealOutcome") is { } text ? Enum.Parse<AppealOutcome>(text) : (AppealOutcome?)null;
+        var outcome = FamilyRules.DerivativeOutcome(vars.Enum<DecisionOutcome>("decision"), appeal).ToString();
+        var dependants = vars.List("dependants").ToDictionary(name => name, _ => outcome);
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        {
+            ["derivativeOutcomes"] = Variables.Json(dependants),
+        });
+    }
+}

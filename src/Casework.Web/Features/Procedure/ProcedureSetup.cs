@@ -14,6 +14,7 @@ public static class ProcedureSetup
         builder.Services.AddServiceTaskHandler<AppealTimingHandler>();
         builder.Services.AddServiceTaskHandler<AppealOutcomeHandler>();
         builder.Services.AddServiceTaskHandler<DepartureCheckHandler>();
+        builder.Services.AddServiceTaskHandler<DerivativeStatusHandler>();
         return builder;
     }
 }
