@@ -1,8 +1,11 @@
+using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
 using Casework.Web.Features.Demo;
 using Casework.Web.Features.Me;
 using Casework.Web.Features.Procedure;
+using Casework.Web.Features.Queues;
 using Casework.Web.Features.Security;
+using Casework.Web.Features.Tasks;
 using Casework.Web.Hosting;
 
 try
@@ -17,11 +20,13 @@ try
     builder.AddCaseworkSecurity();
     builder.AddCaseworkAuthorizationServer();
     builder.AddCaseworkDemo();
+    builder.AddCaseworkApi();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
 
     app.UseCaseworkRequestLogging();
+    app.UseCaseworkProblemDetails();
     app.UseCaseworkSecurity();
     app.UseAuthentication();
     app.UseAuthorization();
@@ -30,6 +35,9 @@ try
     app.MapCaseworkHealthEndpoints();
     app.MapCaseworkAuthorizationServer();
     app.MapMeEndpoints();
+    app.MapQueueEndpoints();
+    app.MapTaskEndpoints();
+    app.MapCaseworkApiReference();
 
     await app.RunAsync();
     return 0;

@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Casework.Data.Identity;
+using Casework.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Scalar.AspNetCore;
+
+namespace Casework.Web.Features.Api;
+
+/// <summary>Authorization policies by role, problem details for every error, the OpenAPI document and its reference page.</summary>
+public static class ApiSetup
+{
+    public const string Staff = "staff";
+    public const string CaseWorkers = "case-workers";
+    public const string Supervisors = "supervisors";
+    public const string Readers = "readers";
+
+    public static WebApplicationBuilder AddCaseworkApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Casework API";
+            document.Info.Description = "Case management for asylum claims. Every endpoint needs a bearer token from this server's /connect/token.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Staff, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Administrator))
+            .AddPolicy(CaseWorkers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
+            .AddPolicy(Supervisors, p => p.RequireRole(CaseworkRoles.Supervisor))
+            .AddPolicy(Readers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor, CaseworkRoles.Administrator));
+        return builder;
+    }
+
+    /// <summary>Unhandled exceptions become problem details; a domain rule becomes 422 naming the rule. Never a stack trace.</summary>
+    public static WebApplication UseCaseworkProblemDetails(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is DomainException ? StatusCodes.Status422UnprocessableEntity
+                : ex is BadHttpRequestException bad ? bad.StatusCode
+                : StatusCodes.Status500InternalServerError,
+            ExceptionHandler = async http =>
+            {
+                var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    Exception = error,
+                    ProblemDetails = error switch
+                    {
+                        DomainException rule => new() { Title = "A rule of the procedure refused this.", Detail = rule.Message, Type = "urn:casework:rule:" + rule.Code, Extensions = { ["rule"] = rule.Code } },
+                        BadHttpRequestException bad => new() { Title = "The request could not be read.", Detail = bad.Message },
+                        _ => new() { Title = "Something went wrong on our side; nothing was saved. Quote the trace id to support." },
+                    },
+                });
+            },
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static WebApplication MapCaseworkApiReference(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        return app;
+    }
+
+    public static string UserName(this ClaimsPrincipal user) =>
+        user.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Name)?.Value
+        ?? user.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value
+        ?? throw new InvalidOperationException("An authenticated caller without a name.");
+}

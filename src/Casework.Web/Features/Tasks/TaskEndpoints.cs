@@ -1,0 +1,131 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Casework.Data.Runtime.Records;
+using Casework.Engine.Forms;
+using Casework.Web.Features.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Tasks;
+
+/// <summary>A task with its form and the case context its assignee needs.</summary>
+public sealed record TaskView(Guid Id, string? Name, string ElementId, string Status, string? CaseId, string? Office, string? Track,
+    int Priority, DateTimeOffset? DueAt, IReadOnlyList<string> CandidateRoles, string? Assignee, string? ClaimedBy, FormDefinition? Form);
+
+/// <summary>The data a person submits to complete a task: form fields and, where the form has outcomes, <c>outcome</c>.</summary>
+public sealed record CompleteTaskRequest(Dictionary<string, JsonElement>? Data);
+
+public sealed record CompletedTask(Guid InstanceId);
+
+/// <summary>Tasks: read one, claim and release it, complete it through the workflow runtime.</summary>
+public static class TaskEndpoints
+{
+    public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tasks").WithTags("Tasks");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("A task with its form and case context.");
+        group.MapPost("/{id:guid}/claim", ClaimAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Take a task from a queue.");
+        group.MapPost("/{id:guid}/release", ReleaseAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Put a claimed task back in its queue.");
+        group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAuthorization(ApiSetup.CaseWorkers)
+            .WithSummary("Complete a task with its form data; four-eyes and other rules answer 409 or 422.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, FormCatalog forms, CancellationToken cancellationToken)
+    {
+        var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return w is null ? TypedResults.NotFound() : TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
+            w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy,
+            w.FormKey is null ? null : forms.Find(w.FormKey)));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ClaimAsync(
+        Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var w = await db.WorkItems.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (w is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!MayWork(user, w))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var me = user.UserName();
+        if (w.Status != WorkItemStatus.Open || (w.ClaimedBy is not null && w.ClaimedBy != me))
+        {
+            return TypedResults.Conflict(w.Status != WorkItemStatus.Open ? "This task is closed." : $"{w.ClaimedBy} has claimed this task.");
+        }
+
+        var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, me).SetProperty(x => x.ClaimedAt, clock.GetUtcNow())
+                .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
+        return claimed == 1 ? TypedResults.NoContent() : TypedResults.Conflict("Someone else changed this task at the same time; reload it.");
+    }
+
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ReleaseAsync(
+        Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var w = await db.WorkItems.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (w is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (w.ClaimedBy != user.UserName() && !user.IsInRole(CaseworkRoles.Supervisor))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var released = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, (string?)null).SetProperty(x => x.ClaimedAt, (DateTimeOffset?)null)
+                .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
+        return released == 1 ? TypedResults.NoContent() : TypedResults.Conflict("Someone else changed this task at the same time; reload it.");
+    }
+
+    private static async Task<Results<Ok<CompletedTask>, NotFound, ForbidHttpResult, ProblemHttpResult, ValidationProblem>> CompleteAsync(
+        Guid id, CompleteTaskRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    {
+        var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (w is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!MayWork(user, w))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var outcome = await runtime.CompleteTaskAsync(id, user.UserName(), request.Data, cancellationToken);
+        return outcome.Kind switch
+        {
+            RuntimeOutcomeKind.Completed => TypedResults.Ok(new CompletedTask(outcome.InstanceId!.Value)),
+            RuntimeOutcomeKind.NotFound => TypedResults.NotFound(),
+            RuntimeOutcomeKind.Invalid => TypedResults.ValidationProblem(
+                outcome.Errors.GroupBy(e => "data." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                detail: outcome.Message),
+            RuntimeOutcomeKind.Rejected when outcome.Reason == "four-eyes" =>
+                TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Four-eyes rule", type: "urn:casework:rule:four-eyes"),
+            RuntimeOutcomeKind.Rejected => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The task is no longer open"),
+            _ => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else"),
+        };
+    }
+
+    /// <summary>A caller may work a task assigned to them, claimed by them, or offered to one of their roles.</summary>
+    private static bool MayWork(ClaimsPrincipal user, WorkItemRecord w)
+    {
+        var me = user.UserName();
+        return w.Assignee == me || w.ClaimedBy == me
+            || (w.ClaimedBy is null && w.Assignee is null && Split(w.CandidateRoles).Any(user.IsInRole))
+            || user.IsInRole(CaseworkRoles.Supervisor);
+    }
+
+    private static IReadOnlyList<string> Split(string? roles) =>
+        roles is null ? [] : roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

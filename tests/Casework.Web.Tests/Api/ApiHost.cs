@@ -1,0 +1,75 @@
+using System.Net.Http.Headers;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Casework.Web.Features.Auth;
+using Casework.Web.Tests.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>The application on Kestrel at 127.0.0.1 with users signed in through the real OpenID Connect flow.</summary>
+public sealed class ApiHost : IAsyncDisposable
+{
+    public const string Password = "Correct-Horse-42!";
+    private readonly CaseworkWebFactory factory = CaseworkWebFactory.ForSqlite();
+    private readonly List<IDisposable> clients = [];
+
+    private ApiHost()
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        using var http = factory.CreateClient();
+        Server = http.BaseAddress!;
+    }
+
+    public Uri Server { get; }
+
+    public IServiceProvider Services => factory.Services;
+
+    public static async Task<ApiHost> StartAsync(params (string User, string Role)[] users)
+    {
+        var host = new ApiHost();
+        await using var scope = host.Services.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        foreach (var (name, role) in users)
+        {
+            var user = new CaseworkUser { UserName = name, OfficeCode = "NBO" };
+            Assert.True((await manager.CreateAsync(user, Password)).Succeeded);
+            Assert.True((await manager.AddToRoleAsync(user, role)).Succeeded);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<ClientRegistrar>().RegisterAsync(new ClientRegistration
+        {
+            ClientId = "api-tests", RedirectUris = [OidcTestClient.RedirectUri], GrantTypes = ["authorization_code", "refresh_token"],
+        }, TestContext.Current.CancellationToken);
+        return host;
+    }
+
+    /// <summary>An HTTP client carrying <paramref name="user"/>'s access token.</summary>
+    public async Task<HttpClient> ClientForAsync(string user)
+    {
+        var oidc = new OidcTestClient(Server);
+        clients.Add(oidc);
+        var tokens = await oidc.SignInAsync("api-tests", user, Password, TestContext.Current.CancellationToken);
+        var http = new HttpClient { BaseAddress = Server };
+        clients.Add(http);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+        return http;
+    }
+
+    public async Task<Guid> StartClaimAsync(string caseId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("asylum-claim", caseId,
+            Procedure.ProcedureDriver.Vars(new { caseId, office = "NBO" }), "clerk", TestContext.Current.CancellationToken);
+        Assert.True(outcome.Succeeded, outcome.Message);
+        return outcome.InstanceId!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        clients.ForEach(c => c.Dispose());
+        await factory.DisposeAsync();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Queues and tasks over real HTTP with real tokens.</summary>
+public sealed class TaskApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<Guid> FirstInQueueAsync(HttpClient client, string role)
+    {
+        var page = await client.GetFromJsonAsync<JsonElement>($"/api/queues/roles/{role}?office=NBO", Ct);
+        return page.GetProperty("items")[0].GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task TwoClerksCompletingTheSameTaskAtOnce_OneGets200_TheOther409SayingSomeoneElseDidIt()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        await host.StartClaimAsync("NBO-2026-000100");
+        var a = await host.ClientForAsync("clerk.a");
+        var b = await host.ClientForAsync("clerk.b");
+        var task = await FirstInQueueAsync(a, CaseworkRoles.RegistrationClerk);
+        var body = new { data = new { registeredOn = "2026-03-02" } };
+
+        var responses = await Task.WhenAll(
+            a.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct),
+            b.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var conflict = await responses.Single(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var detail = conflict.GetProperty("detail").GetString();
+        Assert.True(detail!.Contains("already completed by clerk.", StringComparison.Ordinal) || detail.Contains("Someone else", StringComparison.Ordinal), detail);
+    }
+
+    [Fact]
+    public async Task Queue_IsPagedWithATotal_AndOrderedByPriorityThenDueDate()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        for (var i = 0; i < 3; i++)
+        {
+            await host.StartClaimAsync($"NBO-2026-00020{i}");
+        }
+
+        var client = await host.ClientForAsync("clerk.a");
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk?office=NBO&page=1&pageSize=2", Ct);
+        var bad = await client.GetAsync("/api/queues/roles/RegistrationClerk?pageSize=1000", Ct);
+
+        Assert.Equal(3, page.GetProperty("total").GetInt32());
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("pageSize", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_WithDataThatDoesNotFitTheForm_Answers400NamingTheFields_AndChangesNothing()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        await host.StartClaimAsync("NBO-2026-000300");
+        var client = await host.ClientForAsync("clerk.a");
+        var task = await FirstInQueueAsync(client, CaseworkRoles.RegistrationClerk);
+
+        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "yesterday", shoeSize = 42 } }, Ct);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var view = await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("data.registeredOn", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("data.shoeSize", out _));
+        Assert.Equal("Open", view.GetProperty("status").GetString());
+        Assert.Equal("registration", view.GetProperty("form").GetProperty("key").GetString());
+    }
+
+    [Fact]
+    public async Task ATaskOfAnotherRole_CannotBeCompleted_AndAnonymousCallersGet401()
+    {
+        await using var host = await ApiHost.StartAsync(("officer.a", CaseworkRoles.EligibilityOfficer), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        await host.StartClaimAsync("NBO-2026-000400");
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var task = await FirstInQueueAsync(clerk, CaseworkRoles.RegistrationClerk);
+        using var anonymous = new HttpClient { BaseAddress = host.Server };
+
+        var forbidden = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02" } }, Ct);
+        var unauthenticated = await anonymous.GetAsync("/api/queues/mine", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheEndpoints_AndTheReferencePageIsServed()
+    {
+        await using var host = await ApiHost.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.Server };
+
+        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var reference = await http.GetAsync("/scalar/v1", Ct);
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/queues/mine", "/api/queues/roles/{role}", "/api/tasks/{id}/complete", "/api/me" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path + " is missing from the OpenAPI document");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+    }
+}
