@@ -1,5 +1,6 @@
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
+using Casework.Web.Features.Definitions;
 using Casework.Web.Features.Demo;
 using Casework.Web.Features.Me;
 using Casework.Web.Features.Procedure;
@@ -37,6 +38,7 @@ try
     app.MapMeEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
+    app.MapDefinitionEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using Casework.Data;
+using Casework.Data.Definitions;
+using Casework.Engine.Expressions;
+using Casework.Engine.Forms;
+using Casework.Engine.Validation;
+using Casework.Web.Features.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Definitions;
+
+public sealed record DefinitionSummary(string ProcessId, int Version, string Status, string? Name, string ContentHash,
+    string? PublishedBy, DateTimeOffset? PublishedAt, string? ReleaseNote);
+
+public sealed record DraftRequest(string? Bpmn);
+
+public sealed record PublishRequest(string? ReleaseNote);
+
+public sealed record ValidationReport(bool Valid, IReadOnlyList<DefinitionProblem> Problems);
+
+/// <summary>Workflow definitions: versions, BPMN, drafts, validation, publication, retirement and a diff of two versions.</summary>
+public static class DefinitionEndpoints
+{
+    private const int MaxBpmnLength = 2_000_000;
+
+    public static IEndpointRouteBuilder MapDefinitionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var read = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(ApiSetup.Readers);
+        read.MapGet("/", ListAsync).WithSummary("Every process with its versions.");
+        read.MapGet("/{processId}/versions/{version:int}/bpmn", BpmnAsync).WithSummary("The BPMN XML of a version (0 is the draft).");
+        read.MapGet("/{processId}/diff", DiffAsync).WithSummary("Elements added, removed and changed between two versions.");
+        var write = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(ApiSetup.Supervisors);
+        write.MapPut("/{processId}/draft", SaveDraftAsync).WithSummary("Create or replace the draft of a process.");
+        write.MapPost("/{processId}/draft/validate", ValidateAsync).WithSummary("Element-level problems of the draft.");
+        write.MapPost("/{processId}/draft/publish", PublishAsync).WithSummary("Publish the draft as the next version, if it is valid.");
+        write.MapPost("/{processId}/versions/{version:int}/retire", RetireAsync).WithSummary("No new instances on this version.");
+        return app;
+    }
+
+    private static async Task<Ok<List<DefinitionSummary>>> ListAsync(DefinitionService definitions, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await definitions.ListAsync(cancellationToken)).Select(d => new DefinitionSummary(d.ProcessId, d.Version,
+            d.Status.ToString(), d.Name, d.ContentHash, d.PublishedBy, d.PublishedAt, d.ReleaseNote)).ToList());
+
+    private static async Task<Results<ContentHttpResult, NotFound>> BpmnAsync(string processId, int version, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == version).Select(d => d.BpmnXml)
+            .SingleOrDefaultAsync(cancellationToken) is { } xml
+            ? TypedResults.Content(xml, "application/xml")
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<WorkflowDefinitionRecordView>, ValidationProblem>> SaveDraftAsync(
+        string processId, DraftRequest request, DefinitionService definitions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Bpmn) || request.Bpmn.Length > MaxBpmnLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["bpmn"] = [$"The BPMN XML is required, at most {MaxBpmnLength:N0} characters."] });
+        }
+
+        var draft = await definitions.SaveDraftAsync(processId, request.Bpmn, cancellationToken);
+        return TypedResults.Ok(new WorkflowDefinitionRecordView(draft.ProcessId, draft.Version, draft.Status.ToString()));
+    }
+
+    public sealed record WorkflowDefinitionRecordView(string ProcessId, int Version, string Status);
+
+    private static async Task<Results<Ok<ValidationReport>, NotFound>> ValidateAsync(
+        string processId, CaseworkDbContext db, IExpressionEvaluator expressions, IEnumerable<Data.Runtime.Handlers.IServiceTaskHandler> handlers,
+        FormCatalog forms, CancellationToken cancellationToken)
+    {
+        var xml = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == 0).Select(d => d.BpmnXml)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (xml is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var published = await db.WorkflowDefinitions.Where(d => d.Version > 0).Select(d => d.ProcessId).Distinct().ToListAsync(cancellationToken);
+        var result = DefinitionReader.ReadAndValidate(xml, new ValidationContext(expressions, handlers.Select(h => h.Key).ToHashSet(),
+            id => published.Contains(id) || id == processId, forms.Keys));
+        return TypedResults.Ok(new ValidationReport(result.Succeeded, result.Problems));
+    }
+
+    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>>> PublishAsync(
+        string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken)
+    {
+        var result = await definitions.PublishDraftAsync(processId, user.UserName(), request.ReleaseNote, cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Published.Select(d => new DefinitionSummary(d.ProcessId, d.Version, d.Status.ToString(), d.Name, d.ContentHash,
+                d.PublishedBy, d.PublishedAt, d.ReleaseNote)).ToList())
+            : TypedResults.UnprocessableEntity(new ValidationReport(false, result.Problems));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RetireAsync(string processId, int version, DefinitionService definitions, CancellationToken cancellationToken) =>
+        await definitions.RetireAsync(processId, version, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<DefinitionDiff>, NotFound>> DiffAsync(string processId, int from, int to, CaseworkDbContext db,
+        DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var a = await catalog.FindAsync(db, processId, from, cancellationToken);
+        var b = await catalog.FindAsync(db, processId, to, cancellationToken);
+        return a is null || b is null ? TypedResults.NotFound() : TypedResults.Ok(DefinitionDiff.Between(a.Value.Definition, b.Value.Definition));
+    }
+}
+
+/// <summary>What changed between two versions, by element id.</summary>
+public sealed record DefinitionDiff(IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Changed)
+{
+    public static DefinitionDiff Between(Engine.Model.ProcessDefinition from, Engine.Model.ProcessDefinition to)
+    {
+        var before = from.Nodes.Values.Select(n => (n.Id, Text: Describe(n))).Concat(from.Flows.Values.Select(f => (f.Id, Text: (f with { Line = null }).ToString()))).ToDictionary();
+        var after = to.Nodes.Values.Select(n => (n.Id, Text: Describe(n))).Concat(to.Flows.Values.Select(f => (f.Id, Text: (f with { Line = null }).ToString()))).ToDictionary();
+        return new DefinitionDiff(
+            [.. after.Keys.Except(before.Keys).Order(StringComparer.Ordinal)],
+            [.. before.Keys.Except(after.Keys).Order(StringComparer.Ordinal)],
+            [.. before.Keys.Intersect(after.Keys).Where(id => before[id] != after[id]).Order(StringComparer.Ordinal)]);
+    }
+
+    // Layout-free description: what the element is and does, not where it was drawn or on which line.
+    private static string Describe(Engine.Model.FlowNode node) => (node with { Line = null }) switch
+    {
+        Engine.Model.UserTask t => $"{t.ElementType}|{t.Name}|{string.Join(',', t.CandidateRoles)}|{t.FormKey}|{t.Due}|{t.Priority}|{t.Assignee}|{string.Join(',', t.FourEyesWith)}",
+        Engine.Model.BoundaryEvent b => $"{b.ElementType}|{b.AttachedToId}|{b.CancelActivity}|{b.Trigger}",
+        Engine.Model.IntermediateCatchEvent c => $"{c.ElementType}|{c.Trigger}",
+        Engine.Model.ServiceTask s => $"{s.ElementType}|{s.HandlerKey}",
+        Engine.Model.ScriptTask s => $"{s.ElementType}|{s.Script}",
+        var other => $"{other.ElementType}|{other.Name}",
+    };
+}

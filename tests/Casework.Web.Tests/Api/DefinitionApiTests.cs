@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+
+namespace Casework.Web.Tests.Api;
+
+public sealed class DefinitionApiTests
+{
+    private const string Intake = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:cw="urn:casework:bpmn" id="d" targetNamespace="urn:t">
+          <bpmn:process id="intake" isExecutable="true">
+            <bpmn:startEvent id="s" />
+            <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="check" />
+            <bpmn:userTask id="check" name="Check" cw:candidateRoles="RegistrationClerk" cw:due="P3D" />
+            <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="e" />
+            <bpmn:endEvent id="e" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Supervisor_DraftsValidatesPublishesAndDiffsVersions_AnInvalidDraftIsRefusedWithElementProblems()
+    {
+        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var clerk = await host.ClientForAsync("clerk.a");
+
+        var broken = Intake.Replace("cw:due=\"P3D\"", "cw:due=\"three days\"", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = broken }, Ct)).StatusCode);
+        var report = await (await supervisor.PostAsync("/api/workflow-definitions/intake/draft/validate", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var refused = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "first" }, Ct);
+
+        Assert.False(report.GetProperty("valid").GetBoolean());
+        Assert.Equal("check", report.GetProperty("problems")[0].GetProperty("elementId").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake }, Ct);
+        var forbidden = await clerk.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "x" }, Ct);
+        var v1 = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "first" }, Ct);
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake.Replace("P3D", "P5D", StringComparison.Ordinal) }, Ct);
+        var v2 = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "longer" }, Ct);
+        var diff = await supervisor.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/diff?from=1&to=2", Ct);
+        var bpmn = await clerk.GetStringAsync("/api/workflow-definitions/intake/versions/2/bpmn", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
+        Assert.Equal(2, (await v2.Content.ReadFromJsonAsync<JsonElement>(Ct))[0].GetProperty("version").GetInt32());
+        Assert.Equal(["check"], diff.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(diff.GetProperty("added").EnumerateArray());
+        Assert.Contains("P5D", bpmn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADraftWithoutBpmn_IsAValidationProblemNamingTheField()
+    {
+        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+
+        var response = await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = "" }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("bpmn", out _));
+    }
+}
