@@ -2,6 +2,7 @@ using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
 using Casework.Web.Features.Definitions;
 using Casework.Web.Features.Demo;
+using Casework.Web.Features.Instances;
 using Casework.Web.Features.Me;
 using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Queues;
@@ -39,6 +40,7 @@ try
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
     app.MapDefinitionEndpoints();
+    app.MapInstanceEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

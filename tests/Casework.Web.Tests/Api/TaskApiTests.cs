@@ -109,3 +109,23 @@ public sealed class TaskApiTests
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
     }
 }
+
+public sealed class InstanceApiTests
+{
+    [Fact]
+    public async Task Instance_ShowsItsActiveElementAndJournal_ToAnAuditor()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("auditor.a", Casework.Data.Identity.CaseworkRoles.Auditor));
+        var id = await host.StartClaimAsync("NBO-2026-000500");
+        var auditor = await host.ClientForAsync("auditor.a");
+
+        var instance = await auditor.GetFromJsonAsync<JsonElement>($"/api/instances/{id}", ct);
+        var journal = await auditor.GetFromJsonAsync<JsonElement>($"/api/instances/{id}/journal", ct);
+        var retry = await auditor.PostAsync($"/api/instances/{id}/incidents/{Guid.NewGuid()}/retry", null, ct);
+
+        Assert.Equal(["register"], instance.GetProperty("activeElementIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("StartInstance", journal[0].GetProperty("command").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode); // an auditor reads, never writes
+    }
+}
