@@ -14,6 +14,7 @@ namespace Casework.Data;
 public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbContext<CaseworkUser>(options)
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
 
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();

@@ -1,4 +1,5 @@
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Audit;
 using Casework.Web.Features.Auth;
 using Casework.Web.Features.Definitions;
 using Casework.Web.Features.Demo;
@@ -23,6 +24,7 @@ try
     builder.AddCaseworkAuthorizationServer();
     builder.AddCaseworkDemo();
     builder.AddCaseworkApi();
+    builder.AddCaseworkAudit();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
@@ -32,6 +34,7 @@ try
     app.UseCaseworkSecurity();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseCaseworkAudit();
     app.UseAntiforgery();
 
     app.MapCaseworkHealthEndpoints();
@@ -41,6 +44,7 @@ try
     app.MapTaskEndpoints();
     app.MapDefinitionEndpoints();
     app.MapInstanceEndpoints();
+    app.MapAuditEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

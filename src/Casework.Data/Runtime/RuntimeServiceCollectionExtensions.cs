@@ -32,6 +32,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(_ => FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms")));
         services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
         services.AddScoped<DefinitionService>();
+        services.AddScoped<Audit.AuditTrail>();
         services.AddScoped<WorkflowRuntime>();
         services.AddScoped<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime>());
         services.AddScoped<IOutboxHandler, ChildOutcomeHandler>();

@@ -1,0 +1,45 @@
+using Casework.Data.Audit;
+using Casework.Data.Identity;
+using Casework.Web.Features.Api;
+using Casework.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Casework.Web.Features.Audit;
+
+/// <summary>
+/// Records every read and write of case data (tasks, queues, instances) in the hash-chained audit trail: who, when,
+/// what (method and path, never the body or query), from where, and the answer's status. Auditors verify the chain.
+/// </summary>
+public static class AuditEndpoints
+{
+    public const string Auditors = "auditors";
+    private static readonly string[] CaseData = ["/api/tasks", "/api/queues", "/api/instances"];
+
+    public static WebApplicationBuilder AddCaseworkAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Auditors, p => p.RequireRole(CaseworkRoles.Auditor, CaseworkRoles.Administrator));
+        return builder;
+    }
+
+    public static WebApplication UseCaseworkAudit(this WebApplication app)
+    {
+        app.UseWhen(http => CaseData.Any(prefix => http.Request.Path.StartsWithSegments(prefix)), branch => branch.Use(async (http, next) =>
+        {
+            await next(http);
+            var user = http.User.Identity?.IsAuthenticated == true ? http.User.UserName() : "anonymous";
+            var action = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? "read" : "write";
+            await http.RequestServices.GetRequiredService<AuditTrail>().AppendAsync(user, action, $"{http.Request.Method} {http.Request.Path}",
+                http.Connection.RemoteIpAddress?.ToString(), http.Response.Headers[CorrelationIdMiddleware.HeaderName].ToString(),
+                http.Response.StatusCode, CancellationToken.None);
+        }));
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/audit/verify", async (AuditTrail trail, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await trail.VerifyAsync(cancellationToken)))
+            .WithTags("Audit").RequireAuthorization(Auditors).WithSummary("Recomputes the hash chain; names the first altered entry.");
+        return app;
+    }
+}
