@@ -11,7 +11,10 @@ namespace Casework.Web.Tests;
 public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> settings, IDisposable? owned = null)
     : WebApplicationFactory<Program>
 {
-    public static CaseworkWebFactory ForSqlite()
+    /// <summary>Extra test services (for example a log sink), applied after the application's own.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? TestServices { get; init; }
+
+    public static CaseworkWebFactory ForSqlite(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null)
     {
         var folder = new TempFolder();
         return new CaseworkWebFactory(
@@ -20,7 +23,7 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
                 ["Database:Provider"] = "Sqlite",
                 ["ConnectionStrings:Casework"] = $"Data Source={Path.Combine(folder.Path, "data", "casework.db")}",
             },
-            folder);
+            folder) { TestServices = testServices };
     }
 
     public static async Task<CaseworkWebFactory> ForPostgresAsync(PostgresServer server)
@@ -43,6 +46,11 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureServices(TestServices);
         }
     }
 

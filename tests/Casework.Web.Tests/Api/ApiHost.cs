@@ -12,11 +12,12 @@ namespace Casework.Web.Tests.Api;
 public sealed class ApiHost : IAsyncDisposable
 {
     public const string Password = "Correct-Horse-42!";
-    private readonly CaseworkWebFactory factory = CaseworkWebFactory.ForSqlite();
+    private readonly CaseworkWebFactory factory;
     private readonly List<IDisposable> clients = [];
 
-    private ApiHost()
+    private ApiHost(Action<IServiceCollection>? testServices)
     {
+        factory = CaseworkWebFactory.ForSqlite(testServices);
         factory.UseKestrel(0);
         factory.StartServer();
         using var http = factory.CreateClient();
@@ -27,9 +28,11 @@ public sealed class ApiHost : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    public static async Task<ApiHost> StartAsync(params (string User, string Role)[] users)
+    public static Task<ApiHost> StartAsync(params (string User, string Role)[] users) => StartAsync(null, users);
+
+    public static async Task<ApiHost> StartAsync(Action<IServiceCollection>? testServices, params (string User, string Role)[] users)
     {
-        var host = new ApiHost();
+        var host = new ApiHost(testServices);
         await using var scope = host.Services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
         foreach (var (name, role) in users)

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Canary names and document numbers go through the API and the workflows; none may reach a log event.</summary>
+public sealed class PersonalDataLogTests
+{
+    private const string Canary = "CANARY7731";
+
+    [Fact]
+    public async Task CanaryPersonalData_NeverReachesTheLogs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var sink = new CapturingSink();
+        await using var host = await ApiHost.StartAsync(services => services.AddSingleton<ILogEventSink>(sink), ("clerk.canary", CaseworkRoles.RegistrationClerk));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("asylum-claim", "NBO-2026-000700",
+                Procedure.ProcedureDriver.Vars(new
+                {
+                    caseId = "NBO-2026-000700", office = "NBO",
+                    principal = new { given = $"{Canary}-Given", family = $"{Canary}-Family", documentNumber = $"{Canary}-P1234567", dateOfBirth = "1990-01-01" },
+                }), "clerk.canary", ct);
+            Assert.True(started.Succeeded);
+        }
+
+        var http = await host.ClientForAsync("clerk.canary");
+        var queue = await http.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk", ct);
+        var task = queue.GetProperty("items")[0].GetProperty("id").GetGuid();
+        await http.GetAsync($"/api/tasks/{task}?name={Canary}-InQuery", ct);
+        await http.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = $"{Canary}-date", narrative = $"{Canary} fled because" } }, ct);
+        await http.PostAsync($"/api/tasks/{task}/complete", new StringContent($"{{ \"data\": \"{Canary}", System.Text.Encoding.UTF8, "application/json"), ct);
+        var done = await http.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02", dependants = new[] { $"{Canary}-Child" } } }, ct);
+        await http.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02" } }, ct);
+
+        Assert.True(done.IsSuccessStatusCode);
+        Assert.NotEmpty(sink.Events);
+        Assert.DoesNotContain(sink.Events, e => e.Contains(Canary, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private sealed class CapturingSink : ILogEventSink
+    {
+        private readonly ConcurrentQueue<string> events = new();
+
+        public IReadOnlyCollection<string> Events => events;
+
+        public void Emit(LogEvent logEvent)
+        {
+            using var text = new StringWriter();
+            logEvent.RenderMessage(text);
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                text.Write($" {name}={value}");
+            }
+
+            text.Write(logEvent.Exception?.ToString());
+            events.Enqueue(text.ToString());
+        }
+    }
+}
