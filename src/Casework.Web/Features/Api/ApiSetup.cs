@@ -28,7 +28,8 @@ public static class ApiSetup
             .AddPolicy(Staff, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Administrator))
             .AddPolicy(CaseWorkers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
             .AddPolicy(Supervisors, p => p.RequireRole(CaseworkRoles.Supervisor))
-            .AddPolicy(Readers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor, CaseworkRoles.Administrator));
+            // Administrators manage users, clients and rule packs; case data is not theirs to read.
+            .AddPolicy(Readers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
         return builder;
     }
 

@@ -77,11 +77,15 @@ public static class QueueEndpoints
         return TypedResults.Ok(new Page<QueueItem>(items, page, pageSize, total));
     }
 
-    private static async Task<Ok<List<QueueCount>>> CountsAsync(CaseworkDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.WorkItemCandidates.AsNoTracking().Where(c => c.Status == WorkItemStatus.Open)
+    private static async Task<Ok<List<QueueCount>>> CountsAsync(CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var counts = await db.WorkItemCandidates.AsNoTracking().Where(c => c.Status == WorkItemStatus.Open)
             .GroupBy(c => new { c.Role, c.CaseOffice })
-            .Select(g => new QueueCount(g.Key.Role, g.Key.CaseOffice, g.Count()))
-            .OrderBy(c => c.Role).ThenBy(c => c.Office).ToListAsync(cancellationToken));
+            .Select(g => new { g.Key.Role, g.Key.CaseOffice, Open = g.Count() })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(counts.Select(c => new QueueCount(c.Role, c.CaseOffice, c.Open))
+            .OrderBy(c => c.Role, StringComparer.Ordinal).ThenBy(c => c.Office, StringComparer.Ordinal).ToList());
+    }
 
     public sealed record QueueCount(string Role, string? Office, int Open);
 
