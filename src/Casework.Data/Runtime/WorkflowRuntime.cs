@@ -167,8 +167,32 @@ public sealed class WorkflowRuntime(
     public Task<RuntimeOutcome> CancelAsync(Guid instanceId, string actor, string reason, CancellationToken cancellationToken) =>
         ExecuteAsync(instanceId, _ => new CancelInstance(reason), actor, cancellationToken);
 
-    public Task<RuntimeOutcome> RetryIncidentAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken) =>
-        ExecuteAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
+    /// <summary>
+    /// Retries an incident: the engine re-runs the element it stopped at; a timer parked by the timer worker after its
+    /// last attempt is put back in the queue with its attempts reset.
+    /// </summary>
+    public async Task<RuntimeOutcome> RetryIncidentAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken)
+    {
+        if (!incidentRef.StartsWith(Workers.TimerWorker.IncidentPrefix, StringComparison.Ordinal))
+        {
+            return await ExecuteAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
+        }
+
+        var timerId = incidentRef[Workers.TimerWorker.IncidentPrefix.Length..];
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var released = await db.Timers.Where(t => t.InstanceId == instanceId && t.TimerId == timerId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(t => t.Attempts, 0), cancellationToken);
+        await db.Incidents.Where(i => i.InstanceId == instanceId && i.IncidentRef == incidentRef && i.ResolvedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, now).SetProperty(i => i.ResolvedBy, actor), cancellationToken);
+        // The incidents table holds the engine's incidents too, so it alone says whether any is still open.
+        var stillOpen = await db.Incidents.AnyAsync(i => i.InstanceId == instanceId && i.ResolvedAt == null, cancellationToken);
+        await db.Instances.Where(i => i.Id == instanceId).ExecuteUpdateAsync(s => s.SetProperty(i => i.HasIncident, stillOpen), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return released == 1 ? RuntimeOutcome.Done(instanceId, "The timer will fire again on the next pass.")
+            : RuntimeOutcome.NotFound($"Timer {timerId} of instance {instanceId} no longer exists.");
+    }
 
     /// <summary>Resumes a parent whose child ended (from the outbox, in its own transaction).</summary>
     public Task<RuntimeOutcome> ResumeParentAsync(ChildOutcome outcome, CancellationToken cancellationToken) =>

@@ -6,15 +6,11 @@ namespace Casework.Engine.Execution;
 
 internal sealed partial class ExecutionRun
 {
-    /// <summary>The token waits at a timer or message catch event (or receive task).</summary>
-    private void Wait(Token token, EventDefinition trigger, string elementId, string ownerTokenId)
+    /// <summary>The token waits at a timer or message catch event (or receive task); a bad trigger is an incident.</summary>
+    private void Wait(Token token, EventDefinition trigger, string elementId)
     {
         var kind = trigger is TimerDefinition ? WaitKind.Timer : WaitKind.Message;
-        var waiting = ReplaceToken(token, token with { Wait = kind });
-        if (!TryOpenTrigger(waiting, trigger, elementId) && FindToken(waiting.Id) is { Wait: WaitKind.Incident })
-        {
-            CancelTimersAndSubscriptions(ownerTokenId);
-        }
+        TryOpenTrigger(ReplaceToken(token, token with { Wait = kind }), trigger, elementId);
     }
 
     /// <summary>Schedules the timer or opens the subscription of an event, owned by <paramref name="owner"/>.</summary>

@@ -175,7 +175,7 @@ internal sealed partial class ExecutionRun
                 EnterEnd(token, end);
                 break;
             case IntermediateCatchEvent catchEvent:
-                Wait(token, catchEvent.Trigger, catchEvent.Id, token.Id);
+                Wait(token, catchEvent.Trigger, catchEvent.Id);
                 break;
             case UserTask userTask:
                 EnterUserTask(token, userTask);
@@ -187,7 +187,7 @@ internal sealed partial class ExecutionRun
                 EnterScriptTask(token, script);
                 break;
             case ReceiveTask receive:
-                Wait(token, receive.Message, receive.Id, token.Id);
+                Wait(token, receive.Message, receive.Id);
                 OpenBoundaryEvents(FindToken(token.Id)!, receive);
                 break;
             case SubProcess sub:

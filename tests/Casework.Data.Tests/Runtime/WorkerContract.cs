@@ -62,6 +62,36 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
     }
 
     [Fact]
+    public async Task ARetriedTimerIncident_PutsTheTimerBackInTheQueue()
+    {
+        var failing = new ScriptedRuntime(Database) { Failure = () => new InvalidOperationException("down") };
+        await using var host = Host(failing);
+        var instance = await SeedInstanceWithTimerAsync(clock.GetUtcNow());
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Timers.RunOnceAsync(Ct);
+            clock.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        await using (var db = Database.NewContext())
+        {
+            var runtime = new WorkflowRuntime(db, new Definitions.DefinitionCatalog(), new Casework.Engine.Execution.WorkflowExecutor(new Casework.Engine.Expressions.JintExpressionEvaluator()),
+                [], new VariablesWorkItemContext(), Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
+            var incident = await db.Incidents.SingleAsync(Ct);
+            var retried = await runtime.RetryIncidentAsync(instance, incident.IncidentRef, "supervisor", Ct);
+            Assert.True(retried.Succeeded, retried.Message);
+        }
+
+        var working = new ScriptedRuntime(Database);
+        await using var healed = Host(working);
+        Assert.Equal(1, await healed.Timers.RunOnceAsync(Ct));
+        Assert.Equal([instance], working.Fired);
+        await using var check = Database.NewContext();
+        Assert.NotNull((await check.Incidents.SingleAsync(Ct)).ResolvedAt);
+        Assert.False((await check.Instances.SingleAsync(Ct)).HasIncident);
+    }
+
+    [Fact]
     public async Task TimerWorker_OnAConcurrencyConflict_ReleasesTheTimerForTheNextPass()
     {
         var runtime = new ScriptedRuntime(Database) { ConflictsLeft = 1 };

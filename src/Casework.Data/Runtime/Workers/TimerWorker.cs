@@ -24,6 +24,9 @@ public sealed class TimerWorker(
 {
     private const string Actor = "system:timer";
 
+    /// <summary>How incidents raised for a failing timer are referenced (<c>timer:{timerId}</c>).</summary>
+    public const string IncidentPrefix = "timer:";
+
     /// <summary>The lease of a timer parked by an incident: far beyond any real clock.</summary>
     public static readonly DateTimeOffset ParkedUntil = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -90,7 +93,7 @@ public sealed class TimerWorker(
             Id = Guid.CreateVersion7(now),
             InstanceId = timer.InstanceId,
             ElementId = timer.ElementId,
-            IncidentRef = "timer:" + timer.TimerId,
+            IncidentRef = IncidentPrefix + timer.TimerId,
             Error = $"Timer {timer.TimerId} failed {timer.Attempts} times: {message}",
             Retries = timer.Attempts,
             CreatedAt = now,
