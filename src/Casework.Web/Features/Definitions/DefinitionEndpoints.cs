@@ -79,9 +79,14 @@ public static class DefinitionEndpoints
         return TypedResults.Ok(new ValidationReport(result.Succeeded, result.Problems));
     }
 
-    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>>> PublishAsync(
+    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>, ValidationProblem>> PublishAsync(
         string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken)
     {
+        if (request.ReleaseNote is { Length: > 4000 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["releaseNote"] = ["At most 4,000 characters."] });
+        }
+
         var result = await definitions.PublishDraftAsync(processId, user.UserName(), request.ReleaseNote, cancellationToken);
         return result.Succeeded
             ? TypedResults.Ok(result.Published.Select(d => new DefinitionSummary(d.ProcessId, d.Version, d.Status.ToString(), d.Name, d.ContentHash,
