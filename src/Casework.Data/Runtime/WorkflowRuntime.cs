@@ -96,7 +96,10 @@ public sealed class WorkflowRuntime(
             }
         }
 
-        return await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);
+        var outcome = await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);
+        return outcome.Reason == nameof(RejectionReason.TaskNotOpen)
+            ? outcome with { Message = "Someone else completed this task a moment ago; nothing was saved. Reload your queue." }
+            : outcome;
     }
 
     /// <summary>
