@@ -14,7 +14,8 @@ public sealed class DemoDataTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var factory = CaseworkWebFactory.ForSqlite();
-        await using var demo = factory.WithWebHostBuilder(b => b.UseSetting("Demo:Enabled", "true").UseSetting("Demo:Cases", "30"));
+        await using var demo = factory.WithWebHostBuilder(b => b.UseSetting("Demo:Enabled", "true").UseSetting("Demo:Cases", "30")
+            .UseSetting("Runtime:Workers:Enabled", "false"));
         demo.CreateClient().Dispose();
         await using var scope = demo.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
@@ -29,7 +30,10 @@ public sealed class DemoDataTests
         Assert.Equal(30, await db.Instances.CountAsync(i => i.ProcessId == "asylum-claim", ct));
         var queues = await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open).Select(w => w.ElementId).Distinct().ToListAsync(ct);
         Assert.True(queues.Count >= 6, "Open tasks at: " + string.Join(", ", queues));
-        Assert.Contains(await db.Instances.Select(i => i.ProcessId).Distinct().ToListAsync(ct), p => p == "appeal");
+        var processes = await db.Instances.Select(i => i.ProcessId).Distinct().ToListAsync(ct);
+        Assert.Contains("appeal", processes);
+        Assert.Contains("durable-solutions", processes);
+        Assert.Contains(await db.Timers.Select(t => t.ElementId).ToListAsync(ct), e => e == "windowClosed"); // the return path's timer
     }
 
     [Fact]

@@ -117,11 +117,14 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, IConfiguration confi
                 ("profile", "clerk", new { referral = target == 9 ? "VictimOfTraffickingProcess" : "SeeksAsylum",
                     claimFeatures = faker.Random.Bool(0.2f) ? new[] { "ManifestlyWellFounded" } : Array.Empty<string>() }),
                 ("interview*", "officer", new { interviewDate = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
-                ("draftDecision", "officer", new { decision = target >= 7 ? "RecognisedRefugee" : "Rejected", reasons = "Demo assessment." }),
+                ("draftDecision", "officer", new { decision = target == 8 ? "Withdrawn" : target == 7 ? "RecognisedRefugee" : "Rejected", reasons = "Demo assessment." }),
                 ("reviewDecision", "supervisor", new { outcome = "approve" }),
-                ("notify", "officer", new { notifiedOn = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), deliveryMethod = "InPerson" }),
+                // Case 5 of every 10 was notified long ago: its appeal window has closed and it goes on to return arrangements.
+                ("notify", "officer", new { notifiedOn = today.AddDays(target == 5 ? -120 : 0).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), deliveryMethod = "InPerson" }),
             };
-            var depth = target switch { 0 => 0, 1 => 1, 2 => 2, 3 => 3, 4 => 4, 9 => 2, _ => 6 };
+            // Stages: 0 registration, 1 profiling, 2 interview, 3 drafting, 4 review, 5 return, 6 appeal, 7 durable solution,
+            // 8 withdrawn (closed), 9 referred outside RSD.
+            var depth = target switch { 0 => 0, 1 => 1, 2 => 2, 3 => 3, 4 => 4, 8 => 4, 9 => 2, _ => 6 };
             for (var s = 0; s < depth; s++)
             {
                 if (!await CompleteAsync(runtime, started.InstanceId!.Value, steps[s].Element, steps[s].Actor, steps[s].Data, cancellationToken))
