@@ -50,7 +50,7 @@ public sealed class ProcedureScenarioTests
         await d.AdvanceAsync(TimeSpan.FromDays(25));
         var lodged = await d.LodgeAppealAsync("NBO-2026-000002", new { appealGrounds = "New evidence" });
         Assert.True(lodged.Succeeded, lodged.Message);
-        await d.CompleteAsync("NBO-2026-000002", "assignAppealOfficer", Supervisor);
+        await d.CompleteAsync("NBO-2026-000002", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
         var refused = await d.TryCompleteAsync("NBO-2026-000002", "decideAppeal", Officer, new { appealOutcome = "Upheld", appealReasons = "r" });
         await d.CompleteAsync("NBO-2026-000002", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Credible new evidence." });
 
@@ -69,7 +69,7 @@ public sealed class ProcedureScenarioTests
             registration: new { registeredOn = "2026-03-02", dependants = new[] { "Dependant One", "Dependant Two" } });
         await d.AdvanceAsync(TimeSpan.FromDays(10));
         await d.LodgeAppealAsync("NBO-2026-000012", new { appealGrounds = "Family unity" });
-        await d.CompleteAsync("NBO-2026-000012", "assignAppealOfficer", Supervisor);
+        await d.CompleteAsync("NBO-2026-000012", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
 
         await d.CompleteAsync("NBO-2026-000012", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Recognised on appeal." });
 
@@ -91,7 +91,7 @@ public sealed class ProcedureScenarioTests
         await d.AdvanceToAsync(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
 
         await d.CompleteAsync("NBO-2026-000003", "counselling", Officer, new { returnOption = "Voluntary" });
-        await d.CompleteAsync("NBO-2026-000003", "travelDocument", Officer);
+        await d.CompleteAsync("NBO-2026-000003", "travelDocument", Officer, new { travelDocumentType = "LaissezPasser", issuedOn = "2026-05-20" });
         await d.CompleteAsync("NBO-2026-000003", "departure", Officer, new { departedOn = "2026-06-01" });
         Assert.Equal(["monitoring"], await d.OpenTasksAsync("NBO-2026-000003"));
     }
@@ -215,6 +215,27 @@ public sealed class ReferenceWorkflowTests
         var published = await db.WorkflowDefinitions.Select(w => w.ProcessId + ":" + w.Version).ToListAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["appeal:1", "asylum-claim:1", "durable-solutions:1", "return:1"], published.Order());
+    }
+
+    [Theory]
+    [InlineData("asylum-claim.bpmn")]
+    [InlineData("appeal.bpmn")]
+    [InlineData("durable-solutions.bpmn")]
+    [InlineData("return.bpmn")]
+    public void ReferenceWorkflow_UserTasksCarryCandidateRolesAnExistingFormAndADueRule(string file)
+    {
+        var forms = Casework.Engine.Forms.FormCatalog.Load(Casework.Testing.RepositoryPaths.Combine("workflows", "forms"));
+        var parsed = new Casework.Engine.Parsing.BpmnParser().Parse(File.ReadAllText(Casework.Testing.RepositoryPaths.Combine("workflows", file)));
+
+        Assert.Empty(forms.Problems);
+        var tasks = parsed.Processes.SelectMany(p => p.Nodes.Values).OfType<Casework.Engine.Model.UserTask>().ToList();
+        Assert.NotEmpty(tasks);
+        Assert.All(tasks, t =>
+        {
+            Assert.NotEmpty(t.CandidateRoles);
+            Assert.NotNull(t.Due);
+            Assert.NotNull(forms.Find(t.FormKey ?? "(none)"));
+        });
     }
 
     [Theory]
