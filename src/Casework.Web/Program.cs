@@ -5,6 +5,7 @@ using Casework.Web.Features.Definitions;
 using Casework.Web.Features.Demo;
 using Casework.Web.Features.Instances;
 using Casework.Web.Features.Me;
+using Casework.Web.Features.Migrations;
 using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Queues;
 using Casework.Web.Features.Security;
@@ -45,6 +46,7 @@ try
     app.MapDefinitionEndpoints();
     app.MapInstanceEndpoints();
     app.MapAuditEndpoints();
+    app.MapMigrationEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

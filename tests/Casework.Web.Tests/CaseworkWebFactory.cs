@@ -40,6 +40,9 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // Tests drive the timer worker and the outbox dispatcher themselves (RunOnceAsync), never in the background.
+        builder.UseSetting("Runtime:Workers:Enabled", "false");
         builder.UseSetting("Auth:RequireHttps", "false");
         builder.UseSetting("Auth:SigningCertificatePath", TestCertificates.SigningPath);
         builder.UseSetting("Auth:EncryptionCertificatePath", TestCertificates.EncryptionPath);

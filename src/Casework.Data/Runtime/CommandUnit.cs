@@ -93,6 +93,12 @@ internal sealed class CommandUnit(
                     await db.Incidents.Where(i => i.InstanceId == record.Id && i.IncidentRef == resolved.IncidentId && i.ResolvedAt == null)
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.ResolvedAt, now).SetProperty(i => i.ResolvedBy, actor), cancellationToken);
                     break;
+                case InstanceMigrated migrated:
+                    var target = await catalog.FindAsync(db, migrated.To.ProcessId, migrated.To.Version, cancellationToken)
+                        ?? throw new InvalidOperationException($"Version {migrated.To} is not stored.");
+                    record.DefinitionId = target.Record.Id;
+                    record.Version = migrated.To.Version;
+                    break;
                 case InstanceCompleted completed when record.ParentInstanceId is { } parent:
                     Outbox(ChildOutcome.Type, new ChildOutcome(parent, record.ParentChildId!, completed.Variables, null, null), record.Id);
                     break;
@@ -155,11 +161,6 @@ internal sealed class CommandUnit(
         record.UpdatedAt = now;
         record.EndedAt = state.IsFinished ? now : null;
         record.Revision++;
-        if (state.Definition.Version != record.Version)
-        {
-            record.Version = state.Definition.Version;
-        }
-
         db.Journal.Add(new JournalEntryRecord
         {
             InstanceId = record.Id, At = now, Actor = actor, Command = command.GetType().Name,

@@ -36,6 +36,8 @@ public static class RuntimeServiceCollectionExtensions
         services.AddScoped<WorkflowRuntime>();
         services.AddScoped<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime>());
         services.AddScoped<IOutboxHandler, ChildOutcomeHandler>();
+        services.AddScoped<Versioning.InstanceMigrations>();
+        services.AddScoped<IOutboxHandler, Versioning.MigrationBatchHandler>();
         services.AddSingleton<TimerWorker>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());

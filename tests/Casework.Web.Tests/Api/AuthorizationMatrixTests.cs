@@ -45,6 +45,9 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /api/instances/{id:guid}/incidents"] = Readers,
         ["POST /api/instances/{id:guid}/incidents/{incidentId:guid}/retry"] = [Supervisor],
         ["GET /api/audit/verify"] = [Auditor, Admin],
+        ["POST /api/workflow-definitions/{processId}/migrations/dry-run"] = [Supervisor],
+        ["POST /api/workflow-definitions/{processId}/migrations"] = [Supervisor],
+        ["GET /api/migrations/{id:guid}"] = [Supervisor],
     };
 
     [Fact]

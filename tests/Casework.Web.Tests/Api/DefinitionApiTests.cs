@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
@@ -64,5 +65,65 @@ public sealed class DefinitionApiTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("bpmn", out _));
+    }
+}
+
+public sealed class MigrationApiTests
+{
+    private const string V1 = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:cw="urn:casework:bpmn" id="d" targetNamespace="urn:t">
+          <bpmn:process id="intake" isExecutable="true">
+            <bpmn:startEvent id="s" />
+            <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="check" />
+            <bpmn:userTask id="check" name="Check" cw:candidateRoles="RegistrationClerk" />
+            <bpmn:boundaryEvent id="sla" attachedToRef="check" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="sla" targetRef="late" />
+            <bpmn:endEvent id="late" />
+            <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="e" />
+            <bpmn:endEvent id="e" />
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    [Fact]
+    public async Task Supervisor_DryRunsThenMigratesRunningInstancesInBatches_AndPollsProgress()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("supervisor.a", Casework.Data.Identity.CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1 }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v1" }, ct);
+        var ids = new List<Guid>();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var runtime = scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>();
+            for (var i = 0; i < 3; i++)
+            {
+                ids.Add((await runtime.StartAsync("intake", $"C-{i}", null, "clerk", ct)).InstanceId!.Value);
+            }
+        }
+
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1.Replace("P3D", "P5D", StringComparison.Ordinal) }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v2" }, ct);
+
+        var dryRun = await (await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations/dry-run", new { from = 1, to = 2 }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var started = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct);
+        var outbox = host.Services.GetRequiredService<Casework.Data.Runtime.Workers.OutboxDispatcher>();
+        await outbox.RunOnceAsync(ct);
+        var progress = await supervisor.GetFromJsonAsync<JsonElement>(started.Headers.Location!, ct);
+
+        Assert.Equal(3, dryRun.GetArrayLength());
+        Assert.All(dryRun.EnumerateArray(), r => Assert.True(r.GetProperty("canMigrate").GetBoolean()));
+        Assert.Contains(dryRun[0].GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "TimerRecomputed");
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(("Completed", 3, 3, 0), (progress.GetProperty("status").GetString(), progress.GetProperty("total").GetInt32(),
+            progress.GetProperty("migrated").GetInt32(), progress.GetProperty("failed").GetInt32()));
+        foreach (var id in ids)
+        {
+            var instance = await supervisor.GetFromJsonAsync<JsonElement>($"/api/instances/{id}", ct);
+            Assert.Equal(2, instance.GetProperty("version").GetInt32());
+        }
     }
 }

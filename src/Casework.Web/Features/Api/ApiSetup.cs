@@ -16,6 +16,8 @@ public static class ApiSetup
 
     public static WebApplicationBuilder AddCaseworkApi(this WebApplicationBuilder builder)
     {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using Casework.Data.Definitions;
+using Casework.Data.Runtime;
+using Casework.Data.Runtime.Handlers;
+using Casework.Data.Runtime.Records;
+using Casework.Data.Runtime.Workers;
+using Casework.Engine.Execution;
+using Casework.Engine.Expressions;
+using Casework.Engine.Migration;
+using Casework.Engine.State;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Data.Versioning;
+
+/// <summary>
+/// Migrations of running instances: a dry run reports, per instance, whether it can move and what changes; a job
+/// applies the plan in batches (each instance in its own transaction through the runtime) and counts progress.
+/// </summary>
+public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog catalog, IExpressionEvaluator expressions,
+    WorkflowRuntime runtime, TimeProvider clock)
+{
+    public const int BatchSize = 50;
+
+    public async Task<IReadOnlyList<MigrationReport>?> DryRunAsync(string processId, int from, int to,
+        IReadOnlyDictionary<string, string>? mapping, CancellationToken cancellationToken)
+    {
+        var source = await catalog.FindAsync(db, processId, from, cancellationToken);
+        var target = await catalog.FindAsync(db, processId, to, cancellationToken);
+        if (source is null || target is null)
+        {
+            return null;
+        }
+
+        var plan = new MigrationPlan(source.Value.Definition.Key, target.Value.Definition.Key, mapping);
+        var planner = new MigrationPlanner(expressions);
+        var states = await db.Instances.AsNoTracking()
+            .Where(i => i.DefinitionId == source.Value.Record.Id && i.Status == Runtime.Records.InstanceStatus.Running)
+            .OrderBy(i => i.CreatedAt).Select(i => i.State).ToListAsync(cancellationToken);
+        return [.. states.Select(s => planner.DryRun(plan, source.Value.Definition, target.Value.Definition, InstanceStateSerializer.Deserialize(s), clock.GetUtcNow()))];
+    }
+
+    /// <summary>Creates a job and queues its first batch; null when a version does not exist.</summary>
+    public async Task<MigrationJobRecord?> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
+        string requestedBy, CancellationToken cancellationToken)
+    {
+        var source = await catalog.FindAsync(db, processId, from, cancellationToken);
+        if (source is null || await catalog.FindAsync(db, processId, to, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var job = new MigrationJobRecord
+        {
+            Id = Guid.CreateVersion7(now), ProcessId = processId, FromVersion = from, ToVersion = to,
+            Mapping = JsonSerializer.Serialize(mapping ?? new Dictionary<string, string>()), RequestedBy = requestedBy, CreatedAt = now,
+            Total = await db.Instances.CountAsync(i => i.DefinitionId == source.Value.Record.Id && i.Status == Runtime.Records.InstanceStatus.Running, cancellationToken),
+        };
+        db.MigrationJobs.Add(job);
+        db.Outbox.Add(BatchMessage(job.Id, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return job;
+    }
+
+    /// <summary>Migrates the next batch of the job's instances; queues another batch while any remain.</summary>
+    public async Task RunBatchAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.MigrationJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, cancellationToken);
+        var source = (await catalog.FindAsync(db, job.ProcessId, job.FromVersion, cancellationToken))!.Value;
+        var target = (await catalog.FindAsync(db, job.ProcessId, job.ToVersion, cancellationToken))!.Value;
+        var mapping = JsonSerializer.Deserialize<Dictionary<string, string>>(job.Mapping);
+        var plan = new MigrationPlan(source.Definition.Key, target.Definition.Key, mapping);
+        var failedSoFar = (job.Failures ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Guid.Parse(l[..36])).ToHashSet();
+        var batch = await db.Instances.AsNoTracking()
+            .Where(i => i.DefinitionId == source.Record.Id && i.Status == Runtime.Records.InstanceStatus.Running)
+            .OrderBy(i => i.CreatedAt).Select(i => i.Id).Take(BatchSize + failedSoFar.Count).ToListAsync(cancellationToken);
+        batch = [.. batch.Where(id => !failedSoFar.Contains(id)).Take(BatchSize)];
+
+        int migrated = 0, failed = 0;
+        var failures = new StringBuilder(job.Failures);
+        foreach (var id in batch)
+        {
+            var outcome = await runtime.ExecuteAsync(id, _ => new MigrateInstance(plan, target.Definition), "migration:" + job.RequestedBy, cancellationToken);
+            if (outcome.Succeeded)
+            {
+                migrated++;
+            }
+            else
+            {
+                failed++;
+                failures.Append(id).Append(' ').Append(outcome.Message).Append('\n');
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var done = batch.Count < BatchSize;
+        await db.MigrationJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Migrated, j => j.Migrated + migrated)
+            .SetProperty(j => j.Failed, j => j.Failed + failed)
+            .SetProperty(j => j.Failures, failures.Length == 0 ? null : failures.ToString())
+            .SetProperty(j => j.Status, done ? MigrationJobStatus.Completed : MigrationJobStatus.Running)
+            .SetProperty(j => j.CompletedAt, done ? now : null), cancellationToken);
+        if (!done)
+        {
+            db.Outbox.Add(BatchMessage(jobId, now));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static OutboxMessageRecord BatchMessage(Guid jobId, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now), Type = MigrationBatchHandler.MessageType, Payload = JsonSerializer.Serialize(jobId), CreatedAt = now, DueAt = now,
+    };
+}
+
+/// <summary>Runs one batch of a migration job when the outbox dispatcher delivers its message.</summary>
+public sealed class MigrationBatchHandler(InstanceMigrations migrations) : IOutboxHandler
+{
+    public const string MessageType = "workflow.migration-batch";
+
+    public string Type => MessageType;
+
+    public Task HandleAsync(OutboxMessageRecord message, CancellationToken cancellationToken) =>
+        migrations.RunBatchAsync(JsonSerializer.Deserialize<Guid>(message.Payload), cancellationToken);
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Casework.Data.Versioning;
+
+public enum MigrationJobStatus
+{
+    Pending,
+    Running,
+    Completed,
+}
+
+/// <summary>A migration of running instances from one version to another, applied in batches; its progress is polled.</summary>
+public sealed class MigrationJobRecord
+{
+    public Guid Id { get; set; }
+    public required string ProcessId { get; set; }
+    public int FromVersion { get; set; }
+    public int ToVersion { get; set; }
+
+    /// <summary>Source element id → target element id, as JSON; ids not listed map to themselves.</summary>
+    public required string Mapping { get; set; }
+
+    public MigrationJobStatus Status { get; set; }
+    public int Total { get; set; }
+    public int Migrated { get; set; }
+    public int Failed { get; set; }
+
+    /// <summary>One line per instance that could not move, with the reason.</summary>
+    public string? Failures { get; set; }
+
+    public required string RequestedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}
+
+internal sealed class MigrationJobConfiguration : IEntityTypeConfiguration<MigrationJobRecord>
+{
+    public void Configure(EntityTypeBuilder<MigrationJobRecord> builder)
+    {
+        builder.ToTable("migration_jobs");
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.ProcessId).HasMaxLength(200);
+        builder.Property(j => j.RequestedBy).HasMaxLength(200);
+        builder.Property(j => j.Mapping).IsRequired();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Casework.Data;
+using Casework.Data.Versioning;
+using Casework.Engine.Migration;
+using Casework.Web.Features.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Migrations;
+
+/// <summary>Which running instances to move: from one version to another, with an element mapping (same ids map by default).</summary>
+public sealed record MigrationRequest(int From, int To, Dictionary<string, string>? Mapping);
+
+public sealed record MigrationProgress(Guid Id, string ProcessId, int From, int To, string Status, int Total, int Migrated, int Failed,
+    IReadOnlyList<string> Failures);
+
+/// <summary>Migration of running instances: dry run per instance, then a batched job whose progress is polled.</summary>
+public static class MigrationEndpoints
+{
+    public static IEndpointRouteBuilder MapMigrationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Migrations").RequireAuthorization(ApiSetup.Supervisors);
+        group.MapPost("/workflow-definitions/{processId}/migrations/dry-run", DryRunAsync).WithSummary("Per running instance: can it move, why not, what changes.");
+        group.MapPost("/workflow-definitions/{processId}/migrations", StartAsync).WithSummary("Migrate every running instance in batches.");
+        group.MapGet("/migrations/{id:guid}", ProgressAsync).WithSummary("Progress of a migration job.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<MigrationReport>>, NotFound, ValidationProblem>> DryRunAsync(
+        string processId, MigrationRequest request, InstanceMigrations migrations, CancellationToken cancellationToken)
+    {
+        if (Invalid(request) is { } problem)
+        {
+            return problem;
+        }
+
+        var reports = await migrations.DryRunAsync(processId, request.From, request.To, request.Mapping, cancellationToken);
+        return reports is null ? TypedResults.NotFound() : TypedResults.Ok(reports);
+    }
+
+    private static async Task<Results<Accepted<MigrationProgress>, NotFound, ValidationProblem>> StartAsync(
+        string processId, MigrationRequest request, ClaimsPrincipal user, InstanceMigrations migrations, CancellationToken cancellationToken)
+    {
+        if (Invalid(request) is { } problem)
+        {
+            return problem;
+        }
+
+        var job = await migrations.StartAsync(processId, request.From, request.To, request.Mapping, user.UserName(), cancellationToken);
+        return job is null ? TypedResults.NotFound() : TypedResults.Accepted($"/api/migrations/{job.Id}", View(job));
+    }
+
+    private static async Task<Results<Ok<MigrationProgress>, NotFound>> ProgressAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        await db.MigrationJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken) is { } job
+            ? TypedResults.Ok(View(job))
+            : TypedResults.NotFound();
+
+    private static ValidationProblem? Invalid(MigrationRequest request) =>
+        request.From < 1 || request.To < 1 || request.From == request.To
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Name two different published versions (1 or more)."] })
+            : null;
+
+    private static MigrationProgress View(MigrationJobRecord job) => new(job.Id, job.ProcessId, job.FromVersion, job.ToVersion, job.Status.ToString(),
+        job.Total, job.Migrated, job.Failed, (job.Failures ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+}
