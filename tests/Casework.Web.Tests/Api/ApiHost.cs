@@ -15,9 +15,9 @@ public sealed class ApiHost : IAsyncDisposable
     private readonly CaseworkWebFactory factory;
     private readonly List<IDisposable> clients = [];
 
-    private ApiHost(Action<IServiceCollection>? testServices)
+    private ApiHost(CaseworkWebFactory factory)
     {
-        factory = CaseworkWebFactory.ForSqlite(testServices);
+        this.factory = factory;
         factory.UseKestrel(0);
         factory.StartServer();
         using var http = factory.CreateClient();
@@ -28,11 +28,19 @@ public sealed class ApiHost : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    public static Task<ApiHost> StartAsync(params (string User, string Role)[] users) => StartAsync(null, users);
+    public static Task<ApiHost> StartAsync(params (string User, string Role)[] users) =>
+        StartAsync(CaseworkWebFactory.ForSqlite(), users);
 
-    public static async Task<ApiHost> StartAsync(Action<IServiceCollection>? testServices, params (string User, string Role)[] users)
+    public static Task<ApiHost> StartAsync(Action<IServiceCollection>? testServices, params (string User, string Role)[] users) =>
+        StartAsync(CaseworkWebFactory.ForSqlite(testServices), users);
+
+    /// <summary>On PostgreSQL (a fresh database of the test cluster) when <paramref name="postgres"/> is given, else SQLite.</summary>
+    public static async Task<ApiHost> StartAsync(Casework.Testing.PostgresServer? postgres, params (string User, string Role)[] users) =>
+        await StartAsync(postgres is null ? CaseworkWebFactory.ForSqlite() : await CaseworkWebFactory.ForPostgresAsync(postgres), users);
+
+    private static async Task<ApiHost> StartAsync(CaseworkWebFactory factory, (string User, string Role)[] users)
     {
-        var host = new ApiHost(testServices);
+        var host = new ApiHost(factory);
         await using var scope = host.Services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
         foreach (var (name, role) in users)

@@ -7,13 +7,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
-public sealed class AuditApiTests
+public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
 {
-    [Fact]
-    public async Task ReadsAndWritesOfCaseData_AreChained_AndAlteringAnEntryBreaksVerificationThere()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ReadsAndWritesOfCaseData_AreChained_AndAlteringAnEntryBreaksVerificationThere(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        if (store == "postgres")
+        {
+            postgres.Server.RequireAvailable();
+        }
+
+        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
         await host.StartClaimAsync("NBO-2026-000600");
         var clerk = await host.ClientForAsync("clerk.a");
         var auditor = await host.ClientForAsync("auditor.a");

@@ -6,8 +6,19 @@ using Casework.Data.Identity;
 namespace Casework.Web.Tests.Api;
 
 /// <summary>Queues and tasks over real HTTP with real tokens.</summary>
-public sealed class TaskApiTests
+public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
 {
+    private Casework.Testing.PostgresServer? Store(string store)
+    {
+        if (store != "postgres")
+        {
+            return null;
+        }
+
+        postgres.Server.RequireAvailable();
+        return postgres.Server;
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<Guid> FirstInQueueAsync(HttpClient client, string role)
@@ -16,10 +27,12 @@ public sealed class TaskApiTests
         return page.GetProperty("items")[0].GetProperty("id").GetGuid();
     }
 
-    [Fact]
-    public async Task TwoClerksCompletingTheSameTaskAtOnce_OneGets200_TheOther409SayingSomeoneElseDidIt()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TwoClerksCompletingTheSameTaskAtOnce_OneGets200_TheOther409SayingSomeoneElseDidIt(string store)
     {
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
         await host.StartClaimAsync("NBO-2026-000100");
         var a = await host.ClientForAsync("clerk.a");
         var b = await host.ClientForAsync("clerk.b");
@@ -36,10 +49,12 @@ public sealed class TaskApiTests
         Assert.True(detail!.Contains("already completed by clerk.", StringComparison.Ordinal) || detail.Contains("Someone else", StringComparison.Ordinal), detail);
     }
 
-    [Fact]
-    public async Task Queue_IsPagedWithATotal_AndOrderedByPriorityThenDueDate()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Queue_IsPagedWithATotal_AndOrderedByPriorityThenDueDate(string store)
     {
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk));
         for (var i = 0; i < 3; i++)
         {
             await host.StartClaimAsync($"NBO-2026-00020{i}");
@@ -55,10 +70,12 @@ public sealed class TaskApiTests
         Assert.Contains("pageSize", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Complete_WithDataThatDoesNotFitTheForm_Answers400NamingTheFields_AndChangesNothing()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Complete_WithDataThatDoesNotFitTheForm_Answers400NamingTheFields_AndChangesNothing(string store)
     {
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk));
         await host.StartClaimAsync("NBO-2026-000300");
         var client = await host.ClientForAsync("clerk.a");
         var task = await FirstInQueueAsync(client, CaseworkRoles.RegistrationClerk);
