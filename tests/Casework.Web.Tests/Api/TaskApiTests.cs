@@ -124,6 +124,15 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
         }
 
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                Assert.True(operation.Value.TryGetProperty("security", out _), $"{operation.Name} {path.Name} does not state its auth requirement");
+                Assert.Contains("Policy:", operation.Value.GetProperty("description").GetString(), StringComparison.Ordinal);
+            }
+        }
     }
 }
 

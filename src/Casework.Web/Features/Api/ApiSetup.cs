@@ -13,6 +13,7 @@ public static class ApiSetup
     public const string CaseWorkers = "case-workers";
     public const string Supervisors = "supervisors";
     public const string Readers = "readers";
+    private const string BearerScheme = "Bearer";
 
     public static WebApplicationBuilder AddCaseworkApi(this WebApplicationBuilder builder)
     {
@@ -20,12 +21,45 @@ public static class ApiSetup
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options =>
         {
-            document.Info.Title = "Casework API";
-            document.Info.Description = "Case management for asylum claims. Every endpoint needs a bearer token from this server's /connect/token.";
-            return Task.CompletedTask;
-        }));
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Casework API";
+                document.Info.Description = "Case management for asylum claims. Every endpoint needs a bearer token from this server's /connect/token.";
+                document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new Microsoft.OpenApi.OpenApiSecurityScheme
+                {
+                    Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An access token from /connect/token (authorization code with PKCE, or client credentials).",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                // Each operation says how it is protected: the bearer scheme and its policy (roles), or nothing for anonymous.
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+                {
+                    return Task.CompletedTask;
+                }
+
+                var policies = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy ?? "authenticated").Distinct().ToList();
+                if (policies.Count > 0)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement
+                    {
+                        [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                    });
+                    operation.Description = (operation.Description is null ? string.Empty : operation.Description + " ") + "Policy: " + string.Join(", ", policies) + ".";
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Staff, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Administrator))
             .AddPolicy(CaseWorkers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
