@@ -43,6 +43,7 @@ try
     app.MapMeEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
+    app.MapReassignEndpoints();
     app.MapDefinitionEndpoints();
     app.MapInstanceEndpoints();
     app.MapAuditEndpoints();

@@ -33,6 +33,7 @@ public sealed partial class AuthorizationMatrixTests
         ["POST /api/tasks/{id:guid}/claim"] = CaseWorkers,
         ["POST /api/tasks/{id:guid}/release"] = CaseWorkers,
         ["POST /api/tasks/{id:guid}/complete"] = CaseWorkers,
+        ["POST /api/tasks/reassign"] = [Supervisor],
         ["GET /api/workflow-definitions/"] = Readers,
         ["GET /api/workflow-definitions/{processId}/versions/{version:int}/bpmn"] = Readers,
         ["GET /api/workflow-definitions/{processId}/diff"] = Readers,

@@ -155,3 +155,37 @@ public sealed class InstanceApiTests
         Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode); // an auditor reads, never writes
     }
 }
+
+public sealed class ReassignApiTests
+{
+    [Fact]
+    public async Task BulkReassign_PreviewChangesNothing_ThenApplyReportsWhatFailed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor), ("clerk.b", CaseworkRoles.RegistrationClerk),
+            ("officer.c", CaseworkRoles.EligibilityOfficer));
+        await host.StartClaimAsync("NBO-2026-000900");
+        await host.StartClaimAsync("NBO-2026-000901");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var queue = await supervisor.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk", ct);
+        var ids = queue.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).Append(Guid.NewGuid()).ToList();
+
+        var preview = await (await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "clerk.b", preview = true }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var mineBefore = await (await host.ClientForAsync("clerk.b")).GetFromJsonAsync<JsonElement>("/api/queues/mine", ct);
+        var wrongRole = await (await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "officer.c" }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var applied = await (await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "clerk.b" }, ct))
+            .Content.ReadFromJsonAsync<JsonElement>(ct);
+        var mineAfter = await (await host.ClientForAsync("clerk.b")).GetFromJsonAsync<JsonElement>("/api/queues/mine", ct);
+        var unknownUser = await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "nobody" }, ct);
+
+        Assert.Equal((2, 1), (preview.GetProperty("reassigned").GetInt32(), preview.GetProperty("failed").GetInt32()));
+        Assert.Equal(0, mineBefore.GetProperty("total").GetInt32());
+        Assert.Equal(3, wrongRole.GetProperty("failed").GetInt32());
+        Assert.Equal((2, 1), (applied.GetProperty("reassigned").GetInt32(), applied.GetProperty("failed").GetInt32()));
+        Assert.Equal("No such task.", applied.GetProperty("lines")[2].GetProperty("reason").GetString());
+        Assert.Equal(2, mineAfter.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, unknownUser.StatusCode);
+    }
+}

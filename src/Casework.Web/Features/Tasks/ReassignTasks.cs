@@ -1,0 +1,75 @@
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Data.Runtime.Records;
+using Casework.Web.Features.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Tasks;
+
+/// <summary>Tasks to give to one officer; <see cref="Preview"/> reports what would change without changing it.</summary>
+public sealed record ReassignRequest(IReadOnlyList<Guid>? TaskIds, string? Assignee, bool Preview = false);
+
+public sealed record ReassignLine(Guid TaskId, string? From, string? To, bool Ok, string? Reason);
+
+public sealed record ReassignReport(bool Preview, int Reassigned, int Failed, IReadOnlyList<ReassignLine> Lines);
+
+/// <summary>Supervisors reassign tasks, one or many; each task changes on its own, and what failed is reported.</summary>
+public static class ReassignTasks
+{
+    private const int MaxTasks = 500;
+
+    public static IEndpointRouteBuilder MapReassignEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/tasks/reassign", HandleAsync).WithTags("Tasks").RequireAuthorization(ApiSetup.Supervisors)
+            .WithSummary("Reassign tasks to an officer; with preview=true nothing changes and the report says what would.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<ReassignReport>, ValidationProblem>> HandleAsync(
+        ReassignRequest request, CaseworkDbContext db, UserManager<CaseworkUser> users, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.TaskIds is not { Count: > 0 and <= MaxTasks })
+        {
+            errors["taskIds"] = [$"Give between 1 and {MaxTasks} task ids."];
+        }
+
+        var assignee = string.IsNullOrWhiteSpace(request.Assignee) ? null : await users.FindByNameAsync(request.Assignee);
+        if (assignee is null)
+        {
+            errors["assignee"] = ["No user has this name."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var roles = await users.GetRolesAsync(assignee!);
+        var lines = new List<ReassignLine>();
+        foreach (var id in request.TaskIds!.Distinct())
+        {
+            var item = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+            var reason = item is null ? "No such task."
+                : item.Status != WorkItemStatus.Open ? $"The task is {item.Status.ToString().ToLowerInvariant()}."
+                : !Split(item.CandidateRoles).Any(roles.Contains) ? $"{assignee!.UserName} has none of the task's roles ({item.CandidateRoles})."
+                : null;
+            if (reason is null && !request.Preview)
+            {
+                var changed = await db.WorkItems.Where(w => w.Id == id && w.Revision == item!.Revision && w.Status == WorkItemStatus.Open)
+                    .ExecuteUpdateAsync(s => s.SetProperty(w => w.Assignee, assignee!.UserName).SetProperty(w => w.ClaimedBy, (string?)null)
+                        .SetProperty(w => w.ClaimedAt, (DateTimeOffset?)null).SetProperty(w => w.Revision, w => w.Revision + 1), cancellationToken);
+                reason = changed == 1 ? null : "Someone changed the task at the same time; try again.";
+            }
+
+            lines.Add(new ReassignLine(id, item?.Assignee ?? item?.ClaimedBy, assignee!.UserName, reason is null, reason));
+        }
+
+        return TypedResults.Ok(new ReassignReport(request.Preview, lines.Count(l => l.Ok), lines.Count(l => !l.Ok), lines));
+    }
+
+    private static string[] Split(string? roles) =>
+        roles is null ? [] : roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
