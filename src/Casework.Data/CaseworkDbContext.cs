@@ -16,6 +16,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
     public DbSet<Versioning.MigrationJobRecord> MigrationJobs => Set<Versioning.MigrationJobRecord>();
+    public DbSet<Cases.CaseRecord> Cases => Set<Cases.CaseRecord>();
 
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();

@@ -1,6 +1,7 @@
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Audit;
 using Casework.Web.Features.Auth;
+using Casework.Web.Features.Cases;
 using Casework.Web.Features.Definitions;
 using Casework.Web.Features.Demo;
 using Casework.Web.Features.Instances;
@@ -26,6 +27,7 @@ try
     builder.AddCaseworkDemo();
     builder.AddCaseworkApi();
     builder.AddCaseworkAudit();
+    builder.AddCaseworkCases();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
@@ -41,6 +43,7 @@ try
     app.MapCaseworkHealthEndpoints();
     app.MapCaseworkAuthorizationServer();
     app.MapMeEndpoints();
+    app.MapCaseEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
     app.MapReassignEndpoints();

@@ -26,6 +26,9 @@ public sealed partial class AuthorizationMatrixTests
     private static readonly Dictionary<string, string[]> Matrix = new()
     {
         ["GET /api/me"] = [Clerk, Officer, Supervisor, Partner, Auditor, Admin],
+        ["POST /api/cases/"] = [Clerk, Supervisor],
+        ["GET /api/cases/{id:guid}"] = Readers,
+        ["GET /api/cases/"] = Readers,
         ["GET /api/queues/mine"] = Readers,
         ["GET /api/queues/roles/{role}"] = Readers,
         ["GET /api/queues/counts"] = Readers,

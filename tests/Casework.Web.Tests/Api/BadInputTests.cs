@@ -36,7 +36,7 @@ public sealed class BadInputTests
         var task = await TaskIdAsync(host, ct);
         var writes = new[]
         {
-            $"POST /api/tasks/{task}/complete", $"POST /api/tasks/{Guid.NewGuid()}/complete",
+            "POST /api/cases", $"POST /api/tasks/{task}/complete", $"POST /api/tasks/{Guid.NewGuid()}/complete",
             "PUT /api/workflow-definitions/intake/draft", "POST /api/workflow-definitions/intake/draft/validate",
             "POST /api/workflow-definitions/asylum-claim/draft/publish", "POST /api/workflow-definitions/asylum-claim/versions/99/retire",
             $"POST /api/instances/{instance}/incidents/{Guid.NewGuid()}/retry",

@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Cases;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Casework.Domain.Cases;
+using Casework.Domain.Common;
+using Casework.Web.Features.Api;
+using Casework.Web.Features.Queues;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Cases;
+
+public sealed record PrincipalRequest(string? GivenName, string? FamilyName, IReadOnlyList<string>? Transliterations, DateOnly? DateOfBirth,
+    bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string>? Nationalities, IReadOnlyList<string>? Languages, IReadOnlyList<string>? SpecificNeeds);
+
+public sealed record RegisterCaseRequest(string? Office, DateOnly? RegisteredOn, PrincipalRequest? Principal);
+
+public sealed record CaseSummary(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority, Guid? InstanceId);
+
+public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority,
+    string GivenName, string FamilyName, IReadOnlyList<string> Transliterations, DateOnly DateOfBirth, bool DateOfBirthApproximate, string Sex,
+    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId);
+
+/// <summary>Cases: register (which starts the asylum-claim workflow), read one, search with paging.</summary>
+public static class CaseEndpoints
+{
+    public const string Registrars = "registrars";
+
+    public static WebApplicationBuilder AddCaseworkCases(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Registrars, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.Supervisor));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/cases").WithTags("Cases");
+        group.MapPost("/", RegisterAsync).RequireAuthorization(Registrars).WithSummary("Register a case and its principal applicant; starts the procedure.");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("A case with its principal's biodata.");
+        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage and nationality, paged.");
+        return app;
+    }
+
+    private static async Task<Results<Created<CaseSummary>, ValidationProblem, UnprocessableEntity<string>>> RegisterAsync(
+        RegisterCaseRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (Validate(request, today) is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var p = request.Principal!;
+        var registeredOn = request.RegisteredOn ?? today;
+        var sequence = 1 + (await db.Cases.Where(c => c.Office == request.Office && c.Year == registeredOn.Year).MaxAsync(c => (int?)c.Sequence, cancellationToken) ?? 0);
+        var number = new CaseNumber(request.Office!, registeredOn.Year, sequence);
+        var person = new Person(Guid.NewGuid(), new PersonName(p.GivenName!, p.FamilyName!, p.Transliterations ?? []),
+            new BirthDate(p.DateOfBirth!.Value, p.DateOfBirthApproximate), Enum.Parse<Sex>(p.Sex!), p.Nationalities!, p.Languages ?? [],
+            (p.SpecificNeeds ?? []).Select(Enum.Parse<SpecificNeed>).ToHashSet());
+        var aggregate = AsylumCase.Register(number, request.Office!, registeredOn, person);
+        var record = new CaseRecord
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseNumber = number.ToString(), Office = aggregate.Office, Year = number.Year, Sequence = number.Sequence,
+            RegisteredOn = registeredOn, Stage = aggregate.Stage.ToString(), GivenName = p.GivenName!, FamilyName = p.FamilyName!,
+            Transliterations = Join(p.Transliterations), DateOfBirth = p.DateOfBirth.Value, DateOfBirthApproximate = p.DateOfBirthApproximate, Sex = p.Sex!,
+            Nationalities = Join(p.Nationalities)!, Languages = Join(p.Languages), SpecificNeeds = Join(p.SpecificNeeds), CreatedAt = clock.GetUtcNow(),
+            CreatedBy = user.UserName(),
+        };
+        db.Cases.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var started = await runtime.StartAsync("asylum-claim", record.CaseNumber, new Dictionary<string, JsonElement>
+        {
+            ["caseId"] = JsonSerializer.SerializeToElement(record.CaseNumber),
+            ["office"] = JsonSerializer.SerializeToElement(record.Office),
+        }, user.UserName(), cancellationToken);
+        if (!started.Succeeded)
+        {
+            // Nothing half-written: without its procedure the case is not registered.
+            await db.Cases.Where(c => c.Id == record.Id).ExecuteDeleteAsync(cancellationToken);
+            return TypedResults.UnprocessableEntity(started.Message);
+        }
+
+        await db.Cases.Where(c => c.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.InstanceId, started.InstanceId), cancellationToken);
+        return TypedResults.Created($"/api/cases/{record.Id}", new CaseSummary(record.Id, record.CaseNumber, record.Office, record.RegisteredOn,
+            record.Stage, record.Track, record.Priority, started.InstanceId));
+    }
+
+    private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is { } c
+            ? TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
+                Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
+                Split(c.SpecificNeeds), c.InstanceId))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
+        string? office = null, string? stage = null, string? nationality = null, int page = 1, int pageSize = 50)
+    {
+        if (page < 1 || pageSize is < 1 or > 200)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["page ≥ 1 and pageSize between 1 and 200."] });
+        }
+
+        var query = db.Cases.AsNoTracking();
+        query = office is null ? query : query.Where(c => c.Office == office);
+        query = stage is null ? query : query.Where(c => c.Stage == stage);
+        query = nationality is null ? query : query.Where(c => c.Nationalities.Contains(nationality));
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(c => c.Priority).ThenBy(c => c.CaseNumber).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(c => new CaseSummary(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.InstanceId)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new Page<CaseSummary>(items, page, pageSize, total));
+    }
+
+    private static Dictionary<string, string[]> Validate(RegisterCaseRequest request, DateOnly today)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Add(string field, string message) => errors[field] = [message];
+        if (request.Office is not { Length: >= 2 and <= 10 } office || !office.All(char.IsAsciiLetterUpper))
+        {
+            Add("office", "An office code of 2 to 10 capital letters, like NBO.");
+        }
+
+        if (request.RegisteredOn is { } on && on > today)
+        {
+            Add("registeredOn", "The registration date cannot be in the future.");
+        }
+
+        var p = request.Principal;
+        if (p is null)
+        {
+            Add("principal", "The principal applicant is required.");
+            return errors;
+        }
+
+        if (p.GivenName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.GivenName))
+        {
+            Add("principal.givenName", "Required, at most 200 characters.");
+        }
+
+        if (p.FamilyName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.FamilyName))
+        {
+            Add("principal.familyName", "Required, at most 200 characters.");
+        }
+
+        if (p.DateOfBirth is not { } dob || dob > today || dob.Year < 1900)
+        {
+            Add("principal.dateOfBirth", "A date between 1900 and today.");
+        }
+
+        if (!Enum.TryParse<Sex>(p.Sex, out _) || int.TryParse(p.Sex, out _))
+        {
+            Add("principal.sex", $"One of {string.Join(", ", Enum.GetNames<Sex>())}.");
+        }
+
+        if (p.Nationalities is not { Count: > 0 } nationalities || nationalities.Any(n => n is not { Length: 3 } || !n.All(char.IsAsciiLetterUpper)))
+        {
+            Add("principal.nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
+        }
+
+        if (p.SpecificNeeds?.FirstOrDefault(n => !Enum.TryParse<SpecificNeed>(n, out _) || int.TryParse(n, out _)) is { } bad)
+        {
+            Add("principal.specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
+        }
+
+        return errors;
+    }
+
+    private static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
+
+    private static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+
+namespace Casework.Web.Tests.Api;
+
+public sealed class CaseApiTests
+{
+    private static object Principal(string nationality = "SOM") => new
+    {
+        givenName = "Amina", familyName = "Test", transliterations = new[] { "Амина" }, dateOfBirth = "1990-01-01", dateOfBirthApproximate = true,
+        sex = "Female", nationalities = new[] { nationality }, languages = new[] { "so" }, specificNeeds = new[] { "WomanAtRisk" },
+    };
+
+    [Fact]
+    public async Task Clerk_RegistersCases_WhichStartTheProcedure_AndCanBeReadAndSearched()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var auditor = await host.ClientForAsync("auditor.a");
+
+        var first = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal() }, ct);
+        var second = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal("ERI") }, ct);
+        var created = await first.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var view = await auditor.GetFromJsonAsync<JsonElement>(first.Headers.Location!, ct);
+        var somali = await auditor.GetFromJsonAsync<JsonElement>("/api/cases?office=NBO&nationality=SOM", ct);
+        var queue = await clerk.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk", ct);
+        var auditorMayNotRegister = await auditor.PostAsJsonAsync("/api/cases", new { office = "NBO", principal = Principal() }, ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal("NBO-2026-000001", created.GetProperty("caseNumber").GetString());
+        Assert.Equal("NBO-2026-000002", (await second.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("caseNumber").GetString());
+        Assert.Equal("Amina", view.GetProperty("givenName").GetString());
+        Assert.True(view.GetProperty("dateOfBirthApproximate").GetBoolean());
+        Assert.Equal(1, somali.GetProperty("total").GetInt32());
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), i => i.GetProperty("caseId").GetString() == "NBO-2026-000001");
+        Assert.Equal(HttpStatusCode.Forbidden, auditorMayNotRegister.StatusCode);
+    }
+
+    [Fact]
+    public async Task Register_WithBadBiodata_NamesEachField_AndRegistersNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+
+        var response = await clerk.PostAsJsonAsync("/api/cases", new
+        {
+            office = "nairobi", registeredOn = "2099-01-01",
+            principal = new { givenName = "", familyName = new string('x', 300), dateOfBirth = "2099-01-01", sex = "Q", nationalities = new[] { "Somalia" }, specificNeeds = new[] { "Tall" } },
+        }, ct);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var search = await clerk.GetFromJsonAsync<JsonElement>("/api/cases", ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["office", "principal.dateOfBirth", "principal.familyName", "principal.givenName", "principal.nationalities", "principal.sex", "principal.specificNeeds", "registeredOn"],
+            problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        Assert.Equal(0, search.GetProperty("total").GetInt32());
+    }
+}
