@@ -10,6 +10,7 @@ using Casework.Web.Features.Migrations;
 using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Queues;
 using Casework.Web.Features.Security;
+using Casework.Web.Features.Statistics;
 using Casework.Web.Features.Tasks;
 using Casework.Web.Hosting;
 
@@ -28,6 +29,7 @@ try
     builder.AddCaseworkApi();
     builder.AddCaseworkAudit();
     builder.AddCaseworkCases();
+    builder.AddCaseworkStatistics();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
@@ -51,6 +53,7 @@ try
     app.MapInstanceEndpoints();
     app.MapAuditEndpoints();
     app.MapMigrationEndpoints();
+    app.MapStatisticsEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

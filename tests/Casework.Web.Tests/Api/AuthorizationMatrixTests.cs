@@ -49,6 +49,7 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /api/instances/{id:guid}/incidents"] = Readers,
         ["POST /api/instances/{id:guid}/incidents/{incidentId:guid}/retry"] = [Supervisor],
         ["GET /api/audit/verify"] = [Auditor, Admin],
+        ["GET /api/statistics/cases"] = [Supervisor, Auditor, Admin],
         ["POST /api/workflow-definitions/{processId}/migrations/dry-run"] = [Supervisor],
         ["POST /api/workflow-definitions/{processId}/migrations"] = [Supervisor],
         ["GET /api/migrations/{id:guid}"] = [Supervisor],

@@ -60,3 +60,39 @@ public sealed class CaseApiTests
         Assert.Equal(0, search.GetProperty("total").GetInt32());
     }
 }
+
+public sealed class StatisticsApiTests
+{
+    [Fact]
+    public async Task Statistics_CountCasesByGroup_AndSuppressSmallCounts_AndTriageUpdatesTheCase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        foreach (var nationality in new[] { "SOM", "SOM", "SOM", "SOM", "SOM", "SOM", "ERI", "ERI" })
+        {
+            var principal = new { givenName = "A", familyName = "B", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { nationality } };
+            Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, ct)).StatusCode);
+        }
+
+        var queue = await clerk.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk?pageSize=1", ct);
+        var register = queue.GetProperty("items")[0].GetProperty("id").GetGuid();
+        var caseId = queue.GetProperty("items")[0].GetProperty("caseId").GetString();
+        await clerk.PostAsJsonAsync($"/api/tasks/{register}/complete", new { data = new { registeredOn = "2026-03-02", specificNeeds = new[] { "SurvivorOfTortureOrTrauma" } } }, ct);
+        var profile = (await clerk.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk?pageSize=50", ct))
+            .GetProperty("items").EnumerateArray().First(i => i.GetProperty("caseId").GetString() == caseId).GetProperty("id").GetGuid();
+        await clerk.PostAsJsonAsync($"/api/tasks/{profile}/complete", new { data = new { referral = "SeeksAsylum" } }, ct);
+
+        var statistics = await supervisor.GetFromJsonAsync<JsonElement>("/api/statistics/cases", ct);
+        var cases = await supervisor.GetFromJsonAsync<JsonElement>("/api/cases?stage=Assessment", ct);
+
+        var byNationality = statistics.GetProperty("by").GetProperty("nationality").EnumerateArray().ToDictionary(e => e.GetProperty("value").GetString()!);
+        Assert.Equal(6, byNationality["SOM"].GetProperty("count").GetInt32());
+        Assert.True(byNationality["ERI"].GetProperty("suppressed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, byNationality["ERI"].GetProperty("count").ValueKind);
+        Assert.Equal(1, cases.GetProperty("total").GetInt32());
+        Assert.Equal("Accelerated", cases.GetProperty("items")[0].GetProperty("track").GetString());
+        Assert.Equal(90, cases.GetProperty("items")[0].GetProperty("priority").GetInt32());
+    }
+}

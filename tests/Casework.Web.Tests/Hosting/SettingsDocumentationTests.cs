@@ -30,6 +30,7 @@ public sealed class SettingsDocumentationTests
         "Workflows:Path",
         "Demo:Enabled",
         "Demo:Cases",
+        "Statistics:SuppressBelow",
         "Logging:Console:Format",
     ];
 

@@ -4,6 +4,7 @@ using Casework.Domain.Cases;
 using Casework.Domain.Common;
 using Casework.Domain.Deadlines;
 using Casework.Domain.Triage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Procedure;
 
@@ -28,12 +29,15 @@ public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHand
         });
 }
 
-/// <summary><c>case.triage</c>: track and priority with their reasons, and the interview target date.</summary>
+/// <summary>
+/// <c>case.triage</c>: track and priority with their reasons, and the interview target date; the registered case (if
+/// any) records its track, priority and stage in the same transaction.
+/// </summary>
 public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
 {
     public string Key => "case.triage";
 
-    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var vars = context.Variables;
         var needs = vars.List("specificNeeds").Select(n => Enum.Parse<SpecificNeed>(n)).ToHashSet();
@@ -41,7 +45,10 @@ public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
         var result = TriagePolicy.Decide(vars.Enum<ReferralOutcome>("referral"), needs, features, vars.Flag("childInDetention"));
         var office = vars.Text("office");
         var target = rules.PackFor(office).InterviewTarget(vars.Date("registeredOn"), result.Track, rules.CalendarFor(office));
-        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Track, result.Track.ToString()).SetProperty(c => c.Priority, result.Priority)
+                .SetProperty(c => c.Stage, CaseStage.Assessment.ToString()).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
+        return new Dictionary<string, JsonElement>
         {
             ["track"] = Variables.Json(result.Track.ToString()),
             ["casePriority"] = Variables.Json(result.Priority),
@@ -49,7 +56,7 @@ public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
             ["supervisorAttention"] = Variables.Json(result.NeedsImmediateSupervisorAttention),
             ["interviewDue"] = Variables.Json(Variables.EndOfDay(target.Date)),
             ["interviewDueExplanation"] = Variables.Json(target.Explanation),
-        });
+        };
     }
 }
 
