@@ -33,7 +33,9 @@ public static class LoggingSetup
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
             }
-        });
+        },
+        // Each host keeps its own logger: the static Log.Logger is shared by every host in a process (tests run several).
+        preserveStaticLogger: true);
         return builder;
     }
 
@@ -43,6 +45,8 @@ public static class LoggingSetup
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the static one (see preserveStaticLogger above).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             // The path template only: query strings may carry personal data.
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.EnrichDiagnosticContext = (context, http) =>
