@@ -99,9 +99,9 @@ public static class CaseEndpoints
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
         string? office = null, string? stage = null, string? nationality = null, int page = 1, int pageSize = 50)
     {
-        if (page < 1 || pageSize is < 1 or > 200)
+        if (QueueEndpoints.Paging(page, pageSize) is { } invalid)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [page < 1 ? "page" : "pageSize"] = ["page ≥ 1 and pageSize between 1 and 200."] });
+            return invalid;
         }
 
         var query = db.Cases.AsNoTracking();

@@ -89,7 +89,8 @@ public static class QueueEndpoints
 
     public sealed record QueueCount(string Role, string? Office, int Open);
 
-    private static ValidationProblem? Paging(int page, int pageSize) =>
+    /// <summary>The paging rules every list shares: pages from 1, at most 200 items a page.</summary>
+    internal static ValidationProblem? Paging(int page, int pageSize) =>
         page < 1 ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["page"] = ["Pages start at 1."] })
         : pageSize is < 1 or > MaxPageSize ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["pageSize"] = [$"Between 1 and {MaxPageSize}."] })
         : null;

@@ -54,7 +54,7 @@ public static class ReassignTasks
             var item = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
             var reason = item is null ? "No such task."
                 : item.Status != WorkItemStatus.Open ? $"The task is {item.Status.ToString().ToLowerInvariant()}."
-                : !Split(item.CandidateRoles).Any(roles.Contains) ? $"{assignee!.UserName} has none of the task's roles ({item.CandidateRoles})."
+                : !TaskEndpoints.Split(item.CandidateRoles).Any(roles.Contains) ? $"{assignee!.UserName} has none of the task's roles ({item.CandidateRoles})."
                 : null;
             if (reason is null && !request.Preview)
             {
@@ -69,7 +69,4 @@ public static class ReassignTasks
 
         return TypedResults.Ok(new ReassignReport(request.Preview, lines.Count(l => l.Ok), lines.Count(l => !l.Ok), lines));
     }
-
-    private static string[] Split(string? roles) =>
-        roles is null ? [] : roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

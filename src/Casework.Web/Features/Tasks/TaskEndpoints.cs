@@ -126,6 +126,6 @@ public static class TaskEndpoints
             || user.IsInRole(CaseworkRoles.Supervisor);
     }
 
-    private static IReadOnlyList<string> Split(string? roles) =>
+    internal static IReadOnlyList<string> Split(string? roles) =>
         roles is null ? [] : roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
