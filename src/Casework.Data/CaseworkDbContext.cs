@@ -17,6 +17,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
     public DbSet<Versioning.MigrationJobRecord> MigrationJobs => Set<Versioning.MigrationJobRecord>();
     public DbSet<Cases.CaseRecord> Cases => Set<Cases.CaseRecord>();
+    public DbSet<Cases.RepresentationRecord> Representations => Set<Cases.RepresentationRecord>();
 
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();

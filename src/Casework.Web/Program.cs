@@ -7,6 +7,7 @@ using Casework.Web.Features.Demo;
 using Casework.Web.Features.Instances;
 using Casework.Web.Features.Me;
 using Casework.Web.Features.Migrations;
+using Casework.Web.Features.Partners;
 using Casework.Web.Features.Procedure;
 using Casework.Web.Features.Queues;
 using Casework.Web.Features.Security;
@@ -30,6 +31,7 @@ try
     builder.AddCaseworkAudit();
     builder.AddCaseworkCases();
     builder.AddCaseworkStatistics();
+    builder.AddCaseworkPartners();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
@@ -54,6 +56,7 @@ try
     app.MapAuditEndpoints();
     app.MapMigrationEndpoints();
     app.MapStatisticsEndpoints();
+    app.MapPartnerEndpoints();
     app.MapCaseworkApiReference();
 
     await app.RunAsync();

@@ -1,0 +1,139 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Cases;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Casework.Web.Features.Api;
+using Casework.Web.Features.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+
+namespace Casework.Web.Features.Partners;
+
+public sealed record GrantRepresentationRequest(Guid? OrganisationId, DateOnly? ValidFrom, DateOnly? ValidUntil);
+
+/// <summary>What a legal aid partner sees of a represented client's case: only what the appeal needs.</summary>
+public sealed record PartnerAppealView(Guid CaseId, string CaseNumber, string? DecisionNotifiedOn, string? AppealDeadline,
+    string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status);
+
+public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
+
+/// <summary>
+/// Legal aid partners: supervisors grant an organisation authority to represent a case's applicant; the partner's
+/// lawyers and systems see only the cases it represents under an active, unexpired authority, and may lodge the appeal.
+/// </summary>
+public static class PartnerEndpoints
+{
+    public const string Partners = "partners";
+
+    public static WebApplicationBuilder AddCaseworkPartners(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Partners, p => p.RequireRole(CaseworkRoles.LegalAidPartner, CaseworkClaims.PartnerSystemRole));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPartnerEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/cases/{id:guid}/representations", GrantAsync).WithTags("Partners").RequireAuthorization(ApiSetup.Supervisors)
+            .WithSummary("Record a legal aid organisation's authority to represent the applicant.");
+        var partner = app.MapGroup("/api/partner").WithTags("Partners").RequireAuthorization(Partners);
+        partner.MapGet("/appeals", AppealsAsync).WithSummary("The appeals of the clients the caller's organisation represents, with deadlines.");
+        partner.MapPost("/appeals/{caseId:guid}", LodgeAsync).WithSummary("Lodge the appeal of a represented client.");
+        return app;
+    }
+
+    private static async Task<Results<Created<Guid>, NotFound, ValidationProblem>> GrantAsync(Guid id, GrantRepresentationRequest request,
+        ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (request.OrganisationId is not { } organisation || !await db.Organisations.AnyAsync(o => o.Id == organisation, cancellationToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["organisationId"] = ["No organisation has this id."] });
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (request.ValidUntil is { } until && until < (request.ValidFrom ?? today))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["validUntil"] = ["Must not be before validFrom."] });
+        }
+
+        var record = new RepresentationRecord
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseId = id, OrganisationId = organisation, ValidFrom = request.ValidFrom ?? today,
+            ValidUntil = request.ValidUntil, GrantedBy = user.UserName(), GrantedAt = clock.GetUtcNow(),
+        };
+        db.Representations.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/cases/{id}/representations/{record.Id}", record.Id);
+    }
+
+    private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var cases = await RepresentedCasesAsync(user, db, clock).ToListAsync(cancellationToken);
+        var views = new List<PartnerAppealView>();
+        foreach (var c in cases)
+        {
+            views.Add(await ViewAsync(c, db, cancellationToken));
+        }
+
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<Accepted<PartnerAppealView>, NotFound, Conflict<string>, UnprocessableEntity<string>, ValidationProblem>> LodgeAsync(
+        Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        // A case the organisation does not represent is answered as if it did not exist.
+        var c = await RepresentedCasesAsync(user, db, clock).SingleOrDefaultAsync(x => x.Id == caseId, cancellationToken);
+        if (c is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Grounds) || request.Grounds.Length > 20_000 || request.LateReason is { Length: > 4000 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["grounds"] = ["The grounds are required, at most 20,000 characters (late reason at most 4,000)."] });
+        }
+
+        var variables = new Dictionary<string, JsonElement> { ["appealGrounds"] = JsonSerializer.SerializeToElement(request.Grounds) };
+        if (request.LateReason is { } late)
+        {
+            variables["lateReason"] = JsonSerializer.SerializeToElement(late);
+        }
+
+        variables["representingOrganisation"] = JsonSerializer.SerializeToElement(user.GetClaim(CaseworkClaims.Organisation));
+        try
+        {
+            var outcome = await runtime.CorrelateMessageAsync("AppealLodged", c.CaseNumber, variables, user.UserName(), cancellationToken);
+            return outcome.Succeeded
+                ? TypedResults.Accepted($"/api/partner/appeals", await ViewAsync(c, db, cancellationToken))
+                : TypedResults.Conflict("No appeal can be lodged on this case now: the decision has not been notified, the appeal is lodged already, or the window has closed.");
+        }
+        catch (Casework.Domain.Common.DomainException rule)
+        {
+            return TypedResults.UnprocessableEntity(rule.Message);
+        }
+    }
+
+    private static IQueryable<CaseRecord> RepresentedCasesAsync(ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock)
+    {
+        var organisation = Guid.TryParse(user.GetClaim(CaseworkClaims.Organisation), out var id) ? id : Guid.Empty;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return db.Cases.AsNoTracking().Where(c => db.Representations.Any(r => r.CaseId == c.Id && r.OrganisationId == organisation && !r.Revoked
+            && r.ValidFrom <= today && (r.ValidUntil == null || r.ValidUntil >= today)));
+    }
+
+    private static async Task<PartnerAppealView> ViewAsync(CaseRecord c, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var state = c.InstanceId is null ? null : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
+        var vars = state is null ? default : JsonDocument.Parse(state).RootElement.GetProperty("variables");
+        string? Text(string name) => vars.ValueKind == JsonValueKind.Object && vars.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var status = Text("appealOutcome") ?? (Text("appealGrounds") is not null ? "Lodged" : Text("appealDeadline") is not null ? "Appeal window open" : "No appealable decision yet");
+        return new PartnerAppealView(c.Id, c.CaseNumber, Text("notifiedOn"), Text("appealDeadline"), Text("appealDeadlineExplanation"), Text("appealCutoff"), status);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Legal aid partners see and lodge only the appeals of the clients their organisation represents.</summary>
+public sealed class PartnerApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Partner_SeesOnlyRepresentedClientsDeadlines_AndLodgesTheirAppeal()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var (orgA, orgB) = (await PartnerAsync(host, "lawyer.a", "Legal Aid A"), await PartnerAsync(host, "lawyer.b", "Legal Aid B"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var lawyerA = await host.ClientForAsync("lawyer.a");
+        var lawyerB = await host.ClientForAsync("lawyer.b");
+
+        var represented = await RegisterAsync(clerk);
+        var other = await RegisterAsync(clerk);
+        var (caseId, caseNumber) = represented;
+        await CompleteAsync(host, clerk, caseNumber, "register", new { registeredOn = "2026-03-02" });
+        await CompleteAsync(host, clerk, caseNumber, "profile", new { referral = "SeeksAsylum" });
+        await CompleteAsync(host, officer, caseNumber, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await CompleteAsync(host, officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await CompleteAsync(host, supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
+        await CompleteAsync(host, officer, caseNumber, "notify", new { notifiedOn = Today(), deliveryMethod = "InPerson" });
+
+        var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = orgA }, Ct);
+        await supervisor.PostAsJsonAsync($"/api/cases/{other.Id}/representations", new { organisationId = orgB, validFrom = "2020-01-01", validUntil = "2020-12-31" }, Ct);
+        var seenByA = await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
+        var seenByB = await lawyerB.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
+        var lodgedByB = await lawyerB.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Not theirs" }, Ct);
+        var caseReadByLawyer = await lawyerA.GetAsync($"/api/cases/{caseId}", Ct);
+        var lodged = await lawyerA.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "New country information" }, Ct);
+        var again = await lawyerA.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Twice" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        var view = Assert.Single(seenByA.EnumerateArray());
+        Assert.Equal(caseNumber, view.GetProperty("caseNumber").GetString());
+        Assert.False(string.IsNullOrEmpty(view.GetProperty("appealDeadline").GetString()));
+        Assert.Contains("appeal window 30 calendar days", view.GetProperty("appealDeadlineExplanation").GetString(), StringComparison.Ordinal);
+        Assert.False(view.TryGetProperty("givenName", out _)); // only what the appeal needs
+        Assert.Empty(seenByB.EnumerateArray()); // B's authority on the other case has expired
+        Assert.Equal(HttpStatusCode.NotFound, lodgedByB.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, caseReadByLawyer.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
+        Assert.Equal("Lodged", (await lodged.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    // The host runs on the system clock, so the notification is dated today.
+    private static string Today() =>
+        DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<Guid> PartnerAsync(ApiHost host, string user, string organisation)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var org = new Organisation { Id = Guid.NewGuid(), Name = organisation };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(Ct);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        var lawyer = new CaseworkUser { UserName = user, OrganisationId = org.Id };
+        Assert.True((await users.CreateAsync(lawyer, ApiHost.Password)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(lawyer, CaseworkRoles.LegalAidPartner)).Succeeded);
+        return org.Id;
+    }
+
+    private static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk)
+    {
+        var principal = new { givenName = "Amina", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
+        var created = await (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", principal }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+    }
+
+    private static async Task CompleteAsync(ApiHost host, HttpClient client, string caseNumber, string element, object data)
+    {
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == caseNumber && w.ElementId == element && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(Ct);
+        }
+
+        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{element}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+}
