@@ -24,8 +24,8 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(_ => new NodeIdentity(configuration["Runtime:NodeName"]));
         services.AddOptions<WorkerOptions>()
             .Bind(configuration.GetSection(WorkerOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         services.TryAddSingleton<IExpressionEvaluator>(_ => new JintExpressionEvaluator());
         services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
         services.TryAddSingleton<DefinitionCatalog>();

@@ -23,10 +23,8 @@ public sealed class AuthOptions
     /// <summary>Refuse plain HTTP on the OpenID Connect endpoints. Off only for local development and tests.</summary>
     public bool RequireHttps { get; set; } = true;
 
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
-    [Range(typeof(TimeSpan), "00:05:00", "90.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>Clients registered (or updated) on start: the web UI, partner systems.</summary>

@@ -18,7 +18,13 @@ public static class AuthorizationServerSetup
     public static WebApplicationBuilder AddCaseworkAuthorizationServer(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(AuthOptions.Section);
-        builder.Services.AddOptions<AuthOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AuthOptions>().Bind(section)
+            .Validate(o => o.AccessTokenLifetime >= TimeSpan.FromMinutes(1) && o.AccessTokenLifetime <= TimeSpan.FromDays(1),
+                "Auth:AccessTokenLifetime must be between 00:01:00 and 1.00:00:00.")
+            .Validate(o => o.RefreshTokenLifetime >= TimeSpan.FromMinutes(5) && o.RefreshTokenLifetime <= TimeSpan.FromDays(90),
+                "Auth:RefreshTokenLifetime must be between 00:05:00 and 90.00:00:00.")
+            .Validate(o => o.Clients.TrueForAll(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Auth:Clients: every client needs a ClientId.")
+            .ValidateOnStart();
         var auth = section.Get<AuthOptions>() ?? new AuthOptions();
 
         builder.Services.AddIdentity<CaseworkUser, IdentityRole>(options =>
