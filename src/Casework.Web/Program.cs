@@ -48,6 +48,7 @@ try
     app.MapCaseworkAuthorizationServer();
     app.MapMeEndpoints();
     app.MapCaseEndpoints();
+    app.MapCaseDetailEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
     app.MapReassignEndpoints();

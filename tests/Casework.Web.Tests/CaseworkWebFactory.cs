@@ -26,7 +26,8 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
             folder) { TestServices = testServices };
     }
 
-    public static async Task<CaseworkWebFactory> ForPostgresAsync(PostgresServer server)
+    public static async Task<CaseworkWebFactory> ForPostgresAsync(PostgresServer server,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null)
     {
         var connectionString = await server.CreateDatabaseAsync("web");
         return new CaseworkWebFactory(new Dictionary<string, string?>
@@ -34,19 +35,25 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
             ["Database:Provider"] = "Postgres",
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Casework"] = connectionString,
-        });
+        }) { TestServices = testServices };
     }
+
+    /// <summary>The host's environment: Testing unless a test needs another (set before the server starts).</summary>
+    public string EnvironmentName { get; set; } = "Testing";
+
+    /// <summary>Settings a test adds to the store's own (set before the server starts).</summary>
+    public Dictionary<string, string?> ExtraSettings { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
 
         // Tests drive the timer worker and the outbox dispatcher themselves (RunOnceAsync), never in the background.
         builder.UseSetting("Runtime:Workers:Enabled", "false");
         builder.UseSetting("Auth:RequireHttps", "false");
         builder.UseSetting("Auth:SigningCertificatePath", TestCertificates.SigningPath);
         builder.UseSetting("Auth:EncryptionCertificatePath", TestCertificates.EncryptionPath);
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Concat(ExtraSettings))
         {
             builder.UseSetting(key, value);
         }

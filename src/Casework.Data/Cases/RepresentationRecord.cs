@@ -15,6 +15,9 @@ public sealed class RepresentationRecord
     public DateOnly ValidFrom { get; set; }
     public DateOnly? ValidUntil { get; set; }
     public bool Revoked { get; set; }
+    public string? RevokedBy { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevocationReason { get; set; }
     public required string GrantedBy { get; set; }
     public DateTimeOffset GrantedAt { get; set; }
 }
@@ -26,6 +29,8 @@ internal sealed class RepresentationConfiguration : IEntityTypeConfiguration<Rep
         builder.ToTable("representations");
         builder.HasKey(r => r.Id);
         builder.Property(r => r.GrantedBy).HasMaxLength(200);
+        builder.Property(r => r.RevokedBy).HasMaxLength(200);
+        builder.Property(r => r.RevocationReason).HasMaxLength(1000);
         builder.HasOne<CaseRecord>().WithMany().HasForeignKey(r => r.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Identity.Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.OrganisationId, r.CaseId });

@@ -38,6 +38,25 @@ public sealed class ApiHost : IAsyncDisposable
     public static async Task<ApiHost> StartAsync(Casework.Testing.PostgresServer? postgres, params (string User, string Role)[] users) =>
         await StartAsync(postgres is null ? CaseworkWebFactory.ForSqlite() : await CaseworkWebFactory.ForPostgresAsync(postgres), users);
 
+    /// <summary>The test's store: <c>"sqlite"</c> or <c>"postgres"</c> (a fresh database of the assembly's cluster).</summary>
+    public static async Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres,
+        Action<IServiceCollection>? testServices, params (string User, string Role)[] users)
+    {
+        switch (store)
+        {
+            case "sqlite":
+                return await StartAsync(CaseworkWebFactory.ForSqlite(testServices), users);
+            case "postgres":
+                postgres.Server.RequireAvailable();
+                return await StartAsync(await CaseworkWebFactory.ForPostgresAsync(postgres.Server, testServices), users);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(store), store, "sqlite or postgres");
+        }
+    }
+
+    public static Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres, params (string User, string Role)[] users) =>
+        StartAsync(store, postgres, null, users);
+
     private static async Task<ApiHost> StartAsync(CaseworkWebFactory factory, (string User, string Role)[] users)
     {
         var host = new ApiHost(factory);

@@ -10,7 +10,7 @@ namespace Casework.Web.Tests.Api;
 /// Every API endpoint called as every role and anonymously. A new endpoint without a row here fails the test, so
 /// no endpoint ships without a decided policy.
 /// </summary>
-public sealed partial class AuthorizationMatrixTests
+public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFixture postgres)
 {
     private const string Clerk = CaseworkRoles.RegistrationClerk;
     private const string Officer = CaseworkRoles.EligibilityOfficer;
@@ -51,6 +51,10 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /api/audit/verify"] = [Auditor, Admin],
         ["GET /api/statistics/cases"] = [Supervisor, Auditor, Admin],
         ["POST /api/cases/{id:guid}/representations"] = [Supervisor],
+        ["GET /api/cases/{id:guid}/representations"] = Readers,
+        ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
+        ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],
+        ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],
         ["POST /api/workflow-definitions/{processId}/migrations/dry-run"] = [Supervisor],
@@ -58,12 +62,14 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /api/migrations/{id:guid}"] = [Supervisor],
     };
 
-    [Fact]
-    public async Task EveryEndpoint_AnswersEachRoleAsItsPolicySays_AndNoEndpointIsMissingFromTheMatrix()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task EveryEndpoint_AnswersEachRoleAsItsPolicySays_AndNoEndpointIsMissingFromTheMatrix(string store)
     {
         var ct = TestContext.Current.CancellationToken;
         var roles = CaseworkRoles.All;
-        await using var host = await ApiHost.StartAsync([.. roles.Select(r => ($"user.{r.ToLowerInvariant()}", r))]);
+        await using var host = await ApiHost.StartAsync(store, postgres, [.. roles.Select(r => ($"user.{r.ToLowerInvariant()}", r))]);
         var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])

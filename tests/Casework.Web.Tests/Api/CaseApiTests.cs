@@ -5,7 +5,7 @@ using Casework.Data.Identity;
 
 namespace Casework.Web.Tests.Api;
 
-public sealed class CaseApiTests
+public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
 {
     private static object Principal(string nationality = "SOM") => new
     {
@@ -13,11 +13,13 @@ public sealed class CaseApiTests
         sex = "Female", nationalities = new[] { nationality }, languages = new[] { "so" }, specificNeeds = new[] { "WomanAtRisk" },
     };
 
-    [Fact]
-    public async Task Clerk_RegistersCases_WhichStartTheProcedure_AndCanBeReadAndSearched()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Clerk_RegistersCases_WhichStartTheProcedure_AndCanBeReadAndSearched(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
         var clerk = await host.ClientForAsync("clerk.a");
         var auditor = await host.ClientForAsync("auditor.a");
 
@@ -39,11 +41,13 @@ public sealed class CaseApiTests
         Assert.Equal(HttpStatusCode.Forbidden, auditorMayNotRegister.StatusCode);
     }
 
-    [Fact]
-    public async Task Register_WithBadBiodata_NamesEachField_AndRegistersNothing()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Register_WithBadBiodata_NamesEachField_AndRegistersNothing(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         var clerk = await host.ClientForAsync("clerk.a");
 
         var response = await clerk.PostAsJsonAsync("/api/cases", new
@@ -61,13 +65,15 @@ public sealed class CaseApiTests
     }
 }
 
-public sealed class StatisticsApiTests
+public sealed class StatisticsApiTests(Casework.Testing.PostgresFixture postgres)
 {
-    [Fact]
-    public async Task Statistics_CountCasesByGroup_AndSuppressSmallCounts_AndTriageUpdatesTheCase()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Statistics_CountCasesByGroup_AndSuppressSmallCounts_AndTriageUpdatesTheCase(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
         var clerk = await host.ClientForAsync("clerk.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
         foreach (var nationality in new[] { "SOM", "SOM", "SOM", "SOM", "SOM", "SOM", "ERI", "ERI" })

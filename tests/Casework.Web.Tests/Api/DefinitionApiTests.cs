@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
-public sealed class DefinitionApiTests
+public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres)
 {
     private const string Intake = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -23,10 +23,12 @@ public sealed class DefinitionApiTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Supervisor_DraftsValidatesPublishesAndDiffsVersions_AnInvalidDraftIsRefusedWithElementProblems()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Supervisor_DraftsValidatesPublishesAndDiffsVersions_AnInvalidDraftIsRefusedWithElementProblems(string store)
     {
-        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor), ("clerk.a", CaseworkRoles.RegistrationClerk));
         var supervisor = await host.ClientForAsync("supervisor.a");
         var clerk = await host.ClientForAsync("clerk.a");
 
@@ -55,10 +57,12 @@ public sealed class DefinitionApiTests
         Assert.Contains("P5D", bpmn, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ADraftWithoutBpmn_IsAValidationProblemNamingTheField()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ADraftWithoutBpmn_IsAValidationProblemNamingTheField(string store)
     {
-        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor));
         var supervisor = await host.ClientForAsync("supervisor.a");
 
         var response = await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = "" }, Ct);
@@ -68,7 +72,7 @@ public sealed class DefinitionApiTests
     }
 }
 
-public sealed class MigrationApiTests
+public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
 {
     private const string V1 = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -86,11 +90,13 @@ public sealed class MigrationApiTests
         </bpmn:definitions>
         """;
 
-    [Fact]
-    public async Task Supervisor_DryRunsThenMigratesRunningInstancesInBatches_AndPollsProgress()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Supervisor_DryRunsThenMigratesRunningInstancesInBatches_AndPollsProgress(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("supervisor.a", Casework.Data.Identity.CaseworkRoles.Supervisor));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", Casework.Data.Identity.CaseworkRoles.Supervisor));
         var supervisor = await host.ClientForAsync("supervisor.a");
         await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1 }, ct);
         await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v1" }, ct);

@@ -10,14 +10,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Casework.Web.Tests.Api;
 
 /// <summary>Legal aid partners see and lodge only the appeals of the clients their organisation represents.</summary>
-public sealed class PartnerApiTests
+public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Partner_SeesOnlyRepresentedClientsDeadlines_AndLodgesTheirAppeal()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Partner_SeesOnlyRepresentedClientsDeadlines_AndLodgesTheirAppeal(string store)
     {
-        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
             ("supervisor.a", CaseworkRoles.Supervisor));
         var (orgA, orgB) = (await PartnerAsync(host, "lawyer.a", "Legal Aid A"), await PartnerAsync(host, "lawyer.b", "Legal Aid B"));
         var clerk = await host.ClientForAsync("clerk.a");
@@ -57,6 +59,48 @@ public sealed class PartnerApiTests
         Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
         Assert.Equal("Lodged", (await lodged.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RevokingAnAuthority_EndsThePartnersAccessAtOnce_AndIsKeptOnRecord(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor),
+            ("auditor.a", CaseworkRoles.Auditor));
+        var org = await PartnerAsync(host, "lawyer.a", "Legal Aid A");
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var lawyer = await host.ClientForAsync("lawyer.a");
+        var (caseId, caseNumber) = await RegisterAsync(clerk);
+        var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
+        var representation = await grant.Content.ReadFromJsonAsync<Guid>(Ct);
+        var seenBefore = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
+
+        var withoutReason = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations/{representation}/revoke", new { reason = " " }, Ct);
+        var byClerk = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/representations/{representation}/revoke", new { reason = "Client withdrew" }, Ct);
+        var unknown = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations/{Guid.NewGuid()}/revoke", new { reason = "Client withdrew" }, Ct);
+        var stillSeen = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
+        var revoked = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations/{representation}/revoke", new { reason = "Client withdrew" }, Ct);
+        var twice = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations/{representation}/revoke", new { reason = "Again" }, Ct);
+        var seenAfter = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
+        var lodge = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "After revocation" }, Ct);
+        var record = Assert.Single((await auditor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/representations", Ct)).EnumerateArray());
+
+        Assert.Equal(caseNumber, Assert.Single(seenBefore.EnumerateArray()).GetProperty("caseNumber").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byClerk.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Single(stillSeen.EnumerateArray());
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Empty(seenAfter.EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, lodge.StatusCode);
+        Assert.False(record.GetProperty("active").GetBoolean());
+        Assert.Equal("supervisor.a", record.GetProperty("revokedBy").GetString());
+        Assert.Equal("Client withdrew", record.GetProperty("revocationReason").GetString());
+        Assert.Equal("Legal Aid A", record.GetProperty("organisationName").GetString());
     }
 
     // The host runs on the system clock, so the notification is dated today.

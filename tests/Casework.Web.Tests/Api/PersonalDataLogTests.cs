@@ -10,16 +10,18 @@ using Serilog.Events;
 namespace Casework.Web.Tests.Api;
 
 /// <summary>Canary names and document numbers go through the API and the workflows; none may reach a log event.</summary>
-public sealed class PersonalDataLogTests
+public sealed class PersonalDataLogTests(Casework.Testing.PostgresFixture postgres)
 {
     private const string Canary = "CANARY7731";
 
-    [Fact]
-    public async Task CanaryPersonalData_NeverReachesTheLogs()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task CanaryPersonalData_NeverReachesTheLogs(string store)
     {
         var ct = TestContext.Current.CancellationToken;
         var sink = new CapturingSink();
-        await using var host = await ApiHost.StartAsync(services => services.AddSingleton<ILogEventSink>(sink), ("clerk.canary", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, services => services.AddSingleton<ILogEventSink>(sink), ("clerk.canary", CaseworkRoles.RegistrationClerk));
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("asylum-claim", "NBO-2026-000700",

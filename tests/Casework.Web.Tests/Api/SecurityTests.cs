@@ -1,18 +1,61 @@
-using Microsoft.AspNetCore.Hosting;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Casework.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
-/// <summary>Security basics: headers, HTTPS outside Development, sign-in rate limits, antiforgery, CORS closed.</summary>
-public sealed class SecurityTests
+/// <summary>
+/// Security basics over real HTTP (Kestrel on 127.0.0.1), on SQLite and PostgreSQL: headers, HTTPS with HSTS outside
+/// Development, rate limits on the token endpoint, antiforgery on the sign-in form, CORS closed.
+/// </summary>
+public sealed class SecurityTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Responses_CarrySecurityHeaders()
+    private async Task<CaseworkWebFactory> FactoryAsync(string store)
     {
-        await using var factory = CaseworkWebFactory.ForSqlite();
-        using var client = factory.CreateClient();
+        if (store == "sqlite")
+        {
+            return CaseworkWebFactory.ForSqlite();
+        }
+
+        postgres.Server.RequireAvailable();
+        return await CaseworkWebFactory.ForPostgresAsync(postgres.Server);
+    }
+
+    /// <summary>Starts <paramref name="factory"/> on Kestrel at 127.0.0.1 (plain HTTP, and HTTPS when asked) and gives its addresses.</summary>
+    private static IReadOnlyList<Uri> Serve(CaseworkWebFactory factory, X509Certificate2? https = null)
+    {
+        factory.UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0);
+            if (https is not null)
+            {
+                options.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https));
+            }
+        });
+        factory.StartServer();
+        return [.. factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
+    }
+
+    private static HttpClient Client(Uri address) => new(new HttpClientHandler
+    {
+        AllowAutoRedirect = false,
+        ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+    }) { BaseAddress = address };
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Responses_CarrySecurityHeaders(string store)
+    {
+        await using var factory = await FactoryAsync(store);
+        using var client = Client(Serve(factory)[0]);
 
         var response = await client.GetAsync("/health/live", Ct);
 
@@ -21,31 +64,38 @@ public sealed class SecurityTests
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task OutsideDevelopment_PlainHttpIsRedirectedToHttps_AndHttpsAnswersWithHsts()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task OutsideDevelopment_PlainHttpIsRedirectedToHttps_AndHttpsAnswersWithHsts(string store)
     {
-        await using var factory = CaseworkWebFactory.ForSqlite();
-        await using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production").UseSetting("https_port", "443"));
-        using var http = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var https = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
-        {
-            AllowAutoRedirect = false, BaseAddress = new Uri("https://casework.example.org"),
-        });
+        using var certificate = LoopbackCertificate();
+        await using var factory = await FactoryAsync(store);
+        factory.EnvironmentName = "Production";
+        var addresses = Serve(factory, certificate);
+        using var http = Client(addresses.Single(a => a.Scheme == "http"));
+        var httpsAddress = addresses.Single(a => a.Scheme == "https");
+        using var https = Client(httpsAddress);
 
         var plain = await http.GetAsync("/health/live", Ct);
-        var secure = await https.GetAsync("/health/live", Ct);
+        // HSTS is never sent to loopback host names, so the request names the host the way a browser would.
+        using var named = new HttpRequestMessage(HttpMethod.Get, "/health/live") { Headers = { Host = "casework.example.org" } };
+        var secure = await https.SendAsync(named, Ct);
 
         Assert.Equal(HttpStatusCode.TemporaryRedirect, plain.StatusCode);
-        Assert.Equal("https", plain.Headers.Location!.Scheme);
+        Assert.Equal(("https", httpsAddress.Port), (plain.Headers.Location!.Scheme, plain.Headers.Location.Port));
+        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
         Assert.Contains("max-age=31536000", secure.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TokenEndpoint_IsRateLimitedPerClientAddress()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TokenEndpoint_IsRateLimitedPerClientAddress(string store)
     {
-        await using var factory = CaseworkWebFactory.ForSqlite();
-        await using var limited = factory.WithWebHostBuilder(b => b.UseSetting("Security:SignInPermitsPerMinute", "3"));
-        using var client = limited.CreateClient();
+        await using var factory = await FactoryAsync(store);
+        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
+        using var client = Client(Serve(factory)[0]);
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
@@ -58,11 +108,13 @@ public sealed class SecurityTests
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
 
-    [Fact]
-    public async Task SignInForm_WithoutItsAntiforgeryToken_IsRefused()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task SignInForm_WithoutItsAntiforgeryToken_IsRefused(string store)
     {
-        await using var factory = CaseworkWebFactory.ForSqlite();
-        using var client = factory.CreateClient();
+        await using var factory = await FactoryAsync(store);
+        using var client = Client(Serve(factory)[0]);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = "x", ["Password"] = "y" });
 
         var response = await client.PostAsync("/account/login", form, Ct);
@@ -70,11 +122,13 @@ public sealed class SecurityTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Cors_IsClosedByDefault()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Cors_IsClosedByDefault(string store)
     {
-        await using var factory = CaseworkWebFactory.ForSqlite();
-        using var client = factory.CreateClient();
+        await using var factory = await FactoryAsync(store);
+        using var client = Client(Serve(factory)[0]);
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/me");
         preflight.Headers.Add("Origin", "https://elsewhere.example");
         preflight.Headers.Add("Access-Control-Request-Method", "GET");
@@ -82,5 +136,19 @@ public sealed class SecurityTests
         var response = await client.SendAsync(preflight, Ct);
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private static X509Certificate2 LoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
+        // Kestrel needs the private key in a form the platform's TLS stack can use.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
     }
 }

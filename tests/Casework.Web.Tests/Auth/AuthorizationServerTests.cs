@@ -9,8 +9,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Auth;
 
+/// <summary>The authorization server's tests with its stores in SQLite.</summary>
+public sealed class AuthorizationServerTests : AuthorizationServerContract
+{
+    protected override Task<CaseworkWebFactory> CreateFactoryAsync() => Task.FromResult(CaseworkWebFactory.ForSqlite());
+}
+
+/// <summary>The same tests with the authorization server's stores in PostgreSQL.</summary>
+public sealed class PostgresAuthorizationServerTests(Casework.Testing.PostgresFixture postgres) : AuthorizationServerContract
+{
+    protected override Task<CaseworkWebFactory> CreateFactoryAsync()
+    {
+        postgres.Server.RequireAvailable();
+        return CaseworkWebFactory.ForPostgresAsync(postgres.Server);
+    }
+}
+
 /// <summary>The OpenID Connect server over real HTTP: Kestrel on 127.0.0.1, the raw protocol, no test shortcuts.</summary>
-public sealed class AuthorizationServerTests : IAsyncLifetime
+public abstract class AuthorizationServerContract : IAsyncLifetime
 {
     private const string Password = "Correct-Horse-42!";
     private const string SpaClient = "test-spa";
@@ -18,13 +34,16 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
     private const string PartnerSecret = "partner-secret-of-sufficient-length";
     private static readonly Guid PartnerOrganisation = Guid.Parse("6d1f7c0e-2b7a-4f43-9d0b-1f6a8f0c1a11");
 
-    private readonly CaseworkWebFactory factory = CaseworkWebFactory.ForSqlite();
+    private CaseworkWebFactory factory = null!;
     private OidcTestClient client = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    protected abstract Task<CaseworkWebFactory> CreateFactoryAsync();
+
     public async ValueTask InitializeAsync()
     {
+        factory = await CreateFactoryAsync();
         factory.UseKestrel(0);
         factory.StartServer();
         using var http = factory.CreateClient();
@@ -59,8 +78,13 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        client.Dispose();
-        await factory.DisposeAsync();
+        client?.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     [Fact]

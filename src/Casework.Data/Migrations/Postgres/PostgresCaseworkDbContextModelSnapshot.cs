@@ -179,6 +179,72 @@ namespace Casework.Data.Migrations.Postgres
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("DateOfBirth")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("DateOfBirthApproximate")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Dependant")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DerivativeStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("FamilyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("GivenName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("LinkedCaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Nationalities")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Relationship")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("LinkedCaseId");
+
+                    b.HasIndex("CaseId", "LinkedCaseId")
+                        .IsUnique();
+
+                    b.ToTable("case_family_members", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.RepresentationRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -199,8 +265,19 @@ namespace Casework.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateOnly>("ValidFrom")
                         .HasColumnType("date");
@@ -1188,6 +1265,20 @@ namespace Casework.Data.Migrations.Postgres
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedCaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.RepresentationRecord", b =>

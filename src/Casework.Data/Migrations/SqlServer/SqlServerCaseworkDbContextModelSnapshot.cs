@@ -179,6 +179,73 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateOnly?>("DateOfBirth")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("DateOfBirthApproximate")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Dependant")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("DerivativeStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("FamilyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("GivenName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("LinkedCaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Nationalities")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Relationship")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("LinkedCaseId");
+
+                    b.HasIndex("CaseId", "LinkedCaseId")
+                        .IsUnique()
+                        .HasFilter("[LinkedCaseId] IS NOT NULL");
+
+                    b.ToTable("case_family_members", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.RepresentationRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -199,8 +266,19 @@ namespace Casework.Data.Migrations.SqlServer
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<bool>("Revoked")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateOnly>("ValidFrom")
                         .HasColumnType("date");
@@ -1193,6 +1271,20 @@ namespace Casework.Data.Migrations.SqlServer
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedCaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.RepresentationRecord", b =>

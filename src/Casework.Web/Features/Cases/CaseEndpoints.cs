@@ -22,7 +22,8 @@ public sealed record CaseSummary(Guid Id, string CaseNumber, string Office, Date
 
 public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority,
     string GivenName, string FamilyName, IReadOnlyList<string> Transliterations, DateOnly DateOfBirth, bool DateOfBirthApproximate, string Sex,
-    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId);
+    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId,
+    IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling, ExclusionView? Exclusion);
 
 /// <summary>Cases: register (which starts the asylum-claim workflow), read one, search with paging.</summary>
 public static class CaseEndpoints
@@ -39,7 +40,8 @@ public static class CaseEndpoints
     {
         var group = app.MapGroup("/api/cases").WithTags("Cases");
         group.MapPost("/", RegisterAsync).RequireAuthorization(Registrars).WithSummary("Register a case and its principal applicant; starts the procedure.");
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("A case with its principal's biodata.");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
+            .WithSummary("A case with its principal's biodata, family members and profiling; exclusion material for supervisors only.");
         group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage and nationality, paged.");
         return app;
     }
@@ -89,12 +91,18 @@ public static class CaseEndpoints
             record.Stage, record.Track, record.Priority, started.InstanceId));
     }
 
-    private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>
-        await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is { } c
-            ? TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
-                Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
-                Split(c.SpecificNeeds), c.InstanceId))
-            : TypedResults.NotFound();
+    private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } c)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var (family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
+        return TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
+            Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
+            Split(c.SpecificNeeds), c.InstanceId, family, profiling, exclusion));
+    }
 
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
         string? office = null, string? stage = null, string? nationality = null, int page = 1, int pageSize = 50)
@@ -135,34 +143,57 @@ public static class CaseEndpoints
             return errors;
         }
 
+        foreach (var (field, messages) in ValidatePerson(p, today, "principal"))
+        {
+            errors[field] = messages;
+        }
+
+        return errors;
+    }
+
+    /// <summary>A person's biodata checked field by field; the fields are named under <paramref name="prefix"/>.</summary>
+    internal static Dictionary<string, string[]> ValidatePerson(PrincipalRequest p, DateOnly today, string prefix)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Add(string field, string message) => errors[field] = [message];
         if (p.GivenName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.GivenName))
         {
-            Add("principal.givenName", "Required, at most 200 characters.");
+            Add($"{prefix}.givenName", "Required, at most 200 characters.");
         }
 
         if (p.FamilyName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.FamilyName))
         {
-            Add("principal.familyName", "Required, at most 200 characters.");
+            Add($"{prefix}.familyName", "Required, at most 200 characters.");
         }
 
         if (p.DateOfBirth is not { } dob || dob > today || dob.Year < 1900)
         {
-            Add("principal.dateOfBirth", "A date between 1900 and today.");
+            Add($"{prefix}.dateOfBirth", "A date between 1900 and today.");
+        }
+
+        if (p.Transliterations is { } names && (names.Any(string.IsNullOrWhiteSpace) || string.Join(',', names).Length > 1000))
+        {
+            Add($"{prefix}.transliterations", "Names that are not blank, at most 1,000 characters together.");
+        }
+
+        if (p.Languages is { } languages && (languages.Any(string.IsNullOrWhiteSpace) || string.Join(',', languages).Length > 200))
+        {
+            Add($"{prefix}.languages", "Language names that are not blank, at most 200 characters together.");
         }
 
         if (!Enum.TryParse<Sex>(p.Sex, out _) || int.TryParse(p.Sex, out _))
         {
-            Add("principal.sex", $"One of {string.Join(", ", Enum.GetNames<Sex>())}.");
+            Add($"{prefix}.sex", $"One of {string.Join(", ", Enum.GetNames<Sex>())}.");
         }
 
         if (p.Nationalities is not { Count: > 0 } nationalities || nationalities.Any(n => n is not { Length: 3 } || !n.All(char.IsAsciiLetterUpper)))
         {
-            Add("principal.nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
+            Add($"{prefix}.nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
         }
 
         if (p.SpecificNeeds?.FirstOrDefault(n => !Enum.TryParse<SpecificNeed>(n, out _) || int.TryParse(n, out _)) is { } bad)
         {
-            Add("principal.specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
+            Add($"{prefix}.specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
         }
 
         return errors;

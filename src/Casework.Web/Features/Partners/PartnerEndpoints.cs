@@ -18,6 +18,12 @@ public sealed record GrantRepresentationRequest(Guid? OrganisationId, DateOnly? 
 public sealed record PartnerAppealView(Guid CaseId, string CaseNumber, string? DecisionNotifiedOn, string? AppealDeadline,
     string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status);
 
+/// <summary>A representation authority as staff see it.</summary>
+public sealed record RepresentationView(Guid Id, Guid OrganisationId, string OrganisationName, DateOnly ValidFrom, DateOnly? ValidUntil, bool Active,
+    string GrantedBy, DateTimeOffset GrantedAt, string? RevokedBy, DateTimeOffset? RevokedAt, string? RevocationReason);
+
+public sealed record RevokeRepresentationRequest(string? Reason);
+
 public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
 
 /// <summary>
@@ -38,6 +44,10 @@ public static class PartnerEndpoints
     {
         app.MapPost("/api/cases/{id:guid}/representations", GrantAsync).WithTags("Partners").RequireAuthorization(ApiSetup.Supervisors)
             .WithSummary("Record a legal aid organisation's authority to represent the applicant.");
+        app.MapGet("/api/cases/{id:guid}/representations", ListAsync).WithTags("Partners").RequireAuthorization(ApiSetup.Readers)
+            .WithSummary("The representation authorities of a case, active or not.");
+        app.MapPost("/api/cases/{id:guid}/representations/{representationId:guid}/revoke", RevokeAsync).WithTags("Partners")
+            .RequireAuthorization(ApiSetup.Supervisors).WithSummary("Revoke an authority: the organisation loses sight of the case at once.");
         var partner = app.MapGroup("/api/partner").WithTags("Partners").RequireAuthorization(Partners);
         partner.MapGet("/appeals", AppealsAsync).WithSummary("The appeals of the clients the caller's organisation represents, with deadlines.");
         partner.MapPost("/appeals/{caseId:guid}", LodgeAsync).WithSummary("Lodge the appeal of a represented client.");
@@ -71,6 +81,44 @@ public static class PartnerEndpoints
         db.Representations.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/cases/{id}/representations/{record.Id}", record.Id);
+    }
+
+    private static async Task<Results<Ok<List<RepresentationView>>, NotFound>> ListAsync(Guid id, CaseworkDbContext db, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var rows = await db.Representations.AsNoTracking().Where(r => r.CaseId == id)
+            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => new { r, o.Name })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderBy(x => x.r.GrantedAt).Select(x => new RepresentationView(x.r.Id, x.r.OrganisationId, x.Name, x.r.ValidFrom,
+            x.r.ValidUntil, !x.r.Revoked && x.r.ValidFrom <= today && (x.r.ValidUntil is null || x.r.ValidUntil >= today), x.r.GrantedBy, x.r.GrantedAt,
+            x.r.RevokedBy, x.r.RevokedAt, x.r.RevocationReason)).ToList());
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> RevokeAsync(Guid id, Guid representationId,
+        RevokeRepresentationRequest request, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 1000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why, in at most 1,000 characters."] });
+        }
+
+        var revoked = await db.Representations.Where(r => r.Id == representationId && r.CaseId == id && !r.Revoked)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Revoked, true).SetProperty(r => r.RevokedBy, user.UserName())
+                .SetProperty(r => r.RevokedAt, clock.GetUtcNow()).SetProperty(r => r.RevocationReason, request.Reason), cancellationToken);
+        if (revoked == 1)
+        {
+            return TypedResults.NoContent();
+        }
+
+        return await db.Representations.AnyAsync(r => r.Id == representationId && r.CaseId == id, cancellationToken)
+            ? TypedResults.Conflict("This authority was revoked already.")
+            : TypedResults.NotFound();
     }
 
     private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)

@@ -21,12 +21,18 @@ public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHand
 {
     public string Key => "case.record-referral";
 
-    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var referral = context.Variables.Enum<ReferralOutcome>("referral");
+        // The case leaves the asylum procedure: it is closed here, and the referral says where it went.
+        await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Stage, CaseStage.Closed.ToString()).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
+        return new Dictionary<string, JsonElement>
         {
-            ["referralRecorded"] = Variables.Json(context.Variables.Enum<ReferralOutcome>("referral").ToString()),
+            ["referralRecorded"] = Variables.Json(referral.ToString()),
             ["referralRecordedAt"] = Variables.Json(clock.GetUtcNow()),
-        });
+        };
+    }
 }
 
 /// <summary>
@@ -164,15 +170,20 @@ public sealed class DerivativeStatusHandler : IServiceTaskHandler
 {
     public string Key => "family.derivative-status";
 
-    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var vars = context.Variables;
         var appeal = vars.Text("appealOutcome") is { } text ? Enum.Parse<AppealOutcome>(text) : (AppealOutcome?)null;
         var outcome = FamilyRules.DerivativeOutcome(vars.Enum<DecisionOutcome>("decision"), appeal).ToString();
         var dependants = vars.List("dependants").ToDictionary(name => name, _ => outcome);
-        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        // Dependants recorded on the case (registered with it, or linked with their own case) carry the status too.
+        var caseId = await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken);
+        var recorded = caseId is null ? 0 : await context.Database.FamilyMembers.Where(f => f.CaseId == caseId && f.Dependant)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.DerivativeStatus, outcome), cancellationToken);
+        return new Dictionary<string, JsonElement>
         {
             ["derivativeOutcomes"] = Variables.Json(dependants),
-        });
+            ["derivativeStatusRecorded"] = Variables.Json(recorded),
+        };
     }
 }

@@ -118,7 +118,7 @@ public static class TaskEndpoints
     }
 
     /// <summary>A caller may work a task assigned to them, claimed by them, or offered to one of their roles.</summary>
-    private static bool MayWork(ClaimsPrincipal user, WorkItemRecord w)
+    internal static bool MayWork(ClaimsPrincipal user, WorkItemRecord w)
     {
         var me = user.UserName();
         return w.Assignee == me || w.ClaimedBy == me

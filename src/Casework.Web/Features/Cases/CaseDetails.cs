@@ -1,0 +1,237 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Cases;
+using Casework.Data.Identity;
+using Casework.Data.Runtime;
+using Casework.Data.Runtime.Records;
+using Casework.Domain.Cases;
+using Casework.Engine.State;
+using Casework.Web.Features.Api;
+using Casework.Web.Features.Procedure;
+using Casework.Web.Features.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Cases;
+
+/// <summary>A family member as a case lists it: a dependant registered on this case, or a link to a relative's own case.</summary>
+public sealed record FamilyMemberView(Guid Id, string Relationship, bool Dependant, Guid? LinkedCaseId, string? LinkedCaseNumber,
+    string? GivenName, string? FamilyName, DateOnly? DateOfBirth, bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string> Nationalities,
+    string? DerivativeStatus);
+
+/// <summary>Profiling and referral as recorded (from the procedure's data).</summary>
+public sealed record ProfilingView(string? Referral, IReadOnlyList<string> ClaimFeatures, bool ChildInDetention, string? ReferralRecordedAt);
+
+/// <summary>Exclusion material: only supervisors ever receive it.</summary>
+public sealed record ExclusionView(bool Flagged, bool IndicatorsAtProfiling, bool? Confirmed, string? Notes);
+
+/// <summary>
+/// Links a family member: <c>linkedCaseId</c> links the principal of another case (both cases then list the link);
+/// <c>person</c> registers a dependant on this case. Exactly one of the two.
+/// </summary>
+public sealed record AddFamilyMemberRequest(string? Relationship, bool Dependant, Guid? LinkedCaseId, PrincipalRequest? Person);
+
+public sealed record RecordProfilingRequest(string? Referral, IReadOnlyList<string>? ClaimFeatures, bool? ChildInDetention);
+
+/// <summary>
+/// The parts of a case beyond its registration: family members, profiling and referral, and exclusion material
+/// (supervisors only, field by field: other readers get the case without it).
+/// </summary>
+public static class CaseDetails
+{
+    /// <summary>The profiling task is found by its form, so a supervisor may rename or move it in the diagram.</summary>
+    public const string ProfilingForm = "profiling";
+
+    private const string ExclusionIndicators = nameof(ClaimFeatures.ExclusionIndicators);
+
+    public static IEndpointRouteBuilder MapCaseDetailEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
+        group.MapPost("/family-members", AddFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
+            .WithSummary("Register a dependant on the case, or link the case of a relative.");
+        group.MapPost("/profiling", RecordProfilingAsync).RequireAuthorization(CaseEndpoints.Registrars)
+            .WithSummary("Record profiling and referral: completes the case's open profiling task with the same rules as the form.");
+        return app;
+    }
+
+    /// <summary>What the caller may see of a case's family, profiling and exclusion material.</summary>
+    internal static async Task<(IReadOnlyList<FamilyMemberView> Family, ProfilingView? Profiling, ExclusionView? Exclusion)> ForAsync(
+        CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var family = await db.FamilyMembers.AsNoTracking().Where(f => f.CaseId == c.Id).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id)
+            .Select(f => new
+            {
+                Member = f,
+                LinkedNumber = db.Cases.Where(l => l.Id == f.LinkedCaseId).Select(l => l.CaseNumber).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        var views = family.Select(x => new FamilyMemberView(x.Member.Id, x.Member.Relationship.ToString(), x.Member.Dependant, x.Member.LinkedCaseId,
+            x.LinkedNumber, x.Member.GivenName, x.Member.FamilyName, x.Member.DateOfBirth, x.Member.DateOfBirthApproximate, x.Member.Sex,
+            Split(x.Member.Nationalities), x.Member.DerivativeStatus)).ToList();
+
+        var stateText = c.InstanceId is null ? null
+            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
+        if (stateText is null)
+        {
+            return (views, null, null);
+        }
+
+        var vars = InstanceStateSerializer.Deserialize(stateText).Variables;
+        var features = vars.List("claimFeatures");
+        var supervisor = user.IsInRole(CaseworkRoles.Supervisor);
+        var profiling = vars.Text("referral") is null ? null : new ProfilingView(vars.Text("referral"),
+            supervisor ? features : [.. features.Where(f => f != ExclusionIndicators)], Flag(vars, "childInDetention") == true,
+            vars.Text("referralRecordedAt"));
+        var exclusion = supervisor
+            ? new ExclusionView(Flag(vars, "exclusionFlagged") == true, features.Contains(ExclusionIndicators), Flag(vars, "exclusionConfirmed"),
+                vars.Text("exclusionNotes"))
+            : null;
+        return (views, profiling, exclusion);
+    }
+
+    private static async Task<Results<Created<FamilyMemberView>, NotFound, ValidationProblem, Conflict<string>>> AddFamilyMemberAsync(
+        Guid id, AddFamilyMemberRequest request, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var errors = new Dictionary<string, string[]>();
+        if (!Enum.TryParse<FamilyRelationship>(request.Relationship, out var relationship) || int.TryParse(request.Relationship, out _))
+        {
+            errors["relationship"] = [$"One of {string.Join(", ", Enum.GetNames<FamilyRelationship>())}."];
+        }
+
+        if ((request.LinkedCaseId is null) == (request.Person is null))
+        {
+            errors["linkedCaseId"] = ["Give either linkedCaseId (a relative with a case of their own) or person (a dependant registered on this case), not both."];
+        }
+        else if (request.LinkedCaseId is { } linked)
+        {
+            if (linked == id)
+            {
+                errors["linkedCaseId"] = ["A case cannot be linked to itself."];
+            }
+            else if (!await db.Cases.AnyAsync(c => c.Id == linked, cancellationToken))
+            {
+                errors["linkedCaseId"] = ["No case has this id."];
+            }
+        }
+        else
+        {
+            foreach (var (field, messages) in CaseEndpoints.ValidatePerson(request.Person!, today, "person"))
+            {
+                errors[field] = messages;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var p = request.Person;
+        var record = new FamilyMemberRecord
+        {
+            Id = Guid.CreateVersion7(now), CaseId = id, Relationship = relationship, Dependant = request.Dependant, LinkedCaseId = request.LinkedCaseId,
+            GivenName = p?.GivenName, FamilyName = p?.FamilyName, DateOfBirth = p?.DateOfBirth, DateOfBirthApproximate = p?.DateOfBirthApproximate ?? false,
+            Sex = p?.Sex, Nationalities = p?.Nationalities is { Count: > 0 } n ? string.Join(',', n) : null, CreatedAt = now, CreatedBy = user.UserName(),
+        };
+        if (request.LinkedCaseId is { } other)
+        {
+            if (await db.FamilyMembers.AnyAsync(f => f.CaseId == id && f.LinkedCaseId == other, cancellationToken))
+            {
+                return TypedResults.Conflict("These two cases are linked already.");
+            }
+
+            db.FamilyMembers.Add(new FamilyMemberRecord
+            {
+                Id = Guid.CreateVersion7(now), CaseId = other, Relationship = FamilyMemberRecord.Inverse(relationship), LinkedCaseId = id,
+                CreatedAt = now, CreatedBy = user.UserName(),
+            });
+        }
+
+        db.FamilyMembers.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique (case, linked case) index: someone linked the same two cases a moment ago.
+            return TypedResults.Conflict("These two cases are linked already.");
+        }
+
+        var linkedNumber = record.LinkedCaseId is { } l
+            ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleAsync(cancellationToken)
+            : null;
+        return TypedResults.Created($"/api/cases/{id}", new FamilyMemberView(record.Id, record.Relationship.ToString(), record.Dependant, record.LinkedCaseId,
+            linkedNumber, record.GivenName, record.FamilyName, record.DateOfBirth, record.DateOfBirthApproximate, record.Sex, Split(record.Nationalities),
+            null));
+    }
+
+    private static async Task<Results<Ok<ProfilingView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordProfilingAsync(
+        Guid id, RecordProfilingRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    {
+        var c = await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (c is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var item = c.InstanceId is not { } instance ? null : await db.WorkItems.AsNoTracking()
+            .Where(w => w.InstanceId == instance && w.Status == WorkItemStatus.Open && w.FormKey == ProfilingForm).FirstOrDefaultAsync(cancellationToken);
+        if (item is null)
+        {
+            return TypedResults.Problem($"Profiling is not open on this case (stage {c.Stage}): it is recorded once, after registration.",
+                statusCode: StatusCodes.Status409Conflict, title: "Profiling is not open");
+        }
+
+        if (!TaskEndpoints.MayWork(user, item))
+        {
+            return TypedResults.Problem($"{item.ClaimedBy ?? item.Assignee} is working on this case's profiling.", statusCode: StatusCodes.Status409Conflict,
+                title: "Claimed by someone else");
+        }
+
+        var data = new Dictionary<string, JsonElement>();
+        if (request.Referral is not null)
+        {
+            data["referral"] = JsonSerializer.SerializeToElement(request.Referral);
+        }
+
+        if (request.ClaimFeatures is not null)
+        {
+            data["claimFeatures"] = JsonSerializer.SerializeToElement(request.ClaimFeatures);
+        }
+
+        if (request.ChildInDetention is { } child)
+        {
+            data["childInDetention"] = JsonSerializer.SerializeToElement(child);
+        }
+
+        var outcome = await runtime.CompleteTaskAsync(item.Id, user.UserName(), data, cancellationToken);
+        if (outcome.Kind == RuntimeOutcomeKind.Invalid)
+        {
+            return TypedResults.ValidationProblem(outcome.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                detail: outcome.Message);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else");
+        }
+
+        var updated = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == id, cancellationToken);
+        return TypedResults.Ok((await ForAsync(updated, user, db, cancellationToken)).Profiling!);
+    }
+
+    /// <summary>A yes/no answer, or null while nobody has given it.</summary>
+    private static bool? Flag(IReadOnlyDictionary<string, JsonElement> vars, string name) =>
+        vars.TryGetValue(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
+    private static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Data.Runtime.Records;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Family members, profiling and referral through the cases API; exclusion material for supervisors only.</summary>
+public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private const string ExclusionCanary = "EXCLUSION-NOTE-5519";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task FamilyMembers_AreRegisteredOrLinkedFromBothSides_AndBadRequestsNameTheFieldAndAddNothing(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var (a, numberA) = await RegisterAsync(clerk, "Amina");
+        var (b, numberB) = await RegisterAsync(clerk, "Hassan");
+
+        var child = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new
+        {
+            relationship = "Child", dependant = true,
+            person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", dateOfBirthApproximate = true, sex = "Female", nationalities = new[] { "SOM" } },
+        }, Ct);
+        var spouse = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Spouse", linkedCaseId = b }, Ct);
+        var twice = await clerk.PostAsJsonAsync($"/api/cases/{b}/family-members", new { relationship = "Spouse", linkedCaseId = a }, Ct);
+        var bad = new (object Body, string Field)[]
+        {
+            (new { relationship = "Cousin", linkedCaseId = b }, "relationship"),
+            (new { relationship = "Sibling", linkedCaseId = a }, "linkedCaseId"),
+            (new { relationship = "Sibling", linkedCaseId = Guid.NewGuid() }, "linkedCaseId"),
+            (new { relationship = "Sibling" }, "linkedCaseId"),
+            (new { relationship = "Child", person = new { givenName = "X", familyName = "Y", dateOfBirth = "2999-01-01", sex = "Female", nationalities = new[] { "SOM" } } }, "person.dateOfBirth"),
+            (new { relationship = "Child", person = new { givenName = "", familyName = "Y", dateOfBirth = "2019-01-01", sex = "Female", nationalities = new[] { "SOM" } } }, "person.givenName"),
+        };
+        var answers = new List<(HttpResponseMessage Response, string Field)>();
+        foreach (var (body, field) in bad)
+        {
+            answers.Add((await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", body, Ct), field));
+        }
+
+        var unknownCase = await clerk.PostAsJsonAsync($"/api/cases/{Guid.NewGuid()}/family-members", new { relationship = "Spouse", linkedCaseId = a }, Ct);
+        var officerMayNot = await officer.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, Ct);
+        var viewA = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct);
+        var viewB = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct);
+
+        Assert.Equal(HttpStatusCode.Created, child.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, spouse.StatusCode);
+        Assert.Equal(numberB, (await spouse.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("linkedCaseNumber").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        foreach (var (response, field) in answers)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, unknownCase.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, officerMayNot.StatusCode);
+        var familyOfA = viewA.GetProperty("familyMembers").EnumerateArray().ToList();
+        Assert.Equal(2, familyOfA.Count);
+        Assert.Equal(("Child", true, "Ayaan"), (familyOfA[0].GetProperty("relationship").GetString(), familyOfA[0].GetProperty("dependant").GetBoolean(),
+            familyOfA[0].GetProperty("givenName").GetString()));
+        Assert.Equal(("Spouse", numberB), (familyOfA[1].GetProperty("relationship").GetString(), familyOfA[1].GetProperty("linkedCaseNumber").GetString()));
+        var familyOfB = Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray());
+        Assert.Equal(("Spouse", numberA), (familyOfB.GetProperty("relationship").GetString(), familyOfB.GetProperty("linkedCaseNumber").GetString()));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Profiling_IsRecordedThroughTheCase_AndExclusionMaterialReachesSupervisorsOnly(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var (id, number) = await RegisterAsync(clerk, "Amina");
+
+        var tooEarly = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
+        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var wrong = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "Elsewhere", claimFeatures = new[] { "Tall" } }, Ct);
+        var recorded = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling",
+            new { referral = "SeeksAsylum", claimFeatures = new[] { "ExclusionIndicators", "SimilarProfileRecognitionRateHigh" } }, Ct);
+        var again = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var wrongErrors = (await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        Assert.True(wrongErrors.TryGetProperty("referral", out _) && wrongErrors.TryGetProperty("claimFeatures", out _), wrongErrors.ToString());
+        Assert.True(recorded.StatusCode == HttpStatusCode.OK, await recorded.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // Exclusion indicators send the case to the regular track; the drafter flags exclusion; a supervisor reviews it.
+        await CompleteAsync(host, officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await CompleteAsync(host, officer, number, "draftDecision", new { decision = "Excluded", reasons = "Article 1F.", exclusionFlagged = true });
+        await CompleteAsync(host, supervisor, number, "exclusionReview", new { exclusionConfirmed = true, exclusionNotes = ExclusionCanary });
+
+        foreach (var reader in new[] { clerk, officer, auditor })
+        {
+            var text = await reader.GetStringAsync($"/api/cases/{id}", Ct);
+            var view = JsonDocument.Parse(text).RootElement;
+            Assert.DoesNotContain(ExclusionCanary, text, StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, view.GetProperty("exclusion").ValueKind);
+            Assert.Equal(["SimilarProfileRecognitionRateHigh"], view.GetProperty("profiling").GetProperty("claimFeatures").EnumerateArray().Select(f => f.GetString()));
+            Assert.Equal("SeeksAsylum", view.GetProperty("profiling").GetProperty("referral").GetString());
+        }
+
+        var seenBySupervisor = await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+        var exclusion = seenBySupervisor.GetProperty("exclusion");
+        Assert.Equal(ExclusionCanary, exclusion.GetProperty("notes").GetString());
+        Assert.True(exclusion.GetProperty("flagged").GetBoolean());
+        Assert.True(exclusion.GetProperty("confirmed").GetBoolean());
+        Assert.True(exclusion.GetProperty("indicatorsAtProfiling").GetBoolean());
+        Assert.Contains("ExclusionIndicators", seenBySupervisor.GetProperty("profiling").GetProperty("claimFeatures").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AReferralOutsideRsd_IsRecordedAndClosesTheCase(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (id, number) = await RegisterAsync(clerk, "Amina");
+        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+
+        var referred = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "ChildProtectionBestInterests" }, Ct);
+        var view = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, referred.StatusCode);
+        Assert.Equal("Closed", view.GetProperty("stage").GetString());
+        Assert.Equal("ChildProtectionBestInterests", view.GetProperty("profiling").GetProperty("referral").GetString());
+        Assert.False(string.IsNullOrEmpty(view.GetProperty("profiling").GetProperty("referralRecordedAt").GetString()));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Dependants_TakeThePrincipalsFinalDecision_WhenTheProcedureAppliesIt(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (id, number) = await RegisterAsync(clerk, "Amina");
+        var (relative, _) = await RegisterAsync(clerk, "Hodan");
+        var dependant = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", sex = "Female", nationalities = new[] { "SOM" } };
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members", new { relationship = "Child", dependant = true, person = dependant }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members", new { relationship = "Sibling", linkedCaseId = relative }, Ct)).StatusCode);
+
+        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct)).StatusCode);
+        await CompleteAsync(host, officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await CompleteAsync(host, officer, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
+        var before = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+        await CompleteAsync(host, supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await CompleteAsync(host, officer, number, "notify", new { notifiedOn = "2026-04-01", deliveryMethod = "InPerson" });
+        var after = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+
+        string? StatusOf(JsonElement view, string relationship) => view.GetProperty("familyMembers").EnumerateArray()
+            .Single(f => f.GetProperty("relationship").GetString() == relationship).GetProperty("derivativeStatus").GetString();
+        Assert.Null(StatusOf(before, "Child"));
+        Assert.Equal("RecognisedRefugee", StatusOf(after, "Child"));
+        Assert.Null(StatusOf(after, "Sibling")); // a relative with a case of their own who is not a dependant keeps their own decision
+    }
+
+    internal static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName)
+    {
+        var principal = new { givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+    }
+
+    internal static async Task CompleteAsync(ApiHost host, HttpClient client, string caseNumber, string element, object data)
+    {
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == caseNumber && w.ElementId == element && w.Status == WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(Ct);
+        }
+
+        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"{element}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+}
