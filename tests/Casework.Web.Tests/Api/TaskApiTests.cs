@@ -2,23 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data.Identity;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
 /// <summary>Queues and tasks over real HTTP with real tokens.</summary>
-public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
+public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgres)
 {
-    private Casework.Testing.PostgresServer? Store(string store)
-    {
-        if (store != "postgres")
-        {
-            return null;
-        }
-
-        postgres.Server.RequireAvailable();
-        return postgres.Server;
-    }
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<Guid> FirstInQueueAsync(HttpClient client, string role)
@@ -32,7 +24,7 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
     [InlineData("postgres")]
     public async Task TwoClerksCompletingTheSameTaskAtOnce_OneGets200_TheOther409SayingSomeoneElseDidIt(string store)
     {
-        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
         await host.StartClaimAsync("NBO-2026-000100");
         var a = await host.ClientForAsync("clerk.a");
         var b = await host.ClientForAsync("clerk.b");
@@ -54,7 +46,7 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
     [InlineData("postgres")]
     public async Task Queue_IsPagedWithATotal_AndOrderedByPriorityThenDueDate(string store)
     {
-        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         for (var i = 0; i < 3; i++)
         {
             await host.StartClaimAsync($"NBO-2026-00020{i}");
@@ -75,7 +67,7 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
     [InlineData("postgres")]
     public async Task Complete_WithDataThatDoesNotFitTheForm_Answers400NamingTheFields_AndChangesNothing(string store)
     {
-        await using var host = await ApiHost.StartAsync(Store(store), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         await host.StartClaimAsync("NBO-2026-000300");
         var client = await host.ClientForAsync("clerk.a");
         var task = await FirstInQueueAsync(client, CaseworkRoles.RegistrationClerk);
@@ -91,10 +83,12 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("registration", view.GetProperty("form").GetProperty("key").GetString());
     }
 
-    [Fact]
-    public async Task ATaskOfAnotherRole_CannotBeCompleted_AndAnonymousCallersGet401()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ATaskOfAnotherRole_CannotBeCompleted_AndAnonymousCallersGet401(string store)
     {
-        await using var host = await ApiHost.StartAsync(("officer.a", CaseworkRoles.EligibilityOfficer), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("officer.a", CaseworkRoles.EligibilityOfficer), ("clerk.a", CaseworkRoles.RegistrationClerk));
         await host.StartClaimAsync("NBO-2026-000400");
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
@@ -108,20 +102,27 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
     }
 
-    [Fact]
-    public async Task OpenApiDocument_ListsTheEndpoints_AndTheReferencePageIsServed()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task OpenApiDocument_ListsTheEndpoints_AndTheReferencePageIsServed(string store)
     {
-        await using var host = await ApiHost.StartAsync();
+        await using var host = await ApiHost.StartAsync(store, postgres);
         using var http = new HttpClient { BaseAddress = host.Server };
 
         var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         var reference = await http.GetAsync("/scalar/v1", Ct);
 
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/queues/mine", "/api/queues/roles/{role}", "/api/tasks/{id}/complete", "/api/me" })
-        {
-            Assert.True(paths.TryGetProperty(path, out _), path + " is missing from the OpenAPI document");
-        }
+        // Every API endpoint of the routing table is in the document, under its path without route constraints.
+        var routed = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => $"{m} {Constraint().Replace(e.RoutePattern.RawText!, "}").TrimEnd('/')}"))
+            .ToHashSet();
+        var documented = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name.TrimEnd('/')}")).ToHashSet();
+        Assert.True(routed.Count > 30, $"{routed.Count} endpoints");
+        Assert.Empty(routed.Except(documented));
 
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
@@ -136,13 +137,21 @@ public sealed class TaskApiTests(Casework.Testing.PostgresFixture postgres)
     }
 }
 
-public sealed class InstanceApiTests
+public sealed partial class TaskApiTests
 {
-    [Fact]
-    public async Task Instance_ShowsItsActiveElementAndJournal_ToAnAuditor()
+    [System.Text.RegularExpressions.GeneratedRegex(":[^}]+}")]
+    private static partial System.Text.RegularExpressions.Regex Constraint();
+}
+
+public sealed class InstanceApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Instance_ShowsItsActiveElementAndJournal_ToAnAuditor(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("auditor.a", Casework.Data.Identity.CaseworkRoles.Auditor));
+        await using var host = await ApiHost.StartAsync(store, postgres, ("auditor.a", Casework.Data.Identity.CaseworkRoles.Auditor));
         var id = await host.StartClaimAsync("NBO-2026-000500");
         var auditor = await host.ClientForAsync("auditor.a");
 
@@ -156,13 +165,15 @@ public sealed class InstanceApiTests
     }
 }
 
-public sealed class ReassignApiTests
+public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
 {
-    [Fact]
-    public async Task BulkReassign_PreviewChangesNothing_ThenApplyReportsWhatFailed()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task BulkReassign_PreviewChangesNothing_ThenApplyReportsWhatFailed(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await ApiHost.StartAsync(("supervisor.a", CaseworkRoles.Supervisor), ("clerk.b", CaseworkRoles.RegistrationClerk),
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor), ("clerk.b", CaseworkRoles.RegistrationClerk),
             ("officer.c", CaseworkRoles.EligibilityOfficer));
         await host.StartClaimAsync("NBO-2026-000900");
         await host.StartClaimAsync("NBO-2026-000901");
