@@ -28,6 +28,9 @@ public sealed class CaseRecord
     public string? Languages { get; set; }
     public string? SpecificNeeds { get; set; }
     public Guid? InstanceId { get; set; }
+
+    /// <summary>The first-instance decision once it is notified (kept in step with the procedure).</summary>
+    public string? Decision { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public long Revision { get; set; }
@@ -43,6 +46,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<CaseRecord>
         builder.Property(c => c.Office).HasMaxLength(10);
         builder.Property(c => c.Stage).HasMaxLength(32);
         builder.Property(c => c.Track).HasMaxLength(32);
+        builder.Property(c => c.Decision).HasMaxLength(32);
         builder.Property(c => c.GivenName).HasMaxLength(200);
         builder.Property(c => c.FamilyName).HasMaxLength(200);
         builder.Property(c => c.Transliterations).HasMaxLength(1000);

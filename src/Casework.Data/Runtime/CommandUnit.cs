@@ -29,6 +29,7 @@ internal sealed class CommandUnit(
     private readonly Dictionary<(Guid, string), TimerRecord> newTimers = [];
     private readonly Dictionary<(Guid, string), MessageSubscriptionRecord> newSubscriptions = [];
     private readonly Dictionary<(Guid, string), WorkItemRecord> newWorkItems = [];
+    private readonly Dictionary<Guid, (WorkflowInstanceRecord Record, InstanceState State)> changed = [];
     private int rounds;
 
     /// <summary>Applies an accepted engine result to the instance and follows service tasks and children.</summary>
@@ -146,9 +147,27 @@ internal sealed class CommandUnit(
         return record;
     }
 
+    /// <summary>Runs the projections over every instance this unit changed, in their final state.</summary>
+    public async Task ProjectAsync(IReadOnlyList<IInstanceProjection> projections, CancellationToken cancellationToken)
+    {
+        if (projections.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (record, state) in changed.Values)
+        {
+            foreach (var projection in projections)
+            {
+                await projection.ProjectAsync(new ProjectionContext(record, state, db), cancellationToken);
+            }
+        }
+    }
+
     private void Save(WorkflowInstanceRecord record, WorkflowCommand command, CommandResult result)
     {
         var state = result.State!;
+        changed[record.Id] = (record, state);
         record.State = InstanceStateSerializer.Serialize(state);
         record.Status = state.Status switch
         {

@@ -22,6 +22,7 @@ public sealed class WorkflowRuntime(
     WorkflowExecutor executor,
     IEnumerable<IServiceTaskHandler> handlers,
     IWorkItemContextProvider caseFacts,
+    IEnumerable<IInstanceProjection> projections,
     Engine.Forms.FormCatalog forms,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
@@ -30,6 +31,7 @@ public sealed class WorkflowRuntime(
     public CaseworkDbContext Database => db;
 
     private readonly Dictionary<string, IServiceTaskHandler> handlerByKey = handlers.ToDictionary(h => h.Key, StringComparer.Ordinal);
+    private readonly IInstanceProjection[] projectionList = [.. projections];
 
     /// <summary>Starts an instance of the latest published version (or the given one) of a process.</summary>
     public async Task<RuntimeOutcome> StartAsync(string processId, string? businessKey, IReadOnlyDictionary<string, JsonElement>? variables,
@@ -257,6 +259,7 @@ public sealed class WorkflowRuntime(
                 return refused;
             }
 
+            await unit.ProjectAsync(projectionList, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return RuntimeOutcome.Done(instanceId);

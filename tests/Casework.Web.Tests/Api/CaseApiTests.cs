@@ -30,6 +30,8 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         var somali = await auditor.GetFromJsonAsync<JsonElement>("/api/cases?office=NBO&nationality=SOM", ct);
         var queue = await clerk.GetFromJsonAsync<JsonElement>("/api/queues/roles/RegistrationClerk", ct);
         var auditorMayNotRegister = await auditor.PostAsJsonAsync("/api/cases", new { office = "NBO", principal = Principal() }, ct);
+        var taskId = queue.GetProperty("items").EnumerateArray().First(i => i.GetProperty("caseId").GetString() == "NBO-2026-000001").GetProperty("id").GetGuid();
+        var task = await clerk.GetFromJsonAsync<JsonElement>($"/api/tasks/{taskId}", ct);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal("NBO-2026-000001", created.GetProperty("caseNumber").GetString());
@@ -39,6 +41,14 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(1, somali.GetProperty("total").GetInt32());
         Assert.Contains(queue.GetProperty("items").EnumerateArray(), i => i.GetProperty("caseId").GetString() == "NBO-2026-000001");
         Assert.Equal(HttpStatusCode.Forbidden, auditorMayNotRegister.StatusCode);
+        // The task carries its form and what its assignee needs of the case.
+        Assert.Equal("registration", task.GetProperty("form").GetProperty("key").GetString());
+        var context = task.GetProperty("case");
+        Assert.Equal((created.GetProperty("id").GetGuid(), "Amina", "Registration"),
+            (context.GetProperty("id").GetGuid(), context.GetProperty("givenName").GetString(), context.GetProperty("stage").GetString()));
+        Assert.Equal(["so"], context.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["WomanAtRisk"], context.GetProperty("specificNeeds").EnumerateArray().Select(l => l.GetString()));
+        Assert.True(context.GetProperty("ageApproximate").GetBoolean());
     }
 
     [Theory]
@@ -97,6 +107,8 @@ public sealed class StatisticsApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(6, byNationality["SOM"].GetProperty("count").GetInt32());
         Assert.True(byNationality["ERI"].GetProperty("suppressed").GetBoolean());
         Assert.Equal(JsonValueKind.Null, byNationality["ERI"].GetProperty("count").ValueKind);
+        var byDecision = statistics.GetProperty("by").GetProperty("decision").EnumerateArray().ToDictionary(e => e.GetProperty("value").GetString()!);
+        Assert.Equal(8, byDecision["no decision notified"].GetProperty("count").GetInt32());
         Assert.Equal(1, cases.GetProperty("total").GetInt32());
         Assert.Equal("Accelerated", cases.GetProperty("items")[0].GetProperty("track").GetString());
         Assert.Equal(90, cases.GetProperty("items")[0].GetProperty("priority").GetInt32());

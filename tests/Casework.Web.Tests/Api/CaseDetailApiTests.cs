@@ -172,6 +172,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
 
         string? StatusOf(JsonElement view, string relationship) => view.GetProperty("familyMembers").EnumerateArray()
             .Single(f => f.GetProperty("relationship").GetString() == relationship).GetProperty("derivativeStatus").GetString();
+        Assert.Equal(("Review", JsonValueKind.Null), (before.GetProperty("stage").GetString(), before.GetProperty("decision").ValueKind));
+        Assert.Equal(("DurableSolution", "RecognisedRefugee"), (after.GetProperty("stage").GetString(), after.GetProperty("decision").GetString()));
         Assert.Null(StatusOf(before, "Child"));
         Assert.Equal("RecognisedRefugee", StatusOf(after, "Child"));
         Assert.Null(StatusOf(after, "Sibling")); // a relative with a case of their own who is not a dependant keeps their own decision

@@ -101,6 +101,10 @@ namespace Casework.Data.Migrations.Postgres
                     b.Property<bool>("DateOfBirthApproximate")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Decision")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("FamilyName")
                         .IsRequired()
                         .HasMaxLength(200)

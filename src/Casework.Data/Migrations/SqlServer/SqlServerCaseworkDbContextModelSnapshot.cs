@@ -101,6 +101,10 @@ namespace Casework.Data.Migrations.SqlServer
                     b.Property<bool>("DateOfBirthApproximate")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Decision")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<string>("FamilyName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -94,6 +94,10 @@ namespace Casework.Data.Migrations.Sqlite
                     b.Property<bool>("DateOfBirthApproximate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Decision")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FamilyName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -23,7 +23,7 @@ public sealed record CaseSummary(Guid Id, string CaseNumber, string Office, Date
 public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority,
     string GivenName, string FamilyName, IReadOnlyList<string> Transliterations, DateOnly DateOfBirth, bool DateOfBirthApproximate, string Sex,
     IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId,
-    IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling, ExclusionView? Exclusion);
+    string? Decision, IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling, ExclusionView? Exclusion);
 
 /// <summary>Cases: register (which starts the asylum-claim workflow), read one, search with paging.</summary>
 public static class CaseEndpoints
@@ -101,7 +101,7 @@ public static class CaseEndpoints
         var (family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
         return TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
             Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
-            Split(c.SpecificNeeds), c.InstanceId, family, profiling, exclusion));
+            Split(c.SpecificNeeds), c.InstanceId, c.Decision, family, profiling, exclusion));
     }
 
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,

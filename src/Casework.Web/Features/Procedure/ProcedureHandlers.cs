@@ -21,23 +21,17 @@ public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHand
 {
     public string Key => "case.record-referral";
 
-    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
-    {
-        var referral = context.Variables.Enum<ReferralOutcome>("referral");
-        // The case leaves the asylum procedure: it is closed here, and the referral says where it went.
-        await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Stage, CaseStage.Closed.ToString()).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
-        return new Dictionary<string, JsonElement>
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
         {
-            ["referralRecorded"] = Variables.Json(referral.ToString()),
+            ["referralRecorded"] = Variables.Json(context.Variables.Enum<ReferralOutcome>("referral").ToString()),
             ["referralRecordedAt"] = Variables.Json(clock.GetUtcNow()),
-        };
-    }
+        });
 }
 
 /// <summary>
 /// <c>case.triage</c>: track and priority with their reasons, and the interview target date; the registered case (if
-/// any) records its track, priority and stage in the same transaction.
+/// any) records its track and priority in the same transaction (its stage follows from <see cref="CaseStageProjection"/>).
 /// </summary>
 public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
 {
@@ -53,7 +47,7 @@ public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
         var target = rules.PackFor(office).InterviewTarget(vars.Date("registeredOn"), result.Track, rules.CalendarFor(office));
         await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Track, result.Track.ToString()).SetProperty(c => c.Priority, result.Priority)
-                .SetProperty(c => c.Stage, CaseStage.Assessment.ToString()).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
+                .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
         return new Dictionary<string, JsonElement>
         {
             ["track"] = Variables.Json(result.Track.ToString()),

@@ -15,6 +15,7 @@ public static class ProcedureSetup
         builder.Services.AddServiceTaskHandler<AppealOutcomeHandler>();
         builder.Services.AddServiceTaskHandler<DepartureCheckHandler>();
         builder.Services.AddServiceTaskHandler<DerivativeStatusHandler>();
+        builder.Services.AddScoped<Casework.Data.Runtime.Handlers.IInstanceProjection, CaseStageProjection>();
         return builder;
     }
 }

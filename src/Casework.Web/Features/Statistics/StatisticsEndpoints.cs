@@ -11,7 +11,7 @@ public sealed record StatisticCount(string Value, int? Count, bool Suppressed);
 
 public sealed record CaseStatistics(int SuppressBelow, int Total, IReadOnlyDictionary<string, IReadOnlyList<StatisticCount>> By);
 
-/// <summary>Aggregate counts of cases by stage, track, nationality, sex, age band and disability, with small counts suppressed.</summary>
+/// <summary>Aggregate counts of cases by stage, track, notified decision, nationality, sex, age band and disability, with small counts suppressed.</summary>
 public static class StatisticsEndpoints
 {
     public const string Analysts = "analysts";
@@ -25,7 +25,7 @@ public static class StatisticsEndpoints
     public static IEndpointRouteBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/statistics/cases", HandleAsync).WithTags("Statistics").RequireAuthorization(Analysts)
-            .WithSummary("Counts by stage, track, nationality, sex, age band and disability; counts under Statistics:SuppressBelow are suppressed.");
+            .WithSummary("Counts by stage, track, notified decision, nationality, sex, age band and disability; counts under Statistics:SuppressBelow are suppressed.");
         return app;
     }
 
@@ -35,11 +35,12 @@ public static class StatisticsEndpoints
         var threshold = configuration.GetValue("Statistics:SuppressBelow", 5);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var rows = await db.Cases.AsNoTracking().Where(c => office == null || c.Office == office)
-            .Select(c => new { c.Stage, c.Track, c.Nationalities, c.Sex, c.DateOfBirth, c.SpecificNeeds }).ToListAsync(cancellationToken);
+            .Select(c => new { c.Stage, c.Track, c.Decision, c.Nationalities, c.Sex, c.DateOfBirth, c.SpecificNeeds }).ToListAsync(cancellationToken);
         var by = new Dictionary<string, IReadOnlyList<StatisticCount>>
         {
             ["stage"] = Count(rows.Select(r => r.Stage), threshold),
             ["track"] = Count(rows.Select(r => r.Track ?? "not triaged"), threshold),
+            ["decision"] = Count(rows.Select(r => r.Decision ?? "no decision notified"), threshold),
             ["nationality"] = Count(rows.Select(r => r.Nationalities.Split(',')[0]), threshold),
             ["sex"] = Count(rows.Select(r => r.Sex), threshold),
             ["ageBand"] = Count(rows.Select(r => AgeBand(new BirthDate(r.DateOfBirth, false).AgeOn(today))), threshold),

@@ -13,7 +13,16 @@ namespace Casework.Web.Features.Tasks;
 
 /// <summary>A task with its form and the case context its assignee needs.</summary>
 public sealed record TaskView(Guid Id, string? Name, string ElementId, string Status, string? CaseId, string? Office, string? Track,
-    int Priority, DateTimeOffset? DueAt, IReadOnlyList<string> CandidateRoles, string? Assignee, string? ClaimedBy, FormDefinition? Form);
+    int Priority, DateTimeOffset? DueAt, IReadOnlyList<string> CandidateRoles, string? Assignee, string? ClaimedBy, FormDefinition? Form,
+    TaskCaseContext? Case);
+
+/// <summary>
+/// What the person working a task needs of its case without opening it: who the applicant is, which languages they
+/// speak (for the interpreter), their specific needs, where the case stands.
+/// </summary>
+public sealed record TaskCaseContext(Guid Id, string CaseNumber, string Stage, DateOnly RegisteredOn, string GivenName, string FamilyName,
+    int Age, bool AgeApproximate, string Sex, IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds,
+    string? Decision);
 
 /// <summary>The data a person submits to complete a task: form fields and, where the form has outcomes, <c>outcome</c>.</summary>
 public sealed record CompleteTaskRequest(Dictionary<string, JsonElement>? Data);
@@ -34,12 +43,23 @@ public static class TaskEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, FormCatalog forms, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, FormCatalog forms, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return w is null ? TypedResults.NotFound() : TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
+        if (w is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var c = w.CaseId is null ? null : await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.CaseNumber == w.CaseId, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var context = c is null ? null : new TaskCaseContext(c.Id, c.CaseNumber, c.Stage, c.RegisteredOn, c.GivenName, c.FamilyName,
+            new Casework.Domain.Cases.BirthDate(c.DateOfBirth, c.DateOfBirthApproximate).AgeOn(today), c.DateOfBirthApproximate, c.Sex,
+            Split(c.Nationalities), Split(c.Languages), Split(c.SpecificNeeds), c.Decision);
+        return TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
             w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy,
-            w.FormKey is null ? null : forms.Find(w.FormKey)));
+            w.FormKey is null ? null : forms.Find(w.FormKey), context));
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ClaimAsync(
