@@ -55,7 +55,7 @@ internal sealed class CommandUnit(
                         .ExecuteUpdateAsync(s => s.SetProperty(w => w.ElementId, moved.ElementId), cancellationToken);
                     break;
                 case TimerScheduled scheduled:
-                    var timer = new TimerRecord { Id = Guid.CreateVersion7(now), InstanceId = record.Id, TimerId = scheduled.TimerId, ElementId = scheduled.ElementId, DueAt = scheduled.DueAt };
+                    var timer = NewTimer(record, scheduled, now);
                     db.Timers.Add(timer);
                     newTimers[(record.Id, scheduled.TimerId)] = timer;
                     break;
@@ -168,6 +168,13 @@ internal sealed class CommandUnit(
     {
         var state = result.State!;
         changed[record.Id] = (record, state);
+        ApplyState(record, state, now);
+        db.Journal.Add(Journal(record, command, result, now, actor));
+    }
+
+    /// <summary>Puts the engine's new state on the instance row and moves its revision on.</summary>
+    internal static void ApplyState(WorkflowInstanceRecord record, InstanceState state, DateTimeOffset now)
+    {
         record.State = InstanceStateSerializer.Serialize(state);
         record.Status = state.Status switch
         {
@@ -180,12 +187,14 @@ internal sealed class CommandUnit(
         record.UpdatedAt = now;
         record.EndedAt = state.IsFinished ? now : null;
         record.Revision++;
-        db.Journal.Add(new JournalEntryRecord
-        {
-            InstanceId = record.Id, At = now, Actor = actor, Command = command.GetType().Name,
-            Details = JournalText.Describe(command), Effects = JournalText.Describe(result.Effects), Revision = record.Revision,
-        });
     }
+
+    /// <summary>The journal entry of one engine command (types and ids only, never variables).</summary>
+    internal static JournalEntryRecord Journal(WorkflowInstanceRecord record, WorkflowCommand command, CommandResult result, DateTimeOffset now, string actor) => new()
+    {
+        InstanceId = record.Id, At = now, Actor = actor, Command = command.GetType().Name,
+        Details = JournalText.Describe(command), Effects = JournalText.Describe(result.Effects), Revision = record.Revision,
+    };
 
     private async Task RunServiceTaskAsync(WorkflowInstanceRecord record, ProcessDefinition definition, ServiceTaskInvoked service, CancellationToken cancellationToken)
     {
@@ -264,6 +273,15 @@ internal sealed class CommandUnit(
 
     private void OpenWorkItem(WorkflowInstanceRecord record, InstanceState state, TaskOpened opened)
     {
+        var item = NewWorkItem(record, state, opened, caseFacts, now);
+        db.WorkItems.Add(item);
+        newWorkItems[(record.Id, opened.TaskId)] = item;
+    }
+
+    /// <summary>The work item (with its queue rows, one per candidate role) of a user task the engine opened.</summary>
+    internal static WorkItemRecord NewWorkItem(WorkflowInstanceRecord record, InstanceState state, TaskOpened opened, IWorkItemContextProvider caseFacts,
+        DateTimeOffset now)
+    {
         var facts = caseFacts.For(record.BusinessKey, state.Variables);
         var item = new WorkItemRecord
         {
@@ -280,8 +298,7 @@ internal sealed class CommandUnit(
             });
         }
 
-        db.WorkItems.Add(item);
-        newWorkItems[(record.Id, opened.TaskId)] = item;
+        return item;
     }
 
     private async Task CloseWorkItemAsync(Guid instanceId, TaskClosed closed, CancellationToken cancellationToken)
@@ -338,6 +355,9 @@ internal sealed class CommandUnit(
     {
         Id = Guid.CreateVersion7(now), Type = type, Payload = JsonSerializer.Serialize(payload), InstanceId = instanceId, CreatedAt = now, DueAt = now,
     });
+
+    internal static TimerRecord NewTimer(WorkflowInstanceRecord record, TimerScheduled scheduled, DateTimeOffset now) =>
+        new() { Id = Guid.CreateVersion7(now), InstanceId = record.Id, TimerId = scheduled.TimerId, ElementId = scheduled.ElementId, DueAt = scheduled.DueAt };
 
     private static string? Join(IReadOnlyList<string> values) => values.Count == 0 ? null : string.Join(',', values);
 

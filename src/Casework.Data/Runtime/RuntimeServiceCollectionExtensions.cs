@@ -29,6 +29,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<IExpressionEvaluator>(_ => new JintExpressionEvaluator());
         services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
         services.TryAddSingleton<DefinitionCatalog>();
+        services.TryAddSingleton<DirectSql>();
         services.TryAddSingleton(_ => FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms")));
         services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
         services.AddScoped<DefinitionService>();

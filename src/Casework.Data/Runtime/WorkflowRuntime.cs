@@ -6,6 +6,7 @@ using Casework.Engine.Execution;
 using Casework.Engine.Model;
 using Casework.Engine.State;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Casework.Data.Runtime;
@@ -23,6 +24,7 @@ public sealed class WorkflowRuntime(
     IEnumerable<IServiceTaskHandler> handlers,
     IWorkItemContextProvider caseFacts,
     IEnumerable<IInstanceProjection> projections,
+    DirectSql directSql,
     Engine.Forms.FormCatalog forms,
     TimeProvider clock,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
@@ -66,8 +68,22 @@ public sealed class WorkflowRuntime(
     public async Task<RuntimeOutcome> CompleteTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
         CancellationToken cancellationToken)
     {
-        var item = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workItemId, cancellationToken);
-        if (item is null)
+        db.ChangeTracker.Clear();
+        var direct = directSql.For(db);
+        WorkItemRecord? item;
+        WorkflowInstanceRecord? instance;
+        if (direct is not null)
+        {
+            var loaded = await direct.LoadTaskAsync(db, workItemId, cancellationToken);
+            (item, instance) = loaded is { } found ? found : (null, null);
+        }
+        else
+        {
+            item = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(w => w.Id == workItemId, cancellationToken);
+            instance = item is null ? null : await db.Instances.AsNoTracking().SingleAsync(i => i.Id == item.InstanceId, cancellationToken);
+        }
+
+        if (item is null || instance is null)
         {
             return RuntimeOutcome.NotFound($"Task {workItemId} does not exist.");
         }
@@ -79,7 +95,8 @@ public sealed class WorkflowRuntime(
                 item.InstanceId, nameof(RejectionReason.TaskNotOpen));
         }
 
-        if (await FourEyesRefusalAsync(item, actor, cancellationToken) is { } refusal)
+        var definition = await catalog.GetAsync(db, instance.DefinitionId, cancellationToken);
+        if (await FourEyesRefusalAsync(item, instance, definition, actor, cancellationToken) is { } refusal)
         {
             return refusal;
         }
@@ -98,21 +115,107 @@ public sealed class WorkflowRuntime(
             }
         }
 
-        var outcome = await ExecuteAsync(item.InstanceId, _ => new CompleteTask(item.TaskId, variables), actor, cancellationToken);
+        var command = new CompleteTask(item.TaskId, variables);
+        var outcome = direct is not null ? await CompleteDirectAsync(direct, item, instance, definition, command, actor, cancellationToken) : null;
+        outcome ??= await ExecuteAsync(item.InstanceId, _ => command, actor, cancellationToken);
         return outcome.Reason == nameof(RejectionReason.TaskNotOpen)
             ? outcome with { Message = "Someone else completed this task a moment ago; nothing was saved. Reload your queue." }
             : outcome;
     }
 
     /// <summary>
+    /// The hot path: when completing the task only closes it, opens user tasks, schedules or cancels timers or ends a
+    /// top-level instance, the rows are written by <see cref="DirectSql"/> in one transaction, without change
+    /// tracking. Anything else (service tasks, children, messages, incidents) answers null and takes the general path.
+    /// </summary>
+    private async Task<RuntimeOutcome?> CompleteDirectAsync(DirectSql.Statements direct, WorkItemRecord item, WorkflowInstanceRecord instance,
+        ProcessDefinition definition, CompleteTask command, string actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var result = executor.Execute(definition, InstanceStateSerializer.Deserialize(instance.State), command, now);
+        if (!result.Accepted)
+        {
+            return new RuntimeOutcome(RuntimeOutcomeKind.Rejected, result.Message!, instance.Id, result.Rejection.ToString());
+        }
+
+        var state = result.State!;
+        var opened = new List<WorkItemRecord>();
+        var scheduled = new List<TimerRecord>();
+        var cancelled = new List<string>();
+        var closedAs = (WorkItemStatus?)null;
+        foreach (var effect in result.Effects)
+        {
+            switch (effect)
+            {
+                case ElementEntered or ElementLeft:
+                    break;
+                case TaskClosed closed when closed.TaskId == item.TaskId && closedAs is null:
+                    closedAs = closed.Reason == TaskCloseReason.Completed ? WorkItemStatus.Completed : WorkItemStatus.Cancelled;
+                    break;
+                case TaskOpened task:
+                    opened.Add(CommandUnit.NewWorkItem(instance, state, task, caseFacts, now));
+                    break;
+                case TimerScheduled timer when !scheduled.Any(t => t.TimerId == timer.TimerId) && !cancelled.Contains(timer.TimerId):
+                    scheduled.Add(CommandUnit.NewTimer(instance, timer, now));
+                    break;
+                case TimerCancelled timer when !scheduled.Any(t => t.TimerId == timer.TimerId):
+                    cancelled.Add(timer.TimerId);
+                    break;
+                case InstanceCompleted when instance.ParentInstanceId is null:
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        if (closedAs is not { } status)
+        {
+            return null;
+        }
+
+        var previous = instance.Revision;
+        CommandUnit.ApplyState(instance, state, now);
+        var entry = CommandUnit.Journal(instance, command, result, now, actor);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (!await direct.WriteAsync(db, transaction.GetDbTransaction(), instance, previous, item.Id, status, actor, now, opened, scheduled, cancelled,
+                entry, cancellationToken))
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return RuntimeOutcome.Conflict(instance.Id);
+            }
+
+            foreach (var projection in projectionList)
+            {
+                await projection.ProjectAsync(new ProjectionContext(instance, state, db), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return RuntimeOutcome.Done(instance.Id);
+        }
+        catch (System.Data.Common.DbException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A concurrent command on the same instance can also surface as a key violation (both opened the same next task).
+            await transaction.RollbackAsync(CancellationToken.None);
+            var current = await db.Instances.AsNoTracking().Where(i => i.Id == instance.Id).Select(i => i.Revision).SingleAsync(CancellationToken.None);
+            if (current != previous)
+            {
+                return RuntimeOutcome.Conflict(instance.Id);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Four-eyes (<c>cw:fourEyesWith</c>): refuses when the actor completed one of the named tasks in this instance
     /// or in an instance that called it (a first-instance drafter deciding the appeal).
     /// </summary>
-    private async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, string actor, CancellationToken cancellationToken)
+    private async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition,
+        string actor, CancellationToken cancellationToken)
     {
-        var instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == item.InstanceId, cancellationToken);
-        if ((await catalog.GetAsync(db, instance.DefinitionId, cancellationToken)).Nodes.GetValueOrDefault(item.ElementId)
-            is not UserTask { FourEyesWith.Count: > 0 } task)
+        if (definition.Nodes.GetValueOrDefault(item.ElementId) is not UserTask { FourEyesWith.Count: > 0 } task)
         {
             return null;
         }

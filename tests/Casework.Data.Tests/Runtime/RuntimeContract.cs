@@ -222,6 +222,90 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         Assert.Equal([0], await db.WorkflowDefinitions.Select(d => d.Version).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task CompletingATaskOnTheDirectPath_WritesTheSameRowsAsTheGeneralPath()
+    {
+        await using var host = Host();
+        await host.PublishAsync("handover.bpmn");
+        var vars = RuntimeHost.Vars(new { office = "NBO", track = "regular", casePriority = 60 });
+        var direct = (await host.WithRuntimeAsync(r => r.StartAsync("handover", "CASE-D", vars, "clerk", Ct))).InstanceId!.Value;
+        var general = (await host.WithRuntimeAsync(r => r.StartAsync("handover", "CASE-G", vars, "clerk", Ct))).InstanceId!.Value;
+        Clock.Advance(TimeSpan.FromHours(2));
+        var writtenBefore = host.Direct.Written;
+
+        // The direct path: completing "interview" cancels its boundary timer, opens "draft" and schedules its reminder.
+        var firstTask = await OpenItemAsync(direct);
+        var directOutcome = await host.WithRuntimeAsync(r => r.CompleteTaskAsync(firstTask, "officer", null, Ct));
+        // The general path, through change tracking, for the same command on a twin instance.
+        var generalTask = await TaskIdAsync(general);
+        var generalOutcome = await host.WithRuntimeAsync(r => r.ExecuteAsync(general, _ => new Casework.Engine.Execution.CompleteTask(generalTask, null), "officer", Ct));
+        // Finishing: the direct path ends the instance (and cancels the reminder).
+        var secondTask = await OpenItemAsync(direct);
+        var finished = await host.WithRuntimeAsync(r => r.CompleteTaskAsync(secondTask, "officer", null, Ct));
+        var generalDraft = await TaskIdAsync(general);
+        var generalFinished = await host.WithRuntimeAsync(r => r.ExecuteAsync(general, _ => new Casework.Engine.Execution.CompleteTask(generalDraft, null), "officer", Ct));
+
+        Assert.True(directOutcome.Succeeded && generalOutcome.Succeeded && finished.Succeeded && generalFinished.Succeeded);
+        Assert.Equal(2, host.Direct.Written - writtenBefore);
+        Assert.Equal(await RowsAsync(general), await RowsAsync(direct));
+        await using var db = Database.NewContext();
+        var ended = await db.Instances.SingleAsync(i => i.Id == direct, Ct);
+        Assert.Equal((InstanceStatus.Completed, 2L, Clock.GetUtcNow()), (ended.Status, ended.Revision, ended.EndedAt));
+    }
+
+    [Fact]
+    public async Task TwentyParallelCompletionsOnTheDirectPath_ExactlyOneSucceeds_AndTheRowsStayConsistent()
+    {
+        await using var host = Host();
+        await host.PublishAsync("handover.bpmn");
+        var id = (await host.WithRuntimeAsync(r => r.StartAsync("handover", "CASE-P", RuntimeHost.Vars(new { casePriority = 60 }), "clerk", Ct))).InstanceId!.Value;
+        var workItem = await OpenItemAsync(id);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, $"officer-{i}", null, Ct)), Ct)));
+
+        Assert.Single(outcomes, o => o.Succeeded);
+        Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Contains(o.Kind, new[] { RuntimeOutcomeKind.Conflict, RuntimeOutcomeKind.Rejected }));
+        await using var db = Database.NewContext();
+        Assert.Equal(1, (await db.Instances.SingleAsync(Ct)).Revision);
+        Assert.Equal(2, await db.Journal.CountAsync(Ct));
+        var items = await db.WorkItems.Include(w => w.Candidates).OrderBy(w => w.ElementId).ToListAsync(Ct);
+        Assert.Equal([("draft", WorkItemStatus.Open, 1), ("interview", WorkItemStatus.Completed, 0)],
+            items.Select(w => (w.ElementId, w.Status, w.Candidates.Count)));
+        Assert.Equal("reminder", (await db.Timers.SingleAsync(Ct)).ElementId);
+    }
+
+    private async Task<Guid> OpenItemAsync(Guid instance)
+    {
+        await using var db = Database.NewContext();
+        return await db.WorkItems.Where(w => w.InstanceId == instance && w.Status == WorkItemStatus.Open).Select(w => w.Id).SingleAsync(Ct);
+    }
+
+    private async Task<string> TaskIdAsync(Guid instance)
+    {
+        await using var db = Database.NewContext();
+        return await db.WorkItems.Where(w => w.InstanceId == instance && w.Status == WorkItemStatus.Open).Select(w => w.TaskId).SingleAsync(Ct);
+    }
+
+    /// <summary>An instance's rows without their own ids: what both paths must agree on.</summary>
+    private async Task<string> RowsAsync(Guid id)
+    {
+        await using var db = Database.NewContext();
+        var instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == id, Ct);
+        var items = await db.WorkItems.AsNoTracking().Include(w => w.Candidates).Where(w => w.InstanceId == id).ToListAsync(Ct);
+        var timers = await db.Timers.AsNoTracking().Where(t => t.InstanceId == id).ToListAsync(Ct);
+        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(Ct);
+        return string.Join("\n",
+            [
+                $"{instance.Status} {instance.Revision} {instance.HasIncident} {instance.UpdatedAt:O} {instance.EndedAt:O} {instance.State.Length}",
+                .. items.OrderBy(w => w.TaskId).Select(w => $"{w.TaskId} {w.ElementId} {w.Name} {w.Status} {w.ClosedBy} {w.ClosedAt:O} {w.Revision} {w.CandidateRoles} "
+                    + $"{w.Priority} {w.DueAt:O} {w.CreatedAt:O} {w.CaseOffice} {w.CaseTrack} {w.CasePriority} "
+                    + string.Join(",", w.Candidates.OrderBy(c => c.Role).Select(c => $"{c.Role}/{c.CaseOffice}/{c.Priority}/{c.DueAt:O}/{c.Status}"))),
+                .. timers.OrderBy(t => t.TimerId).Select(t => $"{t.TimerId} {t.ElementId} {t.DueAt:O} {t.Attempts} {t.LeaseOwner}"),
+                .. journal.Select(j => $"{j.At:O} {j.Actor} {j.Command} {j.Details} {j.Effects} {j.Revision}"),
+            ]);
+    }
+
     protected async Task<Guid> FirstOpenWorkItemAsync()
     {
         await using var db = Database.NewContext();

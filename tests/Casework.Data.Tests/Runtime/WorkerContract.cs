@@ -76,7 +76,7 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
         await using (var db = Database.NewContext())
         {
             var runtime = new WorkflowRuntime(db, new Definitions.DefinitionCatalog(), new Casework.Engine.Execution.WorkflowExecutor(new Casework.Engine.Expressions.JintExpressionEvaluator()),
-                [], new VariablesWorkItemContext(), [], Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
+                [], new VariablesWorkItemContext(), [], new DirectSql(), Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
             var incident = await db.Incidents.SingleAsync(Ct);
             var retried = await runtime.RetryIncidentAsync(instance, incident.IncidentRef, "supervisor", Ct);
             Assert.True(retried.Succeeded, retried.Message);

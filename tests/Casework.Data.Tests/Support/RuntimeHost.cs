@@ -35,6 +35,8 @@ public sealed class RuntimeHost : IAsyncDisposable
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
+    public DirectSql Direct => provider.GetRequiredService<DirectSql>();
+
     public TimerWorker Timers => provider.GetRequiredService<TimerWorker>();
 
     public OutboxDispatcher Outbox => provider.GetRequiredService<OutboxDispatcher>();
