@@ -34,7 +34,7 @@ foreach (var target in targets)
         await using var runtime = new RuntimeBench(provider, connection, synchronous);
         await runtime.PrepareAsync();
         var baseline = provider == DatabaseProvider.Postgres
-            ? new Baseline(() => new NpgsqlConnection(connection), "TEXT")
+            ? new Baseline(() => new NpgsqlConnection(Casework.Data.Providers.ProviderSetup.PostgresConnectionString(connection)), "TEXT")
             : new Baseline(() => OpenSqlite(connection, synchronous), "TEXT");
         await baseline.PrepareAsync();
 

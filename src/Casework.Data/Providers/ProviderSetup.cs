@@ -12,10 +12,29 @@ public static class ProviderSetup
         provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.For(sqliteSynchronous)),
-            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString),
+            DatabaseProvider.Postgres => builder.UseNpgsql(PostgresConnectionString(connectionString)),
             DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         };
+
+    /// <summary>
+    /// The PostgreSQL connection string with automatic preparation on unless it is configured: statements a node runs
+    /// again and again (the runtime's reads and writes, the queue queries) are parsed and planned once per connection,
+    /// not on every call. <c>Max Auto Prepare=0</c> in the configured string turns it off (for example behind a
+    /// transaction-pooling proxy).
+    /// </summary>
+    public static string PostgresConnectionString(string connectionString)
+    {
+        var configured = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!configured.ContainsKey("Max Auto Prepare") && !configured.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// The effective connection string: the configured one, or the default SQLite file; a relative SQLite

@@ -16,7 +16,7 @@ namespace Casework.Data.Runtime;
 /// </summary>
 public sealed class DirectSql
 {
-    private readonly ConcurrentDictionary<IModel, Statements> byModel = new();
+    private readonly ConcurrentDictionary<IModel, Statements?> byModel = new();
     private long written;
 
     /// <summary>How many commands this path has written (tests use it to know the path was taken).</summary>
@@ -24,9 +24,9 @@ public sealed class DirectSql
 
     /// <summary>The statements for this context's model, or null when its provider is not one this path is tested on.</summary>
     internal Statements? For(CaseworkDbContext db) =>
-        db.Database.ProviderName is "Microsoft.EntityFrameworkCore.Sqlite" or "Npgsql.EntityFrameworkCore.PostgreSQL"
-            ? byModel.GetOrAdd(db.Model, model => new Statements(this, model, db.GetService<ISqlGenerationHelper>()))
-            : null;
+        byModel.GetOrAdd(db.Model, model => db.Database.ProviderName is "Microsoft.EntityFrameworkCore.Sqlite" or "Npgsql.EntityFrameworkCore.PostgreSQL"
+            ? new Statements(this, model, db.GetService<ISqlGenerationHelper>())
+            : null);
 
     /// <summary>SQL built once per model, and the readers and parameter writers that go with it.</summary>
     internal sealed class Statements
@@ -69,32 +69,24 @@ public sealed class DirectSql
                 + $"AND {timers.Column(nameof(TimerRecord.TimerId))} = @timer";
         }
 
-        /// <summary>The work item and its instance, read together; null when the item does not exist.</summary>
+        /// <summary>The work item and its instance, read together (the caller opens the connection); null when the item does not exist.</summary>
         public async Task<(WorkItemRecord Item, WorkflowInstanceRecord Instance)?> LoadTaskAsync(CaseworkDbContext db, Guid workItemId,
             CancellationToken cancellationToken)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = loadTask;
+            workItems.Parameter(command, "@id", nameof(WorkItemRecord.Id), workItemId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = loadTask;
-                workItems.Parameter(command, "@id", nameof(WorkItemRecord.Id), workItemId);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    return null;
-                }
+                return null;
+            }
 
-                var item = new WorkItemRecord { TaskId = string.Empty, ElementId = string.Empty };
-                var instance = new WorkflowInstanceRecord { ProcessId = string.Empty, State = string.Empty };
-                workItems.Read(reader, 0, item);
-                instances.Read(reader, workItems.Count, instance);
-                return (item, instance);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
+            var item = new WorkItemRecord { TaskId = string.Empty, ElementId = string.Empty };
+            var instance = new WorkflowInstanceRecord { ProcessId = string.Empty, State = string.Empty };
+            workItems.Read(reader, 0, item);
+            instances.Read(reader, workItems.Count, instance);
+            return (item, instance);
         }
 
         /// <summary>

@@ -68,6 +68,21 @@ public sealed class WorkflowRuntime(
     public async Task<RuntimeOutcome> CompleteTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
         CancellationToken cancellationToken)
     {
+        // One connection for the whole command: read, check, write, commit.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await CompleteOpenTaskAsync(workItemId, actor, variables, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<RuntimeOutcome> CompleteOpenTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
+        CancellationToken cancellationToken)
+    {
         db.ChangeTracker.Clear();
         var direct = directSql.For(db);
         WorkItemRecord? item;
@@ -381,3 +396,4 @@ public sealed class WorkflowRuntime(
         }
     }
 }
+
