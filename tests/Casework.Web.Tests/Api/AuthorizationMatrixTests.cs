@@ -38,6 +38,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/tasks/{id:guid}/complete"] = CaseWorkers,
         ["POST /api/tasks/reassign"] = [Supervisor],
         ["GET /api/workflow-definitions/"] = Readers,
+        ["GET /api/workflow-definitions/{processId}/versions"] = Readers,
         ["GET /api/workflow-definitions/{processId}/versions/{version:int}/bpmn"] = Readers,
         ["GET /api/workflow-definitions/{processId}/diff"] = Readers,
         ["PUT /api/workflow-definitions/{processId}/draft"] = [Supervisor],

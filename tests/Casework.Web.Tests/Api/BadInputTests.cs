@@ -132,7 +132,7 @@ public sealed partial class BadInputTests(Casework.Testing.PostgresFixture postg
         return string.Join("|", await db.Instances.Select(i => i.Revision + ":" + i.Status).SingleAsync(ct),
             await db.WorkItems.Select(w => w.Status + ":" + w.ClaimedBy + ":" + w.Assignee).SingleAsync(ct),
             string.Join(",", await db.WorkflowDefinitions.OrderBy(d => d.Id).Select(d => d.Status + ":" + d.Version).ToListAsync(ct)),
-            await db.Journal.CountAsync(ct), await db.Cases.CountAsync(ct), await db.FamilyMembers.CountAsync(ct),
+            await db.Journal.CountAsync(ct), await db.Cases.CountAsync(ct), await db.FamilyMembers.CountAsync(ct), await db.Documents.CountAsync(ct),
             await db.Representations.Select(r => r.Revoked + ":" + r.ValidUntil).SingleAsync(ct), await db.MigrationJobs.CountAsync(ct),
             await db.Outbox.CountAsync(ct));
     }

@@ -11,6 +11,11 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
     {
         givenName = "Amina", familyName = "Test", transliterations = new[] { "Амина" }, dateOfBirth = "1990-01-01", dateOfBirthApproximate = true,
         sex = "Female", nationalities = new[] { nationality }, languages = new[] { "so" }, specificNeeds = new[] { "WomanAtRisk" },
+        documents = new object[]
+        {
+            new { type = "Passport", number = "P1234567", issuingCountry = nationality, expiresOn = "2030-01-31" },
+            new { type = "BirthCertificate", number = "BC-77" },
+        },
     };
 
     [Theory]
@@ -38,6 +43,8 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("NBO-2026-000002", (await second.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("caseNumber").GetString());
         Assert.Equal("Amina", view.GetProperty("givenName").GetString());
         Assert.True(view.GetProperty("dateOfBirthApproximate").GetBoolean());
+        Assert.Equal([("Passport", "P1234567", "SOM"), ("BirthCertificate", "BC-77", null)], view.GetProperty("documents").EnumerateArray()
+            .Select(d => (d.GetProperty("type").GetString(), d.GetProperty("number").GetString(), d.GetProperty("issuingCountry").GetString())));
         Assert.Equal(1, somali.GetProperty("total").GetInt32());
         Assert.Contains(queue.GetProperty("items").EnumerateArray(), i => i.GetProperty("caseId").GetString() == "NBO-2026-000001");
         Assert.Equal(HttpStatusCode.Forbidden, auditorMayNotRegister.StatusCode);
@@ -63,13 +70,18 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         var response = await clerk.PostAsJsonAsync("/api/cases", new
         {
             office = "nairobi", registeredOn = "2099-01-01",
-            principal = new { givenName = "", familyName = new string('x', 300), dateOfBirth = "2099-01-01", sex = "Q", nationalities = new[] { "Somalia" }, specificNeeds = new[] { "Tall" } },
+            principal = new
+            {
+                givenName = "", familyName = new string('x', 300), dateOfBirth = "2099-01-01", sex = "Q", nationalities = new[] { "Somalia" }, specificNeeds = new[] { "Tall" },
+                documents = new[] { new { type = "Visa", number = "", issuingCountry = "Somalia" } },
+            },
         }, ct);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         var search = await clerk.GetFromJsonAsync<JsonElement>("/api/cases", ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(["office", "principal.dateOfBirth", "principal.familyName", "principal.givenName", "principal.nationalities", "principal.sex", "principal.specificNeeds", "registeredOn"],
+        Assert.Equal(["office", "principal.dateOfBirth", "principal.documents[0].issuingCountry", "principal.documents[0].number", "principal.documents[0].type",
+                "principal.familyName", "principal.givenName", "principal.nationalities", "principal.sex", "principal.specificNeeds", "registeredOn"],
             problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
         Assert.Equal(0, search.GetProperty("total").GetInt32());
     }

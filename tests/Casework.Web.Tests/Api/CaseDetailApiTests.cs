@@ -30,7 +30,11 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         var child = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new
         {
             relationship = "Child", dependant = true,
-            person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", dateOfBirthApproximate = true, sex = "Female", nationalities = new[] { "SOM" } },
+            person = new
+            {
+                givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", dateOfBirthApproximate = true, sex = "Female", nationalities = new[] { "SOM" },
+                documents = new[] { new { type = "BirthCertificate", number = "BC-2019-0501", issuingCountry = "SOM" } },
+            },
         }, Ct);
         var spouse = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Spouse", linkedCaseId = b }, Ct);
         var twice = await clerk.PostAsJsonAsync($"/api/cases/{b}/family-members", new { relationship = "Spouse", linkedCaseId = a }, Ct);
@@ -70,6 +74,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(2, familyOfA.Count);
         Assert.Equal(("Child", true, "Ayaan"), (familyOfA[0].GetProperty("relationship").GetString(), familyOfA[0].GetProperty("dependant").GetBoolean(),
             familyOfA[0].GetProperty("givenName").GetString()));
+        Assert.Equal("BC-2019-0501", Assert.Single(familyOfA[0].GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+        Assert.Empty(viewA.GetProperty("documents").EnumerateArray()); // the principal's own documents, none here
         Assert.Equal(("Spouse", numberB), (familyOfA[1].GetProperty("relationship").GetString(), familyOfA[1].GetProperty("linkedCaseNumber").GetString()));
         var familyOfB = Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray());
         Assert.Equal(("Spouse", numberA), (familyOfB.GetProperty("relationship").GetString(), familyOfB.GetProperty("linkedCaseNumber").GetString()));

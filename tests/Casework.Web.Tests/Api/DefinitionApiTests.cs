@@ -48,6 +48,8 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         var v2 = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "longer" }, Ct);
         var diff = await supervisor.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/diff?from=1&to=2", Ct);
         var bpmn = await clerk.GetStringAsync("/api/workflow-definitions/intake/versions/2/bpmn", Ct);
+        var versions = await clerk.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/versions", Ct);
+        var unknown = await clerk.GetAsync("/api/workflow-definitions/no-such-process/versions", Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
@@ -55,6 +57,10 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(["check"], diff.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
         Assert.Empty(diff.GetProperty("added").EnumerateArray());
         Assert.Contains("P5D", bpmn, StringComparison.Ordinal);
+        Assert.Equal([(2, "Published", "longer"), (1, "Published", "first")],
+            versions.EnumerateArray().Where(v => v.GetProperty("version").GetInt32() > 0)
+                .Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString(), v.GetProperty("releaseNote").GetString())));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Theory]

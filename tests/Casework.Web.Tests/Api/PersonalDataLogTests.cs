@@ -42,7 +42,27 @@ public sealed class PersonalDataLogTests(Casework.Testing.PostgresFixture postgr
         var done = await http.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02", dependants = new[] { $"{Canary}-Child" } } }, ct);
         await http.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02" } }, ct);
 
+        // Registration, family and profiling through the cases API, with canary names and document numbers.
+        var principal = new
+        {
+            givenName = $"{Canary}-Amina", familyName = $"{Canary}-Family", transliterations = new[] { $"{Canary}-Translit" }, dateOfBirth = "1990-01-01",
+            sex = "Female", nationalities = new[] { "SOM" }, documents = new[] { new { type = "Passport", number = $"{Canary}-P7654321", issuingCountry = "SOM" } },
+        };
+        var registered = await http.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, ct);
+        var caseUri = registered.Headers.Location!;
+        await http.PostAsJsonAsync("/api/cases", new { office = "NBO", principal = principal with { givenName = "", sex = $"{Canary}-Sex" } }, ct);
+        var member = await http.PostAsJsonAsync($"{caseUri}/family-members", new
+        {
+            relationship = "Child", dependant = true,
+            person = new { givenName = $"{Canary}-Child", familyName = "F", dateOfBirth = "2019-01-01", sex = "Male", nationalities = new[] { "SOM" },
+                documents = new[] { new { type = "BirthCertificate", number = $"{Canary}-BC1" } } },
+        }, ct);
+        await http.GetAsync(caseUri, ct);
+        await http.GetAsync($"/api/cases?nationality={Canary}", ct);
+
         Assert.True(done.IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, member.StatusCode);
         Assert.NotEmpty(sink.Events);
         Assert.DoesNotContain(sink.Events, e => e.Contains(Canary, StringComparison.OrdinalIgnoreCase));
     }

@@ -18,7 +18,7 @@ namespace Casework.Web.Features.Cases;
 /// <summary>A family member as a case lists it: a dependant registered on this case, or a link to a relative's own case.</summary>
 public sealed record FamilyMemberView(Guid Id, string Relationship, bool Dependant, Guid? LinkedCaseId, string? LinkedCaseNumber,
     string? GivenName, string? FamilyName, DateOnly? DateOfBirth, bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string> Nationalities,
-    string? DerivativeStatus);
+    string? DerivativeStatus, IReadOnlyList<DocumentView> Documents);
 
 /// <summary>Profiling and referral as recorded (from the procedure's data).</summary>
 public sealed record ProfilingView(string? Referral, IReadOnlyList<string> ClaimFeatures, bool ChildInDetention, string? ReferralRecordedAt);
@@ -56,9 +56,11 @@ public static class CaseDetails
     }
 
     /// <summary>What the caller may see of a case's family, profiling and exclusion material.</summary>
-    internal static async Task<(IReadOnlyList<FamilyMemberView> Family, ProfilingView? Profiling, ExclusionView? Exclusion)> ForAsync(
-        CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    internal static async Task<(IReadOnlyList<DocumentView> Documents, IReadOnlyList<FamilyMemberView> Family, ProfilingView? Profiling,
+        ExclusionView? Exclusion)> ForAsync(CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
     {
+        var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == c.Id).ToListAsync(cancellationToken))
+            .OrderBy(d => d.Position).ToLookup(d => d.FamilyMemberId, d => new DocumentView(d.Type.ToString(), d.Number, d.IssuingCountry, d.ExpiresOn));
         var family = await db.FamilyMembers.AsNoTracking().Where(f => f.CaseId == c.Id).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id)
             .Select(f => new
             {
@@ -68,13 +70,13 @@ public static class CaseDetails
             .ToListAsync(cancellationToken);
         var views = family.Select(x => new FamilyMemberView(x.Member.Id, x.Member.Relationship.ToString(), x.Member.Dependant, x.Member.LinkedCaseId,
             x.LinkedNumber, x.Member.GivenName, x.Member.FamilyName, x.Member.DateOfBirth, x.Member.DateOfBirthApproximate, x.Member.Sex,
-            Split(x.Member.Nationalities), x.Member.DerivativeStatus)).ToList();
+            Split(x.Member.Nationalities), x.Member.DerivativeStatus, [.. documents[x.Member.Id]])).ToList();
 
         var stateText = c.InstanceId is null ? null
             : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
         if (stateText is null)
         {
-            return (views, null, null);
+            return ([.. documents[null]], views, null, null);
         }
 
         var vars = InstanceStateSerializer.Deserialize(stateText).Variables;
@@ -87,7 +89,7 @@ public static class CaseDetails
             ? new ExclusionView(Flag(vars, "exclusionFlagged") == true, features.Contains(ExclusionIndicators), Flag(vars, "exclusionConfirmed"),
                 vars.Text("exclusionNotes"))
             : null;
-        return (views, profiling, exclusion);
+        return ([.. documents[null]], views, profiling, exclusion);
     }
 
     private static async Task<Results<Created<FamilyMemberView>, NotFound, ValidationProblem, Conflict<string>>> AddFamilyMemberAsync(
@@ -156,6 +158,7 @@ public static class CaseDetails
         }
 
         db.FamilyMembers.Add(record);
+        db.Documents.AddRange(CaseEndpoints.Documents(p?.Documents, id, record.Id, clock));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -171,7 +174,7 @@ public static class CaseDetails
             : null;
         return TypedResults.Created($"/api/cases/{id}", new FamilyMemberView(record.Id, record.Relationship.ToString(), record.Dependant, record.LinkedCaseId,
             linkedNumber, record.GivenName, record.FamilyName, record.DateOfBirth, record.DateOfBirthApproximate, record.Sex, Split(record.Nationalities),
-            null));
+            null, [.. (p?.Documents ?? []).Select(d => new DocumentView(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn))]));
     }
 
     private static async Task<Results<Ok<ProfilingView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordProfilingAsync(

@@ -14,7 +14,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Casework.Web.Features.Cases;
 
 public sealed record PrincipalRequest(string? GivenName, string? FamilyName, IReadOnlyList<string>? Transliterations, DateOnly? DateOfBirth,
-    bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string>? Nationalities, IReadOnlyList<string>? Languages, IReadOnlyList<string>? SpecificNeeds);
+    bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string>? Nationalities, IReadOnlyList<string>? Languages, IReadOnlyList<string>? SpecificNeeds,
+    IReadOnlyList<DocumentRequest>? Documents = null);
+
+/// <summary>An identity or civil document: its type, number, issuing country (ISO 3166 alpha-3) and expiry.</summary>
+public sealed record DocumentRequest(string? Type, string? Number, string? IssuingCountry, DateOnly? ExpiresOn);
+
+public sealed record DocumentView(string Type, string Number, string? IssuingCountry, DateOnly? ExpiresOn);
 
 public sealed record RegisterCaseRequest(string? Office, DateOnly? RegisteredOn, PrincipalRequest? Principal);
 
@@ -23,7 +29,8 @@ public sealed record CaseSummary(Guid Id, string CaseNumber, string Office, Date
 public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority,
     string GivenName, string FamilyName, IReadOnlyList<string> Transliterations, DateOnly DateOfBirth, bool DateOfBirthApproximate, string Sex,
     IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId,
-    string? Decision, IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling, ExclusionView? Exclusion);
+    string? Decision, IReadOnlyList<DocumentView> Documents, IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling,
+    ExclusionView? Exclusion);
 
 /// <summary>Cases: register (which starts the asylum-claim workflow), read one, search with paging.</summary>
 public static class CaseEndpoints
@@ -72,6 +79,7 @@ public static class CaseEndpoints
             CreatedBy = user.UserName(),
         };
         db.Cases.Add(record);
+        db.Documents.AddRange(Documents(p.Documents, record.Id, null, clock));
         await db.SaveChangesAsync(cancellationToken);
 
         var started = await runtime.StartAsync("asylum-claim", record.CaseNumber, new Dictionary<string, JsonElement>
@@ -98,10 +106,10 @@ public static class CaseEndpoints
             return TypedResults.NotFound();
         }
 
-        var (family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
+        var (documents, family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
         return TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
             Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
-            Split(c.SpecificNeeds), c.InstanceId, c.Decision, family, profiling, exclusion));
+            Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion));
     }
 
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
@@ -191,6 +199,33 @@ public static class CaseEndpoints
             Add($"{prefix}.nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
         }
 
+        if (p.Documents is { } documents)
+        {
+            if (documents.Count > 10)
+            {
+                Add($"{prefix}.documents", "At most 10 documents.");
+            }
+
+            for (var i = 0; i < documents.Count; i++)
+            {
+                var d = documents[i];
+                if (d is null || !Enum.TryParse<IdentityDocumentType>(d.Type, out _) || int.TryParse(d.Type, out _))
+                {
+                    Add($"{prefix}.documents[{i}].type", $"One of {string.Join(", ", Enum.GetNames<IdentityDocumentType>())}.");
+                }
+
+                if (d?.Number is not { Length: > 0 and <= 50 } number || string.IsNullOrWhiteSpace(number))
+                {
+                    Add($"{prefix}.documents[{i}].number", "Required, at most 50 characters.");
+                }
+
+                if (d?.IssuingCountry is { } country && (country.Length != 3 || !country.All(char.IsAsciiLetterUpper)))
+                {
+                    Add($"{prefix}.documents[{i}].issuingCountry", "An ISO 3166 alpha-3 code, like SOM.");
+                }
+            }
+        }
+
         if (p.SpecificNeeds?.FirstOrDefault(n => !Enum.TryParse<SpecificNeed>(n, out _) || int.TryParse(n, out _)) is { } bad)
         {
             Add($"{prefix}.specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
@@ -198,6 +233,14 @@ public static class CaseEndpoints
 
         return errors;
     }
+
+    /// <summary>The document rows of a person's documents (validated before).</summary>
+    internal static IEnumerable<CaseDocumentRecord> Documents(IReadOnlyList<DocumentRequest>? documents, Guid caseId, Guid? familyMemberId, TimeProvider clock) =>
+        (documents ?? []).Select((d, i) => new CaseDocumentRecord
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseId = caseId, FamilyMemberId = familyMemberId, Position = i, Type = Enum.Parse<IdentityDocumentType>(d.Type!),
+            Number = d.Number!.Trim(), IssuingCountry = d.IssuingCountry, ExpiresOn = d.ExpiresOn,
+        });
 
     private static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
 

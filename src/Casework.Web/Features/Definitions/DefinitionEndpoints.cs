@@ -28,6 +28,7 @@ public static class DefinitionEndpoints
     {
         var read = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(ApiSetup.Readers);
         read.MapGet("/", ListAsync).WithSummary("Every process with its versions.");
+        read.MapGet("/{processId}/versions", VersionsAsync).WithSummary("The versions of one process, newest first (0 is the draft).");
         read.MapGet("/{processId}/versions/{version:int}/bpmn", BpmnAsync).WithSummary("The BPMN XML of a version (0 is the draft).");
         read.MapGet("/{processId}/diff", DiffAsync).WithSummary("Elements added, removed and changed between two versions.");
         var write = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(ApiSetup.Supervisors);
@@ -41,6 +42,15 @@ public static class DefinitionEndpoints
     private static async Task<Ok<List<DefinitionSummary>>> ListAsync(DefinitionService definitions, CancellationToken cancellationToken) =>
         TypedResults.Ok((await definitions.ListAsync(cancellationToken)).Select(d => new DefinitionSummary(d.ProcessId, d.Version,
             d.Status.ToString(), d.Name, d.ContentHash, d.PublishedBy, d.PublishedAt, d.ReleaseNote)).ToList());
+
+    private static async Task<Results<Ok<List<DefinitionSummary>>, NotFound>> VersionsAsync(string processId, DefinitionService definitions,
+        CancellationToken cancellationToken)
+    {
+        var versions = (await definitions.ListAsync(cancellationToken)).Where(d => d.ProcessId == processId).OrderByDescending(d => d.Version)
+            .Select(d => new DefinitionSummary(d.ProcessId, d.Version, d.Status.ToString(), d.Name, d.ContentHash, d.PublishedBy, d.PublishedAt, d.ReleaseNote))
+            .ToList();
+        return versions.Count == 0 ? TypedResults.NotFound() : TypedResults.Ok(versions);
+    }
 
     private static async Task<Results<ContentHttpResult, NotFound>> BpmnAsync(string processId, int version, CaseworkDbContext db, CancellationToken cancellationToken) =>
         await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == version).Select(d => d.BpmnXml)
