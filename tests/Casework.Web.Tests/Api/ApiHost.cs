@@ -1,4 +1,10 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Runtime.Records;
+using Microsoft.EntityFrameworkCore;
 using Casework.Data.Identity;
 using Casework.Data.Runtime;
 using Casework.Web.Features.Auth;
@@ -95,6 +101,49 @@ public sealed class ApiHost : IAsyncDisposable
             Procedure.ProcedureDriver.Vars(new { caseId, office = "NBO" }), "clerk", TestContext.Current.CancellationToken);
         Assert.True(outcome.Succeeded, outcome.Message);
         return outcome.InstanceId!.Value;
+    }
+
+    /// <summary>Registers a case through the API (which starts its procedure); its id and case number.</summary>
+    public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina")
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var principal = new { givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+    }
+
+    /// <summary>Completes the open task at <paramref name="element"/> of a case through the API, as <paramref name="client"/>'s user.</summary>
+    public async Task CompleteTaskAsync(HttpClient client, string caseNumber, string element, object data)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Guid task;
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == caseNumber && w.ElementId == element && w.Status == WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(ct);
+        }
+
+        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, ct);
+        Assert.True(response.IsSuccessStatusCode, $"{element}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    /// <summary>A legal aid organisation with one lawyer (<see cref="Password"/>); the organisation's id.</summary>
+    public async Task<Guid> AddPartnerAsync(string user, string organisation)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var org = new Organisation { Id = Guid.NewGuid(), Name = organisation };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(ct);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        var lawyer = new CaseworkUser { UserName = user, OrganisationId = org.Id };
+        Assert.True((await users.CreateAsync(lawyer, Password)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(lawyer, CaseworkRoles.LegalAidPartner)).Succeeded);
+        return org.Id;
     }
 
     public async ValueTask DisposeAsync()

@@ -38,9 +38,9 @@ public sealed partial class BadInputTests(Casework.Testing.PostgresFixture postg
         var ct = TestContext.Current.CancellationToken;
         await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor));
         var supervisor = await host.ClientForAsync("supervisor.a");
-        var lawyer = await PartnerClientAsync(host, ct);
-        var (caseId, _) = await CaseDetailApiTests.RegisterAsync(supervisor, "Amina");
-        var organisation = await OrganisationIdAsync(host, ct);
+        var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var lawyer = await host.ClientForAsync("lawyer.a");
+        var (caseId, _) = await ApiHost.RegisterCaseAsync(supervisor);
         var representation = await (await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = organisation }, ct))
             .Content.ReadFromJsonAsync<Guid>(ct);
         var task = await TaskIdAsync(host, ct);
@@ -88,29 +88,6 @@ public sealed partial class BadInputTests(Casework.Testing.PostgresFixture postg
         Assert.True(writes.Count >= 17, $"only {writes.Count} write endpoints found");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Equal(before, await SnapshotAsync(host, ct));
-    }
-
-    private static async Task<HttpClient> PartnerClientAsync(ApiHost host, CancellationToken ct)
-    {
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            var org = new Organisation { Id = Guid.NewGuid(), Name = "Legal Aid A" };
-            db.Organisations.Add(org);
-            await db.SaveChangesAsync(ct);
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-            var lawyer = new CaseworkUser { UserName = "lawyer.a", OrganisationId = org.Id };
-            Assert.True((await users.CreateAsync(lawyer, ApiHost.Password)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(lawyer, CaseworkRoles.LegalAidPartner)).Succeeded);
-        }
-
-        return await host.ClientForAsync("lawyer.a");
-    }
-
-    private static async Task<Guid> OrganisationIdAsync(ApiHost host, CancellationToken ct)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Organisations.Select(o => o.Id).SingleAsync(ct);
     }
 
     private static async Task<Guid> InstanceIdAsync(ApiHost host, CancellationToken ct)

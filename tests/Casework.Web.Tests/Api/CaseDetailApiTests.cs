@@ -24,8 +24,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
-        var (a, numberA) = await RegisterAsync(clerk, "Amina");
-        var (b, numberB) = await RegisterAsync(clerk, "Hassan");
+        var (a, numberA) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (b, numberB) = await ApiHost.RegisterCaseAsync(clerk, "Hassan");
 
         var child = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new
         {
@@ -92,10 +92,10 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
         var auditor = await host.ClientForAsync("auditor.a");
-        var (id, number) = await RegisterAsync(clerk, "Amina");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
 
         var tooEarly = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
-        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
         var wrong = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "Elsewhere", claimFeatures = new[] { "Tall" } }, Ct);
         var recorded = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling",
             new { referral = "SeeksAsylum", claimFeatures = new[] { "ExclusionIndicators", "SimilarProfileRecognitionRateHigh" } }, Ct);
@@ -109,9 +109,9 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
         // Exclusion indicators send the case to the regular track; the drafter flags exclusion; a supervisor reviews it.
-        await CompleteAsync(host, officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await CompleteAsync(host, officer, number, "draftDecision", new { decision = "Excluded", reasons = "Article 1F.", exclusionFlagged = true });
-        await CompleteAsync(host, supervisor, number, "exclusionReview", new { exclusionConfirmed = true, exclusionNotes = ExclusionCanary });
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Excluded", reasons = "Article 1F.", exclusionFlagged = true });
+        await host.CompleteTaskAsync(supervisor, number, "exclusionReview", new { exclusionConfirmed = true, exclusionNotes = ExclusionCanary });
 
         foreach (var reader in new[] { clerk, officer, auditor })
         {
@@ -139,8 +139,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         var clerk = await host.ClientForAsync("clerk.a");
-        var (id, number) = await RegisterAsync(clerk, "Amina");
-        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
 
         var referred = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "ChildProtectionBestInterests" }, Ct);
         var view = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
@@ -161,19 +161,19 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
-        var (id, number) = await RegisterAsync(clerk, "Amina");
-        var (relative, _) = await RegisterAsync(clerk, "Hodan");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (relative, _) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
         var dependant = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", sex = "Female", nationalities = new[] { "SOM" } };
         Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members", new { relationship = "Child", dependant = true, person = dependant }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members", new { relationship = "Sibling", linkedCaseId = relative }, Ct)).StatusCode);
 
-        await CompleteAsync(host, clerk, number, "register", new { registeredOn = "2026-03-02" });
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
         Assert.Equal(HttpStatusCode.OK, (await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct)).StatusCode);
-        await CompleteAsync(host, officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await CompleteAsync(host, officer, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
         var before = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
-        await CompleteAsync(host, supervisor, number, "reviewDecision", new { outcome = "approve" });
-        await CompleteAsync(host, officer, number, "notify", new { notifiedOn = "2026-04-01", deliveryMethod = "InPerson" });
+        await host.CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, number, "notify", new { notifiedOn = "2026-04-01", deliveryMethod = "InPerson" });
         var after = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
 
         string? StatusOf(JsonElement view, string relationship) => view.GetProperty("familyMembers").EnumerateArray()
@@ -183,28 +183,5 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Null(StatusOf(before, "Child"));
         Assert.Equal("RecognisedRefugee", StatusOf(after, "Child"));
         Assert.Null(StatusOf(after, "Sibling")); // a relative with a case of their own who is not a dependant keeps their own decision
-    }
-
-    internal static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName)
-    {
-        var principal = new { givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
-        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
-    }
-
-    internal static async Task CompleteAsync(ApiHost host, HttpClient client, string caseNumber, string element, object data)
-    {
-        Guid task;
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
-                .Where(w => w.CaseId == caseNumber && w.ElementId == element && w.Status == WorkItemStatus.Open)
-                .Select(w => w.Id).SingleAsync(Ct);
-        }
-
-        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{element}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 }

@@ -21,22 +21,22 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
             ("supervisor.a", CaseworkRoles.Supervisor));
-        var (orgA, orgB) = (await PartnerAsync(host, "lawyer.a", "Legal Aid A"), await PartnerAsync(host, "lawyer.b", "Legal Aid B"));
+        var (orgA, orgB) = (await host.AddPartnerAsync("lawyer.a", "Legal Aid A"), await host.AddPartnerAsync("lawyer.b", "Legal Aid B"));
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
         var lawyerA = await host.ClientForAsync("lawyer.a");
         var lawyerB = await host.ClientForAsync("lawyer.b");
 
-        var represented = await RegisterAsync(clerk);
-        var other = await RegisterAsync(clerk);
+        var represented = await ApiHost.RegisterCaseAsync(clerk);
+        var other = await ApiHost.RegisterCaseAsync(clerk);
         var (caseId, caseNumber) = represented;
-        await CompleteAsync(host, clerk, caseNumber, "register", new { registeredOn = "2026-03-02" });
-        await CompleteAsync(host, clerk, caseNumber, "profile", new { referral = "SeeksAsylum" });
-        await CompleteAsync(host, officer, caseNumber, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await CompleteAsync(host, officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
-        await CompleteAsync(host, supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
-        await CompleteAsync(host, officer, caseNumber, "notify", new { notifiedOn = Today(), deliveryMethod = "InPerson" });
+        await host.CompleteTaskAsync(clerk, caseNumber, "register", new { registeredOn = "2026-03-02" });
+        await host.CompleteTaskAsync(clerk, caseNumber, "profile", new { referral = "SeeksAsylum" });
+        await host.CompleteTaskAsync(officer, caseNumber, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await host.CompleteTaskAsync(supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, caseNumber, "notify", new { notifiedOn = Today(), deliveryMethod = "InPerson" });
 
         var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = orgA }, Ct);
         await supervisor.PostAsJsonAsync($"/api/cases/{other.Id}/representations", new { organisationId = orgB, validFrom = "2020-01-01", validUntil = "2020-12-31" }, Ct);
@@ -68,12 +68,12 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor),
             ("auditor.a", CaseworkRoles.Auditor));
-        var org = await PartnerAsync(host, "lawyer.a", "Legal Aid A");
+        var org = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
         var clerk = await host.ClientForAsync("clerk.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
         var auditor = await host.ClientForAsync("auditor.a");
         var lawyer = await host.ClientForAsync("lawyer.a");
-        var (caseId, caseNumber) = await RegisterAsync(clerk);
+        var (caseId, caseNumber) = await ApiHost.RegisterCaseAsync(clerk);
         var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
         var representation = await grant.Content.ReadFromJsonAsync<Guid>(Ct);
         var seenBefore = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
@@ -106,39 +106,4 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
     // The host runs on the system clock, so the notification is dated today.
     private static string Today() =>
         DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<Guid> PartnerAsync(ApiHost host, string user, string organisation)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-        var org = new Organisation { Id = Guid.NewGuid(), Name = organisation };
-        db.Organisations.Add(org);
-        await db.SaveChangesAsync(Ct);
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-        var lawyer = new CaseworkUser { UserName = user, OrganisationId = org.Id };
-        Assert.True((await users.CreateAsync(lawyer, ApiHost.Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(lawyer, CaseworkRoles.LegalAidPartner)).Succeeded);
-        return org.Id;
-    }
-
-    private static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk)
-    {
-        var principal = new { givenName = "Amina", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
-        var created = await (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", principal }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
-    }
-
-    private static async Task CompleteAsync(ApiHost host, HttpClient client, string caseNumber, string element, object data)
-    {
-        Guid task;
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
-                .Where(w => w.CaseId == caseNumber && w.ElementId == element && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
-                .Select(w => w.Id).SingleAsync(Ct);
-        }
-
-        var response = await client.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
-        Assert.True(response.IsSuccessStatusCode, $"{element}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-    }
 }
