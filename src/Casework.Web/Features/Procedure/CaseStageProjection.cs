@@ -49,18 +49,18 @@ public sealed class CaseStageProjection : IInstanceProjection
 
         var stage = StageOf(state)?.ToString();
         var decision = state.Variables.Text("notifiedOn") is null ? null : state.Variables.Text("decision");
-        var query = db.Cases.Where(c => c.CaseNumber == caseNumber);
-        if (stage is not null)
+        if (stage is null && decision is null)
         {
-            await query.Where(c => c.Stage != stage)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Stage, stage).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
+            return;
         }
 
-        if (decision is not null)
-        {
-            await query.Where(c => c.Decision == null || c.Decision != decision)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Decision, decision).SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
-        }
+        // One statement, and a write only when something changed.
+        await db.Cases.Where(c => c.CaseNumber == caseNumber
+                && ((stage != null && c.Stage != stage) || (decision != null && (c.Decision == null || c.Decision != decision))))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Stage, c => stage ?? c.Stage)
+                .SetProperty(c => c.Decision, c => decision ?? c.Decision)
+                .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
     }
 
     /// <summary>The furthest stage among the elements the workflow is at; Closed once it has completed or was cancelled.</summary>
