@@ -11,6 +11,24 @@ namespace Casework.Web.Tests;
 public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> settings, IDisposable? owned = null)
     : WebApplicationFactory<Program>
 {
+    private IDisposable? owned = owned;
+
+    /// <summary>
+    /// A new host on the same database and settings, as after a restart; it takes over the temporary files, so this
+    /// one can be disposed first.
+    /// </summary>
+    public CaseworkWebFactory Restarted()
+    {
+        var next = new CaseworkWebFactory(settings, owned) { TestServices = TestServices, EnvironmentName = EnvironmentName };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            next.ExtraSettings[key] = value;
+        }
+
+        owned = null;
+        return next;
+    }
+
     /// <summary>Extra test services (for example a log sink), applied after the application's own.</summary>
     public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? TestServices { get; init; }
 

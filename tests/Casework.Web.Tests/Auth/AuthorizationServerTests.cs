@@ -43,12 +43,7 @@ public abstract class AuthorizationServerContract : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        factory = await CreateFactoryAsync();
-        factory.UseKestrel(0);
-        factory.StartServer();
-        using var http = factory.CreateClient();
-        client = new OidcTestClient(http.BaseAddress!);
-        Assert.Equal("127.0.0.1", http.BaseAddress!.Host is "localhost" ? "127.0.0.1" : http.BaseAddress.Host);
+        Serve(await CreateFactoryAsync());
 
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
@@ -210,11 +205,73 @@ public abstract class AuthorizationServerContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DiscoveryDocument_OffersTheCodeFlowWithPkce_ClientCredentials_Refresh_Revocation_AndIntrospection()
+    {
+        var discovery = await client.Http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration", Ct);
+
+        string[] Values(string name) => [.. discovery.GetProperty(name).EnumerateArray().Select(v => v.GetString()!)];
+        Assert.Equal(["authorization_code", "client_credentials", "refresh_token"], Values("grant_types_supported").Order());
+        Assert.Equal(["S256"], Values("code_challenge_methods_supported"));
+        foreach (var endpoint in new[] { "authorization_endpoint", "token_endpoint", "revocation_endpoint", "introspection_endpoint", "jwks_uri" })
+        {
+            Assert.StartsWith(client.Http.BaseAddress!.ToString().TrimEnd('/'), discovery.GetProperty(endpoint).GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AfterARestart_TheSigningKeysAreTheSame_AndTokensIssuedBeforeStillWork()
+    {
+        var token = (await client.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = PartnerClient, ["client_secret"] = PartnerSecret, ["scope"] = "casework_api",
+        }, Ct)).GetProperty("access_token").GetString()!;
+        var keysBefore = await client.Http.GetStringAsync("/.well-known/jwks", Ct);
+        var before = await GetMeAsync(token);
+
+        // The same address, as a restarted node has: the issuer is the server's own URL.
+        var port = client.Http.BaseAddress!.Port;
+        var restarted = factory.Restarted();
+        client.Dispose();
+        await factory.DisposeAsync();
+        Serve(restarted, port);
+        var keysAfter = await client.Http.GetStringAsync("/.well-known/jwks", Ct);
+        var after = await GetMeAsync(token);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(keysBefore, keysAfter);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task APlainPkceChallenge_IsRefused()
+    {
+        var response = await client.Http.GetAsync(
+            $"/connect/authorize?client_id={SpaClient}&response_type=code&redirect_uri={Uri.EscapeDataString(OidcTestClient.RedirectUri)}&scope=openid"
+            + "&code_challenge=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH&code_challenge_method=plain&state=s", Ct);
+
+        var location = response.Headers.Location?.ToString() ?? string.Empty;
+        Assert.DoesNotContain("code=", location.Replace("error_code", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.True(location.Contains("error=invalid_request", StringComparison.Ordinal) || response.StatusCode == HttpStatusCode.BadRequest,
+            $"{(int)response.StatusCode} {location}");
+    }
+
+    [Fact]
     public async Task Api_WithoutAToken_Answers401()
     {
         var response = await client.Http.GetAsync("/api/me", Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    /// <summary>Runs <paramref name="host"/> on Kestrel at 127.0.0.1 and points the OIDC client at it.</summary>
+    private void Serve(CaseworkWebFactory host, int port = 0)
+    {
+        factory = host;
+        factory.UseKestrel(port);
+        factory.StartServer();
+        using var http = factory.CreateClient();
+        client = new OidcTestClient(http.BaseAddress!);
+        Assert.Equal("127.0.0.1", http.BaseAddress!.Host is "localhost" ? "127.0.0.1" : http.BaseAddress.Host);
     }
 
     private Task<HttpResponseMessage> GetMeAsync(string accessToken)
