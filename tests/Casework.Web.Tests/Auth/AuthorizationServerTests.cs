@@ -255,6 +255,22 @@ public abstract class AuthorizationServerContract : IAsyncLifetime
             $"{(int)response.StatusCode} {location}");
     }
 
+    [Theory]
+    [InlineData("short-1A!", "PasswordTooShort")]
+    [InlineData("no-digits-here-A!", "PasswordRequiresDigit")]
+    [InlineData("no-upper-case-42!", "PasswordRequiresUpper")]
+    [InlineData("NoSymbolsAtAll42", "PasswordRequiresNonAlphanumeric")]
+    public async Task AWeakPassword_IsRefusedByThePasswordPolicy(string password, string code)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+
+        var result = await users.CreateAsync(new CaseworkUser { UserName = "weak.one", OfficeCode = "NBO" }, password);
+
+        Assert.Contains(code, result.Errors.Select(e => e.Code));
+        Assert.Null(await users.FindByNameAsync("weak.one"));
+    }
+
     [Fact]
     public async Task Api_WithoutAToken_Answers401()
     {
