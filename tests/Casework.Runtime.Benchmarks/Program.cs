@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Diagnostics;
 using Casework.Data.Configuration;
+using Casework.Data.Runtime;
 using Casework.Runtime.Benchmarks;
 using Casework.Testing;
 using Microsoft.Data.Sqlite;
@@ -16,6 +18,7 @@ var targets = (args.Length > 3 ? args[3] : "sqlite-full,sqlite-normal,postgres")
 
 Console.WriteLine($"steps per measurement: {steps}; existing instances: {small:N0} then {large:N0}; {Environment.ProcessorCount} cores");
 Console.WriteLine("target         | baseline tx/s | runtime tr/s (small) | ratio | runtime tr/s (large) | large/small");
+var phases = new List<(string Target, double Baseline, Dictionary<string, double> Microseconds)>();
 foreach (var target in targets)
 {
     var folder = Directory.CreateTempSubdirectory("casework-bench-");
@@ -46,12 +49,43 @@ foreach (var target in targets)
         await runtime.SeedAsync(large);
         var largeRate = await runtime.RunAsync(steps);
         Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00}");
+        phases.Add((target, baselineRate, await PhasesAsync(runtime, steps)));
     }
     finally
     {
         SqliteConnection.ClearAllPools();
         folder.Delete(recursive: true);
     }
+}
+
+// Where a transition's time goes: one more pass with the runtime's tracing spans listened to (not part of the figures above).
+Console.WriteLine();
+Console.WriteLine("target         | baseline µs/tx | transition µs | read µs | write µs | commit µs | rest µs (engine, state, scope)");
+foreach (var (target, baselineRate, us) in phases)
+{
+    var rest = us["transition"] - us[RuntimeTracing.Read] - us[RuntimeTracing.Write] - us[RuntimeTracing.Commit];
+    Console.WriteLine($"{target,-14} | {1e6 / baselineRate,14:N0} | {us["transition"],13:N0} | {us[RuntimeTracing.Read],7:N0} | {us[RuntimeTracing.Write],8:N0} | {us[RuntimeTracing.Commit],9:N0} | {rest,7:N0}");
+}
+
+static async Task<Dictionary<string, double>> PhasesAsync(RuntimeBench runtime, int steps)
+{
+    var totals = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+    using var listener = new ActivityListener
+    {
+        ShouldListenTo = source => source.Name == RuntimeTracing.SourceName,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        ActivityStopped = activity => totals.AddOrUpdate(activity.OperationName, activity.Duration.TotalMicroseconds,
+            (_, sum) => sum + activity.Duration.TotalMicroseconds),
+    };
+    ActivitySource.AddActivityListener(listener);
+    var rate = await runtime.RunAsync(steps);
+    var result = new Dictionary<string, double> { ["transition"] = 1e6 / rate };
+    foreach (var name in new[] { RuntimeTracing.Read, RuntimeTracing.Write, RuntimeTracing.Commit })
+    {
+        result[name] = totals.GetValueOrDefault(name) / steps;
+    }
+
+    return result;
 }
 
 static SqliteConnection OpenSqlite(string connectionString, string synchronous)

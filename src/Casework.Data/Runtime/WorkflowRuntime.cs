@@ -89,6 +89,7 @@ public sealed class WorkflowRuntime(
         WorkflowInstanceRecord? instance;
         if (direct is not null)
         {
+            using var read = RuntimeTracing.Source.StartActivity(RuntimeTracing.Read);
             var loaded = await direct.LoadTaskAsync(db, workItemId, cancellationToken);
             (item, instance) = loaded is { } found ? found : (null, null);
         }
@@ -191,6 +192,7 @@ public sealed class WorkflowRuntime(
         var previous = instance.Revision;
         CommandUnit.ApplyState(instance, state, now);
         var entry = CommandUnit.Journal(instance, command, result, now, actor);
+        var write = RuntimeTracing.Source.StartActivity(RuntimeTracing.Write);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
@@ -206,7 +208,12 @@ public sealed class WorkflowRuntime(
                 await projection.ProjectAsync(new ProjectionContext(instance, state, db), cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            write?.Dispose();
+            using (RuntimeTracing.Source.StartActivity(RuntimeTracing.Commit))
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             return RuntimeOutcome.Done(instance.Id);
         }
         catch (System.Data.Common.DbException) when (!cancellationToken.IsCancellationRequested)
@@ -220,6 +227,10 @@ public sealed class WorkflowRuntime(
             }
 
             throw;
+        }
+        finally
+        {
+            write?.Dispose();
         }
     }
 
