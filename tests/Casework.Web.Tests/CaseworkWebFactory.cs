@@ -45,16 +45,18 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
     }
 
     public static async Task<CaseworkWebFactory> ForPostgresAsync(PostgresServer server,
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null)
-    {
-        var connectionString = await server.CreateDatabaseAsync("web");
-        return new CaseworkWebFactory(new Dictionary<string, string?>
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null) =>
+        ForPostgres(await server.CreateDatabaseAsync("web"), testServices);
+
+    /// <summary>A host on an existing PostgreSQL database (several hosts on one database are several nodes).</summary>
+    public static CaseworkWebFactory ForPostgres(string connectionString,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null) =>
+        new(new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Postgres",
             ["Database:MigrateOnStart"] = "true",
             ["ConnectionStrings:Casework"] = connectionString,
         }) { TestServices = testServices };
-    }
 
     /// <summary>The host's environment: Testing unless a test needs another (set before the server starts).</summary>
     public string EnvironmentName { get; set; } = "Testing";

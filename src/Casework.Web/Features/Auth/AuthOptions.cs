@@ -20,6 +20,12 @@ public sealed class AuthOptions
 
     public string? EncryptionCertificatePassword { get; set; }
 
+    /// <summary>
+    /// The issuer every token names (the public base URL, like https://casework.example.org/). Set it when several
+    /// nodes serve one site: each then issues and accepts the same issuer. Empty: the URL of the request.
+    /// </summary>
+    public string? Issuer { get; set; }
+
     /// <summary>Refuse plain HTTP on the OpenID Connect endpoints. Off only for local development and tests.</summary>
     public bool RequireHttps { get; set; } = true;
 

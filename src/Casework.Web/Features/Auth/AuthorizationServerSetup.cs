@@ -24,6 +24,8 @@ public static class AuthorizationServerSetup
             .Validate(o => o.RefreshTokenLifetime >= TimeSpan.FromMinutes(5) && o.RefreshTokenLifetime <= TimeSpan.FromDays(90),
                 "Auth:RefreshTokenLifetime must be between 00:05:00 and 90.00:00:00.")
             .Validate(o => o.Clients.TrueForAll(c => !string.IsNullOrWhiteSpace(c.ClientId)), "Auth:Clients: every client needs a ClientId.")
+            .Validate(o => string.IsNullOrEmpty(o.Issuer) || (Uri.TryCreate(o.Issuer, UriKind.Absolute, out var issuer) && issuer.Scheme is "https" or "http"),
+                "Auth:Issuer must be an absolute http(s) URL, like https://casework.example.org/.")
             .ValidateOnStart();
         var auth = section.Get<AuthOptions>() ?? new AuthOptions();
 
@@ -71,6 +73,11 @@ public static class AuthorizationServerSetup
                 // PKCE with SHA-256 only: a "plain" challenge protects nothing if the request is seen.
                 options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
+                if (!string.IsNullOrEmpty(auth.Issuer) && Uri.TryCreate(auth.Issuer, UriKind.Absolute, out var issuer))
+                {
+                    options.SetIssuer(issuer);
+                }
+
                 options.SetAccessTokenLifetime(auth.AccessTokenLifetime).SetRefreshTokenLifetime(auth.RefreshTokenLifetime);
 
                 // Rotation without grace: a refresh token works once; replaying it is refused.
