@@ -2,6 +2,7 @@ using Casework.Data.Definitions;
 using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Data;
@@ -11,8 +12,11 @@ namespace Casework.Data;
 /// code outside this project depends on this base type only. Users and roles are ASP.NET Core Identity's
 /// tables; the authorization server's applications, authorizations, scopes and tokens are OpenIddict's.
 /// </summary>
-public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbContext<CaseworkUser>(options)
+public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbContext<CaseworkUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core Data Protection keys (sign-in cookies, antiforgery), shared by every node of one site.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
     public DbSet<Versioning.MigrationJobRecord> MigrationJobs => Set<Versioning.MigrationJobRecord>();
@@ -35,6 +39,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseworkDbContext).Assembly);
     }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Testing;
 using Casework.Web.Features.Auth;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Auth;
@@ -49,6 +50,49 @@ public sealed class ManyNodesAuthTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.OK, onA.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
         Assert.Equal(Issuer, discoveryB.GetProperty("issuer").GetString());
+    }
+
+    [Fact]
+    public async Task TheSignInFormFromOneNode_IsAcceptedByAnother_AndItsCookieSignsInThere()
+    {
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("nodes", Ct);
+        await using var nodeA = Node(database);
+        var a = Serve(nodeA);
+        await using var nodeB = Node(database);
+        var b = Serve(nodeB);
+        await using (var scope = nodeA.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Casework.Data.Identity.CaseworkUser>>();
+            var user = new Casework.Data.Identity.CaseworkUser { UserName = "officer.one", OfficeCode = "NBO" };
+            Assert.True((await users.CreateAsync(user, "Correct-Horse-42!")).Succeeded);
+        }
+
+        // The browser loads the form from node A and the load balancer sends the post to node B (cookies do not
+        // depend on the port, so one cookie jar serves both).
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
+        var page = await browser.GetStringAsync(new Uri(a, "/account/login?ReturnUrl=%2F"), Ct);
+        var field = System.Text.RegularExpressions.Regex.Match(page, "name=\"(?<name>__RequestVerificationToken)\"[^>]*value=\"(?<value>[^\"]+)\"");
+        Assert.True(field.Success, "The sign-in page has no antiforgery field.");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [field.Groups["name"].Value] = WebUtility.HtmlDecode(field.Groups["value"].Value),
+            ["UserName"] = "officer.one", ["Password"] = "Correct-Horse-42!", ["ReturnUrl"] = "/",
+        });
+        var signedIn = await browser.PostAsync(new Uri(b, "/account/login"), form, Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains(cookies.GetCookies(a).Cast<Cookie>(), c => c.Name == "casework.auth");
+        // The nodes share their key ring through the database, not through this machine's disk.
+        await using var scopeA = nodeA.Services.CreateAsyncScope();
+        var stored = await scopeA.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().DataProtectionKeys.ToListAsync(Ct);
+        var keyA = Assert.Single(nodeA.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>().GetAllKeys());
+        var keyB = Assert.Single(nodeB.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>().GetAllKeys());
+        Assert.Equal(keyA.KeyId, keyB.KeyId);
+        Assert.Equal($"key-{keyA.KeyId}", Assert.Single(stored).FriendlyName);
+        Assert.Contains("encryptedSecret", stored[0].Xml, StringComparison.Ordinal); // encrypted at rest with the certificate
+        Assert.DoesNotContain("<value>", stored[0].Xml, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Casework.Data;
 using Casework.Data.Identity;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -56,6 +57,18 @@ public static class AuthorizationServerSetup
         });
 
         var clock = TimeProvider.System;
+        var signing = SigningKeys.Load(auth.SigningCertificatePath, auth.SigningCertificatePassword,
+            "Auth:SigningCertificatePath", "auth-signing.pfx", builder.Environment, clock);
+        var encryption = SigningKeys.Load(auth.EncryptionCertificatePath, auth.EncryptionCertificatePassword,
+            "Auth:EncryptionCertificatePath", "auth-encryption.pfx", builder.Environment, clock);
+
+        // Sign-in cookies and antiforgery tokens are protected with keys kept in the database (encrypted with the
+        // token encryption certificate), so every node of a site can read what another wrote.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Casework")
+            .PersistKeysToDbContext<CaseworkDbContext>()
+            .ProtectKeysWithCertificate(encryption);
+
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<CaseworkDbContext>())
             .AddServer(options =>
@@ -82,10 +95,8 @@ public static class AuthorizationServerSetup
 
                 // Rotation without grace: a refresh token works once; replaying it is refused.
                 options.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                options.AddSigningCertificate(SigningKeys.Load(auth.SigningCertificatePath, auth.SigningCertificatePassword,
-                    "Auth:SigningCertificatePath", "auth-signing.pfx", builder.Environment, clock));
-                options.AddEncryptionCertificate(SigningKeys.Load(auth.EncryptionCertificatePath, auth.EncryptionCertificatePassword,
-                    "Auth:EncryptionCertificatePath", "auth-encryption.pfx", builder.Environment, clock));
+                options.AddSigningCertificate(signing);
+                options.AddEncryptionCertificate(encryption);
                 var aspNetCore = options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
