@@ -32,6 +32,9 @@ public sealed class FamilyMemberRecord
     public bool DateOfBirthApproximate { get; set; }
     public string? Sex { get; set; }
     public string? Nationalities { get; set; }
+    public string? Transliterations { get; set; }
+    public string? Languages { get; set; }
+    public string? SpecificNeeds { get; set; }
     public string? DerivativeStatus { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
@@ -56,6 +59,9 @@ internal sealed class FamilyMemberConfiguration : IEntityTypeConfiguration<Famil
         builder.Property(f => f.FamilyName).HasMaxLength(200);
         builder.Property(f => f.Sex).HasMaxLength(16);
         builder.Property(f => f.Nationalities).HasMaxLength(200);
+        builder.Property(f => f.Transliterations).HasMaxLength(1000);
+        builder.Property(f => f.Languages).HasMaxLength(200);
+        builder.Property(f => f.SpecificNeeds).HasMaxLength(1000);
         builder.Property(f => f.DerivativeStatus).HasMaxLength(32);
         builder.Property(f => f.CreatedBy).HasMaxLength(200);
         builder.HasOne<CaseRecord>().WithMany().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);

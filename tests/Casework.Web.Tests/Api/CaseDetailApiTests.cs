@@ -33,6 +33,7 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
             person = new
             {
                 givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-05-01", dateOfBirthApproximate = true, sex = "Female", nationalities = new[] { "SOM" },
+                languages = new[] { "so" }, specificNeeds = new[] { "ChildAtRisk" },
                 documents = new[] { new { type = "BirthCertificate", number = "BC-2019-0501", issuingCountry = "SOM" } },
             },
         }, Ct);
@@ -75,6 +76,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(("Child", true, "Ayaan"), (familyOfA[0].GetProperty("relationship").GetString(), familyOfA[0].GetProperty("dependant").GetBoolean(),
             familyOfA[0].GetProperty("givenName").GetString()));
         Assert.Equal("BC-2019-0501", Assert.Single(familyOfA[0].GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+        Assert.Equal(["ChildAtRisk"], familyOfA[0].GetProperty("specificNeeds").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["so"], familyOfA[0].GetProperty("languages").EnumerateArray().Select(n => n.GetString()));
         Assert.Empty(viewA.GetProperty("documents").EnumerateArray()); // the principal's own documents, none here
         Assert.Equal(("Spouse", numberB), (familyOfA[1].GetProperty("relationship").GetString(), familyOfA[1].GetProperty("linkedCaseNumber").GetString()));
         var familyOfB = Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray());

@@ -255,6 +255,10 @@ namespace Casework.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Languages")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("LinkedCaseId")
                         .HasColumnType("TEXT");
 
@@ -269,6 +273,14 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.Property<string>("Sex")
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpecificNeeds")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Transliterations")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

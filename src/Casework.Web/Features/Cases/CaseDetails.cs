@@ -17,8 +17,9 @@ namespace Casework.Web.Features.Cases;
 
 /// <summary>A family member as a case lists it: a dependant registered on this case, or a link to a relative's own case.</summary>
 public sealed record FamilyMemberView(Guid Id, string Relationship, bool Dependant, Guid? LinkedCaseId, string? LinkedCaseNumber,
-    string? GivenName, string? FamilyName, DateOnly? DateOfBirth, bool DateOfBirthApproximate, string? Sex, IReadOnlyList<string> Nationalities,
-    string? DerivativeStatus, IReadOnlyList<DocumentView> Documents);
+    string? GivenName, string? FamilyName, IReadOnlyList<string> Transliterations, DateOnly? DateOfBirth, bool DateOfBirthApproximate, string? Sex,
+    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, string? DerivativeStatus,
+    IReadOnlyList<DocumentView> Documents);
 
 /// <summary>Profiling and referral as recorded (from the procedure's data).</summary>
 public sealed record ProfilingView(string? Referral, IReadOnlyList<string> ClaimFeatures, bool ChildInDetention, string? ReferralRecordedAt);
@@ -68,9 +69,7 @@ public static class CaseDetails
                 LinkedNumber = db.Cases.Where(l => l.Id == f.LinkedCaseId).Select(l => l.CaseNumber).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        var views = family.Select(x => new FamilyMemberView(x.Member.Id, x.Member.Relationship.ToString(), x.Member.Dependant, x.Member.LinkedCaseId,
-            x.LinkedNumber, x.Member.GivenName, x.Member.FamilyName, x.Member.DateOfBirth, x.Member.DateOfBirthApproximate, x.Member.Sex,
-            Split(x.Member.Nationalities), x.Member.DerivativeStatus, [.. documents[x.Member.Id]])).ToList();
+        var views = family.Select(x => View(x.Member, x.LinkedNumber, [.. documents[x.Member.Id]])).ToList();
 
         var stateText = c.InstanceId is null ? null
             : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
@@ -141,7 +140,8 @@ public static class CaseDetails
         {
             Id = Guid.CreateVersion7(now), CaseId = id, Relationship = relationship, Dependant = request.Dependant, LinkedCaseId = request.LinkedCaseId,
             GivenName = p?.GivenName, FamilyName = p?.FamilyName, DateOfBirth = p?.DateOfBirth, DateOfBirthApproximate = p?.DateOfBirthApproximate ?? false,
-            Sex = p?.Sex, Nationalities = p?.Nationalities is { Count: > 0 } n ? string.Join(',', n) : null, CreatedAt = now, CreatedBy = user.UserName(),
+            Sex = p?.Sex, Nationalities = CaseEndpoints.Join(p?.Nationalities), Transliterations = CaseEndpoints.Join(p?.Transliterations),
+            Languages = CaseEndpoints.Join(p?.Languages), SpecificNeeds = CaseEndpoints.Join(p?.SpecificNeeds), CreatedAt = now, CreatedBy = user.UserName(),
         };
         if (request.LinkedCaseId is { } other)
         {
@@ -172,9 +172,8 @@ public static class CaseDetails
         var linkedNumber = record.LinkedCaseId is { } l
             ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleAsync(cancellationToken)
             : null;
-        return TypedResults.Created($"/api/cases/{id}", new FamilyMemberView(record.Id, record.Relationship.ToString(), record.Dependant, record.LinkedCaseId,
-            linkedNumber, record.GivenName, record.FamilyName, record.DateOfBirth, record.DateOfBirthApproximate, record.Sex, Split(record.Nationalities),
-            null, [.. (p?.Documents ?? []).Select(d => new DocumentView(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn))]));
+        return TypedResults.Created($"/api/cases/{id}", View(record, linkedNumber,
+            [.. (p?.Documents ?? []).Select(d => new DocumentView(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn))]));
     }
 
     private static async Task<Results<Ok<ProfilingView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordProfilingAsync(
@@ -236,5 +235,8 @@ public static class CaseDetails
     private static bool? Flag(IReadOnlyDictionary<string, JsonElement> vars, string name) =>
         vars.TryGetValue(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
-    private static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    private static FamilyMemberView View(FamilyMemberRecord m, string? linkedCaseNumber, IReadOnlyList<DocumentView> documents) =>
+        new(m.Id, m.Relationship.ToString(), m.Dependant, m.LinkedCaseId, linkedCaseNumber, m.GivenName, m.FamilyName,
+            CaseEndpoints.Split(m.Transliterations), m.DateOfBirth, m.DateOfBirthApproximate, m.Sex, CaseEndpoints.Split(m.Nationalities),
+            CaseEndpoints.Split(m.Languages), CaseEndpoints.Split(m.SpecificNeeds), m.DerivativeStatus, documents);
 }

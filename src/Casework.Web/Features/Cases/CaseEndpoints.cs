@@ -242,7 +242,7 @@ public static class CaseEndpoints
             Number = d.Number!.Trim(), IssuingCountry = d.IssuingCountry, ExpiresOn = d.ExpiresOn,
         });
 
-    private static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
+    internal static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
 
-    private static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    internal static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
 }
