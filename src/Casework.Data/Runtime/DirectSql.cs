@@ -94,7 +94,7 @@ public sealed class DirectSql
         /// <paramref name="previousRevision"/>), the closed item and its queue rows, new items, timers and the journal
         /// entry. False when another command changed the instance first; the caller then rolls back.
         /// </summary>
-        public async Task<bool> WriteAsync(CaseworkDbContext db, DbTransaction transaction, WorkflowInstanceRecord instance, long previousRevision,
+        public async Task<bool> WriteAsync(DbTransaction transaction, WorkflowInstanceRecord instance, long previousRevision,
             Guid closedItem, WorkItemStatus closedAs, string actor, DateTimeOffset now, IReadOnlyList<WorkItemRecord> opened,
             IReadOnlyList<TimerRecord> scheduled, IReadOnlyList<string> cancelledTimers, JournalEntryRecord entry, CancellationToken cancellationToken)
         {

@@ -196,7 +196,7 @@ public sealed class WorkflowRuntime(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            if (!await direct.WriteAsync(db, transaction.GetDbTransaction(), instance, previous, item.Id, status, actor, now, opened, scheduled, cancelled,
+            if (!await direct.WriteAsync(transaction.GetDbTransaction(), instance, previous, item.Id, status, actor, now, opened, scheduled, cancelled,
                 entry, cancellationToken))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
