@@ -117,30 +117,55 @@ public sealed class DefinitionService(
         return new PublishResult(created, []);
     }
 
-    /// <summary>Creates or replaces the draft of a process. A draft may be incomplete; publishing checks it.</summary>
-    public async Task<WorkflowDefinitionRecord> SaveDraftAsync(string processId, string xml, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or replaces the draft of a process. A draft may be incomplete; publishing checks it. With
+    /// <paramref name="expectedHash"/> (the content hash the editor loaded) the draft is replaced only if it is still
+    /// that one; null answers that someone else changed it meanwhile.
+    /// </summary>
+    public async Task<WorkflowDefinitionRecord?> SaveDraftAsync(string processId, string xml, string? expectedHash, CancellationToken cancellationToken)
     {
+        var hash = HashOf(xml);
+        if (expectedHash is not null)
+        {
+            var replaced = await db.WorkflowDefinitions.Where(d => d.ProcessId == processId && d.Version == 0 && d.ContentHash == expectedHash)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.BpmnXml, xml).SetProperty(d => d.ContentHash, hash), cancellationToken);
+            return replaced == 0 ? null
+                : await db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
+        }
+
         var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
-        var now = clock.GetUtcNow();
         if (draft is null)
         {
-            draft = new WorkflowDefinitionRecord { ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, BpmnXml = xml, ContentHash = "", CreatedAt = now };
+            draft = new WorkflowDefinitionRecord
+            {
+                ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, BpmnXml = xml, ContentHash = "", CreatedAt = clock.GetUtcNow(),
+            };
             db.WorkflowDefinitions.Add(draft);
         }
 
         draft.BpmnXml = xml;
-        draft.ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(xml)));
+        draft.ContentHash = hash;
         await db.SaveChangesAsync(cancellationToken);
         return draft;
     }
 
+    private static string HashOf(string xml) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(xml)));
+
     /// <summary>Publishes the draft of a process: refused with element-level problems when it is invalid.</summary>
-    public async Task<PublishResult> PublishDraftAsync(string processId, string publishedBy, string? releaseNote, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishDraftAsync(string processId, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
+        string? expectedHash = null)
     {
-        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
+        var draft = await db.WorkflowDefinitions.AsNoTracking().SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
         if (draft is null)
         {
             return new PublishResult([], [new DefinitionProblem("no-draft", processId, "process", $"Process '{processId}' has no draft to publish.")]);
+        }
+
+        if (expectedHash is not null && draft.ContentHash != expectedHash)
+        {
+            return new PublishResult([], [new DefinitionProblem(StaleDraft, processId, "process",
+                "The draft changed since you loaded it; reload it, review the change and publish again.")]);
         }
 
         var parsed = new BpmnParser().Parse(draft.BpmnXml);
@@ -153,12 +178,15 @@ public sealed class DefinitionService(
         var result = await PublishXmlAsync(draft.BpmnXml, publishedBy, releaseNote, cancellationToken);
         if (result.Succeeded)
         {
-            db.WorkflowDefinitions.Remove(draft);
-            await db.SaveChangesAsync(cancellationToken);
+            // Only the draft that was published goes; one saved meanwhile stays for its author.
+            await db.WorkflowDefinitions.Where(d => d.Id == draft.Id && d.ContentHash == draft.ContentHash).ExecuteDeleteAsync(cancellationToken);
         }
 
         return result;
     }
+
+    /// <summary>The problem code of a publication refused because the draft is not the one the caller reviewed.</summary>
+    public const string StaleDraft = "stale-draft";
 
     /// <summary>Retires a version: running instances go on, no new instance starts on it.</summary>
     public async Task<bool> RetireAsync(string processId, int version, CancellationToken cancellationToken) =>

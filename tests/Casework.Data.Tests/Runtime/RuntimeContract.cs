@@ -213,7 +213,7 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         var broken = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "review.bpmn"), Ct))
             .Replace("cw:handler=\"test.record-decision\"", "cw:handler=\"test.unknown\"", StringComparison.Ordinal);
 
-        await host.WithDefinitionsAsync(d => d.SaveDraftAsync("review", broken, Ct));
+        await host.WithDefinitionsAsync(d => d.SaveDraftAsync("review", broken, null, Ct));
         var result = await host.WithDefinitionsAsync(d => d.PublishDraftAsync("review", "supervisor", "try", Ct));
 
         var problem = Assert.Single(result.Problems);

@@ -66,6 +66,46 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task TwoSupervisorsEditingOneDraft_TheOneWithAStaleCopyGets412NamingIfMatch_AndNothingIsLost(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor), ("supervisor.b", CaseworkRoles.Supervisor));
+        var a = await host.ClientForAsync("supervisor.a");
+        var b = await host.ClientForAsync("supervisor.b");
+        await a.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake }, Ct);
+        var loadedByA = await a.GetAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        var loadedByB = await b.GetAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        var tag = loadedByA.Headers.ETag!.Tag;
+
+        var savedByB = await SendAsync(b, HttpMethod.Put, "/api/workflow-definitions/intake/draft", new { bpmn = Intake.Replace("P3D", "P4D", StringComparison.Ordinal) }, tag);
+        var staleSaveByA = await SendAsync(a, HttpMethod.Put, "/api/workflow-definitions/intake/draft", new { bpmn = Intake.Replace("P3D", "P9D", StringComparison.Ordinal) }, tag);
+        var stalePublishByA = await SendAsync(a, HttpMethod.Post, "/api/workflow-definitions/intake/draft/publish", new { releaseNote = "mine" }, tag);
+        var draftNow = await a.GetStringAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        var published = await SendAsync(b, HttpMethod.Post, "/api/workflow-definitions/intake/draft/publish", new { releaseNote = "four days" },
+            savedByB.Headers.ETag!.Tag);
+
+        Assert.Equal(tag, loadedByB.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, savedByB.StatusCode);
+        Assert.NotEqual(tag, savedByB.Headers.ETag!.Tag);
+        foreach (var stale in new[] { staleSaveByA, stalePublishByA })
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+            Assert.True((await stale.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("If-Match", out _));
+        }
+
+        Assert.Contains("P4D", draftNow, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object body, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request, Ct);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task ADraftWithoutBpmn_IsAValidationProblemNamingTheField(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor));

@@ -6,6 +6,7 @@ using Casework.Engine.Forms;
 using Casework.Engine.Validation;
 using Casework.Web.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Definitions;
@@ -52,23 +53,51 @@ public static class DefinitionEndpoints
         return versions.Count == 0 ? TypedResults.NotFound() : TypedResults.Ok(versions);
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound>> BpmnAsync(string processId, int version, CaseworkDbContext db, CancellationToken cancellationToken) =>
-        await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == version).Select(d => d.BpmnXml)
-            .SingleOrDefaultAsync(cancellationToken) is { } xml
-            ? TypedResults.Content(xml, "application/xml")
-            : TypedResults.NotFound();
+    private static async Task<Results<ContentHttpResult, NotFound>> BpmnAsync(string processId, int version, HttpContext http, CaseworkDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var found = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == version)
+            .Select(d => new { d.BpmnXml, d.ContentHash }).SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return TypedResults.NotFound();
+        }
 
-    private static async Task<Results<Ok<WorkflowDefinitionRecordView>, ValidationProblem>> SaveDraftAsync(
-        string processId, DraftRequest request, DefinitionService definitions, CancellationToken cancellationToken)
+        // The content hash is the version's entity tag: send it back as If-Match to save or publish exactly this draft.
+        http.Response.Headers.ETag = ETag(found.ContentHash);
+        return TypedResults.Content(found.BpmnXml, "application/xml");
+    }
+
+    private static async Task<Results<Ok<WorkflowDefinitionRecordView>, ValidationProblem, ProblemHttpResult>> SaveDraftAsync(
+        string processId, DraftRequest request, HttpContext http, DefinitionService definitions, CancellationToken cancellationToken,
+        [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         if (string.IsNullOrWhiteSpace(request.Bpmn) || request.Bpmn.Length > MaxBpmnLength)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["bpmn"] = [$"The BPMN XML is required, at most {MaxBpmnLength:N0} characters."] });
         }
 
-        var draft = await definitions.SaveDraftAsync(processId, request.Bpmn, cancellationToken);
+        var draft = await definitions.SaveDraftAsync(processId, request.Bpmn, HashFrom(ifMatch), cancellationToken);
+        if (draft is null)
+        {
+            return Stale("Someone saved this draft after you loaded it; nothing was saved. Reload it and apply your change again.");
+        }
+
+        http.Response.Headers.ETag = ETag(draft.ContentHash);
         return TypedResults.Ok(new WorkflowDefinitionRecordView(draft.ProcessId, draft.Version, draft.Status.ToString()));
     }
+
+    private static string ETag(string contentHash) => $"\"{contentHash}\"";
+
+    /// <summary>The content hash named by an If-Match header (quotes and a weak prefix removed), or null without one (or with *).</summary>
+    private static string? HashFrom(string? ifMatch) =>
+        string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*" ? null : ifMatch.Trim().TrimStart('W', '/').Trim('"');
+
+    private static ProblemHttpResult Stale(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "The draft changed", extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Does not match the current draft."] },
+        });
 
     public sealed record WorkflowDefinitionRecordView(string ProcessId, int Version, string Status);
 
@@ -89,15 +118,21 @@ public static class DefinitionEndpoints
         return TypedResults.Ok(new ValidationReport(result.Succeeded, result.Problems));
     }
 
-    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>, ValidationProblem>> PublishAsync(
-        string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>, ValidationProblem, ProblemHttpResult>> PublishAsync(
+        string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken,
+        [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         if (request.ReleaseNote is { Length: > 4000 })
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["releaseNote"] = ["At most 4,000 characters."] });
         }
 
-        var result = await definitions.PublishDraftAsync(processId, user.UserName(), request.ReleaseNote, cancellationToken);
+        var result = await definitions.PublishDraftAsync(processId, user.UserName(), request.ReleaseNote, cancellationToken, HashFrom(ifMatch));
+        if (result.Problems.Any(p => p.Code == DefinitionService.StaleDraft))
+        {
+            return Stale(result.Problems[0].Message);
+        }
+
         return result.Succeeded
             ? TypedResults.Ok(result.Published.Select(d => new DefinitionSummary(d.ProcessId, d.Version, d.Status.ToString(), d.Name, d.ContentHash,
                 d.PublishedBy, d.PublishedAt, d.ReleaseNote)).ToList())
