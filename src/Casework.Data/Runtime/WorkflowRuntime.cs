@@ -407,4 +407,3 @@ public sealed class WorkflowRuntime(
         }
     }
 }
-
