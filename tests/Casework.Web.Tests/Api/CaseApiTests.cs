@@ -100,7 +100,11 @@ public sealed class StatisticsApiTests(Casework.Testing.PostgresFixture postgres
         var supervisor = await host.ClientForAsync("supervisor.a");
         foreach (var nationality in new[] { "SOM", "SOM", "SOM", "SOM", "SOM", "SOM", "ERI", "ERI" })
         {
-            var principal = new { givenName = "A", familyName = "B", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { nationality } };
+            var principal = new
+            {
+                givenName = "A", familyName = "B", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { nationality },
+                specificNeeds = nationality == "ERI" ? new[] { "Disability" } : [],
+            };
             Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, ct)).StatusCode);
         }
 
@@ -121,6 +125,11 @@ public sealed class StatisticsApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(JsonValueKind.Null, byNationality["ERI"].GetProperty("count").ValueKind);
         var byDecision = statistics.GetProperty("by").GetProperty("decision").EnumerateArray().ToDictionary(e => e.GetProperty("value").GetString()!);
         Assert.Equal(8, byDecision["no decision notified"].GetProperty("count").GetInt32());
+        int CountOf(string dimension, string value) => statistics.GetProperty("by").GetProperty(dimension).EnumerateArray()
+            .Single(e => e.GetProperty("value").GetString() == value).GetProperty("count").GetInt32();
+        Assert.Equal((8, 8, 6, 8), (CountOf("sex", "Female"), CountOf("ageBand", "18-59"), CountOf("disability", "without"), statistics.GetProperty("total").GetInt32()));
+        Assert.Contains(statistics.GetProperty("by").GetProperty("disability").EnumerateArray(),
+            e => e.GetProperty("value").GetString() == "with disability" && e.GetProperty("suppressed").GetBoolean());
         Assert.Equal(1, cases.GetProperty("total").GetInt32());
         Assert.Equal("Accelerated", cases.GetProperty("items")[0].GetProperty("track").GetString());
         Assert.Equal(90, cases.GetProperty("items")[0].GetProperty("priority").GetInt32());

@@ -34,24 +34,32 @@ public static class StatisticsEndpoints
     {
         var threshold = configuration.GetValue("Statistics:SuppressBelow", 5);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var rows = await db.Cases.AsNoTracking().Where(c => office == null || c.Office == office)
-            .Select(c => new { c.Stage, c.Track, c.Decision, c.Nationalities, c.Sex, c.DateOfBirth, c.SpecificNeeds }).ToListAsync(cancellationToken);
+        var cases = db.Cases.AsNoTracking().Where(c => office == null || c.Office == office);
+
+        // Counted by the database, one grouping per dimension: the cost does not grow with rows read into memory.
+        async Task<List<(string Value, int Count)>> By(IQueryable<string> values) =>
+            [.. (await values.GroupBy(v => v).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken)).Select(g => (g.Key, g.Count))];
+
+        var total = await cases.CountAsync(cancellationToken);
+        var births = await cases.GroupBy(c => c.DateOfBirth).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var by = new Dictionary<string, IReadOnlyList<StatisticCount>>
         {
-            ["stage"] = Count(rows.Select(r => r.Stage), threshold),
-            ["track"] = Count(rows.Select(r => r.Track ?? "not triaged"), threshold),
-            ["decision"] = Count(rows.Select(r => r.Decision ?? "no decision notified"), threshold),
-            ["nationality"] = Count(rows.Select(r => r.Nationalities.Split(',')[0]), threshold),
-            ["sex"] = Count(rows.Select(r => r.Sex), threshold),
-            ["ageBand"] = Count(rows.Select(r => AgeBand(new BirthDate(r.DateOfBirth, false).AgeOn(today))), threshold),
-            ["disability"] = Count(rows.Select(r => (r.SpecificNeeds ?? string.Empty).Contains(nameof(SpecificNeed.Disability), StringComparison.Ordinal) ? "with disability" : "without"), threshold),
+            ["stage"] = Count(await By(cases.Select(c => c.Stage)), threshold),
+            ["track"] = Count(await By(cases.Select(c => c.Track ?? "not triaged")), threshold),
+            ["decision"] = Count(await By(cases.Select(c => c.Decision ?? "no decision notified")), threshold),
+            // The first nationality: codes are three letters.
+            ["nationality"] = Count(await By(cases.Select(c => c.Nationalities.Substring(0, 3))), threshold),
+            ["sex"] = Count(await By(cases.Select(c => c.Sex)), threshold),
+            ["ageBand"] = Count(births.Select(b => (AgeBand(new BirthDate(b.Key, false).AgeOn(today)), b.Count)), threshold),
+            ["disability"] = Count(await By(cases.Select(c => c.SpecificNeeds != null && c.SpecificNeeds.Contains(nameof(SpecificNeed.Disability))
+                ? "with disability" : "without")), threshold),
         };
-        return TypedResults.Ok(new CaseStatistics(threshold, rows.Count >= threshold ? rows.Count : 0, by));
+        return TypedResults.Ok(new CaseStatistics(threshold, total >= threshold ? total : 0, by));
     }
 
-    private static List<StatisticCount> Count(IEnumerable<string> values, int threshold) =>
-        [.. values.GroupBy(v => v, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Count() < threshold ? new StatisticCount(g.Key, null, true) : new StatisticCount(g.Key, g.Count(), false))];
+    private static List<StatisticCount> Count(IEnumerable<(string Value, int Count)> counts, int threshold) =>
+        [.. counts.GroupBy(c => c.Value, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Sum(c => c.Count) is var n && n < threshold ? new StatisticCount(g.Key, null, true) : new StatisticCount(g.Key, n, false))];
 
     private static string AgeBand(int age) => age switch
     {
