@@ -55,6 +55,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/cases/{id:guid}/representations"] = Readers,
         ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
         ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],
+        ["DELETE /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

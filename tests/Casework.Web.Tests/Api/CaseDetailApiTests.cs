@@ -82,6 +82,18 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(("Spouse", numberB), (familyOfA[1].GetProperty("relationship").GetString(), familyOfA[1].GetProperty("linkedCaseNumber").GetString()));
         var familyOfB = Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray());
         Assert.Equal(("Spouse", numberA), (familyOfB.GetProperty("relationship").GetString(), familyOfB.GetProperty("linkedCaseNumber").GetString()));
+
+        // A link recorded by mistake goes from both cases; a dependant goes with their documents.
+        var unlinked = await clerk.DeleteAsync($"/api/cases/{a}/family-members/{familyOfA[1].GetProperty("id").GetGuid()}", Ct);
+        var removed = await clerk.DeleteAsync($"/api/cases/{a}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}", Ct);
+        var unknownMember = await clerk.DeleteAsync($"/api/cases/{b}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}", Ct);
+        var officerMayNotRemove = await officer.DeleteAsync($"/api/cases/{b}/family-members/{familyOfB.GetProperty("id").GetGuid()}", Ct);
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.Forbidden),
+            (unlinked.StatusCode, removed.StatusCode, unknownMember.StatusCode, officerMayNotRemove.StatusCode));
+        Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct)).GetProperty("familyMembers").EnumerateArray());
+        Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct)).GetProperty("familyMembers").EnumerateArray());
+        await using var scope = host.Services.CreateAsyncScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Documents.CountAsync(d => d.FamilyMemberId != null, Ct));
     }
 
     [Theory]

@@ -51,6 +51,8 @@ public static class CaseDetails
         var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
         group.MapPost("/family-members", AddFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Register a dependant on the case, or link the case of a relative.");
+        group.MapDelete("/family-members/{memberId:guid}", RemoveFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
+            .WithSummary("Remove a family member recorded by mistake: a dependant with their documents, or a link (from both cases).");
         group.MapPost("/profiling", RecordProfilingAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Record profiling and referral: completes the case's open profiling task with the same rules as the form.");
         return app;
@@ -174,6 +176,24 @@ public static class CaseDetails
             : null;
         return TypedResults.Created($"/api/cases/{id}", View(record, linkedNumber,
             [.. (p?.Documents ?? []).Select(d => new DocumentView(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn))]));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, CaseworkDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Documents.Where(d => d.FamilyMemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        await db.FamilyMembers.Where(f => f.Id == memberId
+                || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
+            .ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<ProfilingView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordProfilingAsync(
