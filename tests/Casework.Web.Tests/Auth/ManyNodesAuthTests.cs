@@ -20,10 +20,9 @@ public sealed class ManyNodesAuthTests(PostgresFixture postgres)
     [Fact]
     public async Task WithAConfiguredIssuer_ATokenIssuedByOneNode_IsAcceptedByAnother()
     {
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("nodes", Ct);
-        await using var nodeA = Node(database);
-        var a = Serve(nodeA);
+        var (nodeA, a, nodeB, b) = await StartTwoNodesAsync();
+        await using var _ = nodeA;
+        await using var __ = nodeB;
         await using (var scope = nodeA.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ClientRegistrar>().RegisterAsync(new ClientRegistration
@@ -32,8 +31,6 @@ public sealed class ManyNodesAuthTests(PostgresFixture postgres)
             }, Ct);
         }
 
-        await using var nodeB = Node(database);
-        var b = Serve(nodeB);
         using var oidc = new OidcTestClient(a);
         var token = (await oidc.TokenAsync(new Dictionary<string, string>
         {
@@ -55,12 +52,9 @@ public sealed class ManyNodesAuthTests(PostgresFixture postgres)
     [Fact]
     public async Task TheSignInFormFromOneNode_IsAcceptedByAnother_AndItsCookieSignsInThere()
     {
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("nodes", Ct);
-        await using var nodeA = Node(database);
-        var a = Serve(nodeA);
-        await using var nodeB = Node(database);
-        var b = Serve(nodeB);
+        var (nodeA, a, nodeB, b) = await StartTwoNodesAsync();
+        await using var _ = nodeA;
+        await using var __ = nodeB;
         await using (var scope = nodeA.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Casework.Data.Identity.CaseworkUser>>();
@@ -105,6 +99,17 @@ public sealed class ManyNodesAuthTests(PostgresFixture postgres)
 
         Assert.NotNull(error);
         Assert.Contains("Auth:Issuer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Two nodes on one fresh PostgreSQL database, each on its own port, with the same configured issuer.</summary>
+    private async Task<(CaseworkWebFactory NodeA, Uri A, CaseworkWebFactory NodeB, Uri B)> StartTwoNodesAsync()
+    {
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("nodes", Ct);
+        var nodeA = Node(database);
+        var a = Serve(nodeA);
+        var nodeB = Node(database);
+        return (nodeA, a, nodeB, Serve(nodeB));
     }
 
     private static CaseworkWebFactory Node(string database)
