@@ -22,6 +22,7 @@ public sealed class DefinitionService(
     IExpressionEvaluator expressions,
     IEnumerable<IServiceTaskHandler> handlers,
     Engine.Forms.FormCatalog forms,
+    WorkflowVocabulary vocabulary,
     TimeProvider clock,
     ILogger<DefinitionService> logger)
 {
@@ -77,7 +78,8 @@ public sealed class DefinitionService(
             expressions,
             HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
             ProcessExists: id => inFile.Contains(id) || published.Contains(id) || alsoKnownProcesses?.Contains(id) == true,
-            FormKeys: forms.Keys);
+            FormKeys: forms.Keys,
+            Stages: vocabulary.Stages);
         var validator = new DefinitionValidator();
         var problems = parsed.Processes.SelectMany(p => validator.Validate(p, context)).ToList();
         if (problems.Count > 0)

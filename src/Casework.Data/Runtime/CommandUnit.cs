@@ -29,7 +29,7 @@ internal sealed class CommandUnit(
     private readonly Dictionary<(Guid, string), TimerRecord> newTimers = [];
     private readonly Dictionary<(Guid, string), MessageSubscriptionRecord> newSubscriptions = [];
     private readonly Dictionary<(Guid, string), WorkItemRecord> newWorkItems = [];
-    private readonly Dictionary<Guid, (WorkflowInstanceRecord Record, InstanceState State)> changed = [];
+    private readonly Dictionary<Guid, (WorkflowInstanceRecord Record, ProcessDefinition Definition, InstanceState State)> changed = [];
     private int rounds;
 
     /// <summary>Applies an accepted engine result to the instance and follows service tasks and children.</summary>
@@ -109,7 +109,7 @@ internal sealed class CommandUnit(
             }
         }
 
-        Save(record, command, result);
+        Save(record, definition, command, result);
         foreach (var child in childCancels)
         {
             await CancelChildAsync(record.Id, child.ChildInstanceId, cancellationToken);
@@ -155,19 +155,19 @@ internal sealed class CommandUnit(
             return;
         }
 
-        foreach (var (record, state) in changed.Values)
+        foreach (var (record, definition, state) in changed.Values)
         {
             foreach (var projection in projections)
             {
-                await projection.ProjectAsync(new ProjectionContext(record, state, db), cancellationToken);
+                await projection.ProjectAsync(new ProjectionContext(record, definition, state, db), cancellationToken);
             }
         }
     }
 
-    private void Save(WorkflowInstanceRecord record, WorkflowCommand command, CommandResult result)
+    private void Save(WorkflowInstanceRecord record, ProcessDefinition definition, WorkflowCommand command, CommandResult result)
     {
         var state = result.State!;
-        changed[record.Id] = (record, state);
+        changed[record.Id] = (record, definition, state);
         ApplyState(record, state, now);
         db.Journal.Add(Journal(record, command, result, now, actor));
     }

@@ -30,6 +30,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
         services.TryAddSingleton<DefinitionCatalog>();
         services.TryAddSingleton<DirectSql>();
+        services.TryAddSingleton(new WorkflowVocabulary());
         services.TryAddSingleton(_ => FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms")));
         services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
         services.AddScoped<DefinitionService>();

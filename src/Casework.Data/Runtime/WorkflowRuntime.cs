@@ -205,7 +205,7 @@ public sealed class WorkflowRuntime(
 
             foreach (var projection in projectionList)
             {
-                await projection.ProjectAsync(new ProjectionContext(instance, state, db), cancellationToken);
+                await projection.ProjectAsync(new ProjectionContext(instance, definition, state, db), cancellationToken);
             }
 
             write?.Dispose();

@@ -11,6 +11,13 @@ public abstract record FlowNode
     public string? Name { get; init; }
     public string? ScopeId { get; init; }
     public int? Line { get; init; }
+
+    /// <summary>
+    /// <c>cw:stage</c>: the host's name for the stage of the case while the process waits here (for example
+    /// <c>Assessment</c>). The engine only carries it; hosts read it to keep their own records in step.
+    /// </summary>
+    public string? Stage { get; init; }
+
     public IReadOnlyList<string> Incoming { get; init; } = [];
     public IReadOnlyList<string> Outgoing { get; init; } = [];
 

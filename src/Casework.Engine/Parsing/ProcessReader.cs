@@ -103,7 +103,7 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
                 $"'{e.Name.LocalName}' is not part of the BPMN subset Casework executes; replace it with a supported element.");
         }
 
-        return node is null ? null : node with { Name = name, ScopeId = scopeId, Line = line };
+        return node is null ? null : node with { Name = name, ScopeId = scopeId, Line = line, Stage = Attr(e, Cw, "stage") };
     }
 
     private SequenceFlow ReadFlow(XElement e, string id, string? scopeId)

@@ -33,6 +33,7 @@ public static class ProblemCodes
     public const string MissingHandler = "missing-handler";
     public const string UnknownProcess = "unknown-process";
     public const string UnknownForm = "unknown-form";
+    public const string UnknownStage = "unknown-stage";
     public const string BadFlowReference = "bad-flow-reference";
     public const string BadAttachment = "bad-attachment";
     public const string BadEventGateway = "bad-event-gateway";

@@ -132,6 +132,11 @@ public sealed class DefinitionValidator
 
         public void Node(FlowNode node)
         {
+            if (node.Stage is { } stage && context.Stages is { } stages && !stages.Contains(stage))
+            {
+                Add(ProblemCodes.UnknownStage, node, $"The stage '{stage}' is not one of {string.Join(", ", stages.Order(StringComparer.Ordinal))}.");
+            }
+
             if (node.Outgoing.Count == 0 && node is not EndEvent)
             {
                 if (node is Gateway)

@@ -38,6 +38,16 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void StageAttribute_IsCarriedOnAnyElement()
+    {
+        var xml = Fixtures.Read("Validation/Fixtures/unknown-stage.bpmn").Replace("<bpmn:endEvent id=\"end\" />", "<bpmn:endEvent id=\"end\" cw:stage=\"Closed\" />");
+
+        var process = Assert.Single(new BpmnParser().Parse(xml).Processes);
+
+        Assert.Equal(("Limbo", "Closed", null), (process.Nodes["task"].Stage, process.Nodes["end"].Stage, process.Nodes["start"].Stage));
+    }
+
+    [Fact]
     public void CamundaModelerFile_ReadsCamundaAttributes()
     {
         var process = Assert.Single(Parse("camunda.bpmn").Processes);

@@ -10,10 +10,12 @@ public sealed class ValidationTests
         Scenario.Expressions,
         HandlerKeys: new HashSet<string> { "case.triage" },
         ProcessExists: id => id is "p" or "appeal",
-        FormKeys: new HashSet<string> { "interview" });
+        FormKeys: new HashSet<string> { "interview" },
+        Stages: new HashSet<string> { "Assessment" });
 
     [Theory]
     [InlineData("no-start-event", ProblemCodes.NoStartEvent, "p", "process", null)]
+    [InlineData("unknown-stage", ProblemCodes.UnknownStage, "task", "userTask", 6)]
     [InlineData("unreachable-element", ProblemCodes.UnreachableElement, "orphan", "userTask", 7)]
     [InlineData("dead-end", ProblemCodes.DeadEnd, "task", "userTask", 6)]
     [InlineData("gateway-without-outgoing", ProblemCodes.GatewayWithoutOutgoing, "gw", "exclusiveGateway", 6)]

@@ -96,6 +96,28 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ADraftNamingAStageThatDoesNotExist_IsRefusedAtThatElement(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var staged = Intake.Replace("cw:due=\"P3D\"", "cw:due=\"P3D\" cw:stage=\"Limbo\"", StringComparison.Ordinal);
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = staged }, Ct);
+
+        var report = await (await supervisor.PostAsync("/api/workflow-definitions/intake/draft/validate", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var publish = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "x" }, Ct);
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = staged.Replace("Limbo", "Assessment", StringComparison.Ordinal) }, Ct);
+        var fixedPublish = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "x" }, Ct);
+
+        var problem = Assert.Single(report.GetProperty("problems").EnumerateArray());
+        Assert.Equal(("unknown-stage", "check"), (problem.GetProperty("code").GetString(), problem.GetProperty("elementId").GetString()));
+        Assert.Contains("Assessment", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, publish.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fixedPublish.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object body, string ifMatch)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };

@@ -103,7 +103,7 @@ public static class DefinitionEndpoints
 
     private static async Task<Results<Ok<ValidationReport>, NotFound>> ValidateAsync(
         string processId, CaseworkDbContext db, IExpressionEvaluator expressions, IEnumerable<Data.Runtime.Handlers.IServiceTaskHandler> handlers,
-        FormCatalog forms, CancellationToken cancellationToken)
+        FormCatalog forms, WorkflowVocabulary vocabulary, CancellationToken cancellationToken)
     {
         var xml = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == 0).Select(d => d.BpmnXml)
             .SingleOrDefaultAsync(cancellationToken);
@@ -114,7 +114,7 @@ public static class DefinitionEndpoints
 
         var published = await db.WorkflowDefinitions.Where(d => d.Version > 0).Select(d => d.ProcessId).Distinct().ToListAsync(cancellationToken);
         var result = DefinitionReader.ReadAndValidate(xml, new ValidationContext(expressions, handlers.Select(h => h.Key).ToHashSet(),
-            id => published.Contains(id) || id == processId, forms.Keys));
+            id => published.Contains(id) || id == processId, forms.Keys, vocabulary.Stages));
         return TypedResults.Ok(new ValidationReport(result.Succeeded, result.Problems));
     }
 

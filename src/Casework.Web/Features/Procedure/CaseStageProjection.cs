@@ -1,5 +1,6 @@
 using Casework.Data.Runtime.Handlers;
 using Casework.Domain.Cases;
+using Casework.Engine.Model;
 using Casework.Engine.State;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,47 +8,23 @@ namespace Casework.Web.Features.Procedure;
 
 /// <summary>
 /// Keeps a registered case's stage and notified decision in step with its asylum-claim workflow, in the same
-/// transaction as each command, so searches and statistics never read a stale stage. The stage comes from the
-/// elements the workflow waits at; an element this table does not know (a supervisor's new step) leaves the stage as
-/// it was. A finished workflow closes the case.
+/// transaction as each command, so searches and statistics never read a stale stage. The stage is what the diagram
+/// says (<c>cw:stage</c> on the elements the workflow waits at, the furthest one when it waits at several); an element
+/// without one leaves the stage as it was. A completed or cancelled workflow closes the case.
 /// </summary>
 public sealed class CaseStageProjection : IInstanceProjection
 {
     public const string ProcessId = "asylum-claim";
 
-    private static readonly Dictionary<string, CaseStage> StageByElement = new(StringComparer.Ordinal)
-    {
-        ["register"] = CaseStage.Registration,
-        ["profile"] = CaseStage.Profiling,
-        ["recordReferral"] = CaseStage.Profiling,
-        ["triage"] = CaseStage.Triage,
-        ["interviewAccelerated"] = CaseStage.Assessment,
-        ["interviewRegular"] = CaseStage.Assessment,
-        ["escalateSla"] = CaseStage.Assessment,
-        ["draftDecision"] = CaseStage.Assessment,
-        ["exclusionReview"] = CaseStage.Review,
-        ["reviewDecision"] = CaseStage.Review,
-        ["notify"] = CaseStage.Notification,
-        ["computeDeadline"] = CaseStage.Notification,
-        ["appealWindow"] = CaseStage.Appeal,
-        ["appealLodged"] = CaseStage.Appeal,
-        ["windowClosed"] = CaseStage.Appeal,
-        ["appeal"] = CaseStage.Appeal,
-        ["familyBeforeSolutions"] = CaseStage.DurableSolution,
-        ["durableSolutions"] = CaseStage.DurableSolution,
-        ["familyBeforeReturn"] = CaseStage.Return,
-        ["returnArrangements"] = CaseStage.Return,
-    };
-
     public async Task ProjectAsync(ProjectionContext context, CancellationToken cancellationToken)
     {
-        var (instance, state, db) = context;
+        var (instance, definition, state, db) = context;
         if (instance.ProcessId != ProcessId || instance.ParentInstanceId is not null || instance.BusinessKey is not { } caseNumber)
         {
             return;
         }
 
-        var stage = StageOf(state)?.ToString();
+        var stage = StageOf(definition, state)?.ToString();
         var decision = state.Variables.Text("notifiedOn") is null ? null : state.Variables.Text("decision");
         if (stage is null && decision is null)
         {
@@ -64,8 +41,10 @@ public sealed class CaseStageProjection : IInstanceProjection
     }
 
     /// <summary>The furthest stage among the elements the workflow is at; Closed once it has completed or was cancelled.</summary>
-    public static CaseStage? StageOf(InstanceState state) =>
+    public static CaseStage? StageOf(ProcessDefinition definition, InstanceState state) =>
         state.Status is InstanceStatus.Completed or InstanceStatus.Cancelled
             ? CaseStage.Closed
-            : state.Tokens.Select(t => StageByElement.TryGetValue(t.ElementId, out var s) ? s : (CaseStage?)null).Max();
+            : state.Tokens
+                .Select(t => definition.Nodes.GetValueOrDefault(t.ElementId)?.Stage is { } name && Enum.TryParse<CaseStage>(name, out var s) ? s : (CaseStage?)null)
+                .Max();
 }

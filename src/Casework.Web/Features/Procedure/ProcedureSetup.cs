@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Casework.Data.Runtime;
 
 namespace Casework.Web.Features.Procedure;
@@ -16,6 +17,12 @@ public static class ProcedureSetup
         builder.Services.AddServiceTaskHandler<DepartureCheckHandler>();
         builder.Services.AddServiceTaskHandler<DerivativeStatusHandler>();
         builder.Services.AddScoped<Casework.Data.Runtime.Handlers.IInstanceProjection, CaseStageProjection>();
+
+        // Workflows name the case stage of their steps (cw:stage); publication refuses a name that is not a stage.
+        builder.Services.Replace(ServiceDescriptor.Singleton(new Casework.Data.Definitions.WorkflowVocabulary
+        {
+            Stages = Enum.GetNames<Casework.Domain.Cases.CaseStage>().ToHashSet(StringComparer.Ordinal),
+        }));
         return builder;
     }
 }
