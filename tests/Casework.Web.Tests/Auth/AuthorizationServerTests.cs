@@ -228,12 +228,12 @@ public abstract class AuthorizationServerContract : IAsyncLifetime
         var keysBefore = await client.Http.GetStringAsync("/.well-known/jwks", Ct);
         var before = await GetMeAsync(token);
 
-        // The same address, as a restarted node has: the issuer is the server's own URL.
-        var port = client.Http.BaseAddress!.Port;
+        // The site's public URL stays what it was (Auth:Issuer) while the restarted process listens on another port.
         var restarted = factory.Restarted();
+        restarted.ExtraSettings["Auth:Issuer"] = client.Http.BaseAddress!.ToString();
         client.Dispose();
         await factory.DisposeAsync();
-        Serve(restarted, port);
+        Serve(restarted);
         var keysAfter = await client.Http.GetStringAsync("/.well-known/jwks", Ct);
         var after = await GetMeAsync(token);
 
@@ -280,10 +280,10 @@ public abstract class AuthorizationServerContract : IAsyncLifetime
     }
 
     /// <summary>Runs <paramref name="host"/> on Kestrel at 127.0.0.1 and points the OIDC client at it.</summary>
-    private void Serve(CaseworkWebFactory host, int port = 0)
+    private void Serve(CaseworkWebFactory host)
     {
         factory = host;
-        factory.UseKestrel(port);
+        factory.UseKestrel(0);
         factory.StartServer();
         using var http = factory.CreateClient();
         client = new OidcTestClient(http.BaseAddress!);
