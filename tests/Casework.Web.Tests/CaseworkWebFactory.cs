@@ -48,6 +48,22 @@ public sealed class CaseworkWebFactory(IReadOnlyDictionary<string, string?> sett
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null) =>
         ForPostgres(await server.CreateDatabaseAsync("web"), testServices);
 
+    /// <summary>A test's store: <c>"sqlite"</c>, or <c>"postgres"</c> (a fresh database of the assembly's cluster).</summary>
+    public static async Task<CaseworkWebFactory> ForStoreAsync(string store, PostgresFixture postgres,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null)
+    {
+        switch (store)
+        {
+            case "sqlite":
+                return ForSqlite(testServices);
+            case "postgres":
+                postgres.Server.RequireAvailable();
+                return await ForPostgresAsync(postgres.Server, testServices);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(store), store, "sqlite or postgres");
+        }
+    }
+
     /// <summary>A host on an existing PostgreSQL database (several hosts on one database are several nodes).</summary>
     public static CaseworkWebFactory ForPostgres(string connectionString,
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? testServices = null) =>

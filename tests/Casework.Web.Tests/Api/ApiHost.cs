@@ -46,19 +46,8 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>The test's store: <c>"sqlite"</c> or <c>"postgres"</c> (a fresh database of the assembly's cluster).</summary>
     public static async Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres,
-        Action<IServiceCollection>? testServices, params (string User, string Role)[] users)
-    {
-        switch (store)
-        {
-            case "sqlite":
-                return await StartAsync(CaseworkWebFactory.ForSqlite(testServices), users);
-            case "postgres":
-                postgres.Server.RequireAvailable();
-                return await StartAsync(await CaseworkWebFactory.ForPostgresAsync(postgres.Server, testServices), users);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(store), store, "sqlite or postgres");
-        }
-    }
+        Action<IServiceCollection>? testServices, params (string User, string Role)[] users) =>
+        await StartAsync(await CaseworkWebFactory.ForStoreAsync(store, postgres, testServices), users);
 
     public static Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres, params (string User, string Role)[] users) =>
         StartAsync(store, postgres, null, users);

@@ -17,16 +17,7 @@ public sealed class SecurityTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<CaseworkWebFactory> FactoryAsync(string store)
-    {
-        if (store == "sqlite")
-        {
-            return CaseworkWebFactory.ForSqlite();
-        }
-
-        postgres.Server.RequireAvailable();
-        return await CaseworkWebFactory.ForPostgresAsync(postgres.Server);
-    }
+    private Task<CaseworkWebFactory> FactoryAsync(string store) => CaseworkWebFactory.ForStoreAsync(store, postgres);
 
     /// <summary>Starts <paramref name="factory"/> on Kestrel at 127.0.0.1 (plain HTTP, and HTTPS when asked) and gives its addresses.</summary>
     private static IReadOnlyList<Uri> Serve(CaseworkWebFactory factory, X509Certificate2? https = null)

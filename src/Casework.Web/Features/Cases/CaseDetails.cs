@@ -63,7 +63,7 @@ public static class CaseDetails
         ExclusionView? Exclusion)> ForAsync(CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var documents = (await db.Documents.AsNoTracking().Where(d => d.CaseId == c.Id).ToListAsync(cancellationToken))
-            .OrderBy(d => d.Position).ToLookup(d => d.FamilyMemberId, d => new DocumentView(d.Type.ToString(), d.Number, d.IssuingCountry, d.ExpiresOn));
+            .OrderBy(d => d.Position).ToLookup(d => d.FamilyMemberId, CaseEndpoints.View);
         var family = await db.FamilyMembers.AsNoTracking().Where(f => f.CaseId == c.Id).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id)
             .Select(f => new
             {
@@ -159,8 +159,9 @@ public static class CaseDetails
             });
         }
 
+        var documents = CaseEndpoints.Documents(p?.Documents, id, record.Id, clock).ToList();
         db.FamilyMembers.Add(record);
-        db.Documents.AddRange(CaseEndpoints.Documents(p?.Documents, id, record.Id, clock));
+        db.Documents.AddRange(documents);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -174,8 +175,7 @@ public static class CaseDetails
         var linkedNumber = record.LinkedCaseId is { } l
             ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleAsync(cancellationToken)
             : null;
-        return TypedResults.Created($"/api/cases/{id}", View(record, linkedNumber,
-            [.. (p?.Documents ?? []).Select(d => new DocumentView(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn))]));
+        return TypedResults.Created($"/api/cases/{id}", View(record, linkedNumber, [.. documents.Select(CaseEndpoints.View)]));
     }
 
     private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, CaseworkDbContext db,

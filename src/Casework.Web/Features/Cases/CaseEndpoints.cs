@@ -242,6 +242,8 @@ public static class CaseEndpoints
             Number = d.Number!.Trim(), IssuingCountry = d.IssuingCountry, ExpiresOn = d.ExpiresOn,
         });
 
+    internal static DocumentView View(CaseDocumentRecord d) => new(d.Type.ToString(), d.Number, d.IssuingCountry, d.ExpiresOn);
+
     internal static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
 
     internal static IReadOnlyList<string> Split(string? values) => values?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
