@@ -275,6 +275,38 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         Assert.Equal("reminder", (await db.Timers.SingleAsync(Ct)).ElementId);
     }
 
+    [Fact]
+    public async Task ManyOfficersAtOnceOnDifferentCases_EveryCommandLands()
+    {
+        // Commands on different instances do not conflict: on SQLite they queue for the single write lock, on
+        // PostgreSQL they run side by side. None may fail or be lost.
+        const int cases = 24;
+        await using var host = Host();
+        await host.PublishAsync("handover.bpmn");
+        var started = await Task.WhenAll(Enumerable.Range(0, cases).Select(i => Task.Run(() =>
+            host.WithRuntimeAsync(r => r.StartAsync("handover", $"CASE-{i:D2}", RuntimeHost.Vars(new { casePriority = 60 }), "clerk", Ct)), Ct)));
+        Assert.All(started, s => Assert.True(s.Succeeded, s.Message));
+
+        var items = new List<Guid>();
+        foreach (var start in started)
+        {
+            items.Add(await OpenItemAsync(start.InstanceId!.Value));
+        }
+
+        var writtenBefore = host.Direct.Written;
+        var completed = await Task.WhenAll(items.Select((item, i) => Task.Run(() =>
+            host.WithRuntimeAsync(r => r.CompleteTaskAsync(item, $"officer-{i % 4}", null, Ct)), Ct)));
+
+        Assert.All(completed, c => Assert.True(c.Succeeded, c.Message));
+        Assert.Equal(cases, host.Direct.Written - writtenBefore);
+        await using var db = Database.NewContext();
+        Assert.Equal(Enumerable.Repeat(1L, cases), await db.Instances.Select(i => i.Revision).ToListAsync(Ct));
+        Assert.Equal(2 * cases, await db.Journal.CountAsync(Ct));
+        Assert.Equal(cases, await db.WorkItems.CountAsync(w => w.ElementId == "draft" && w.Status == WorkItemStatus.Open, Ct));
+        Assert.Equal(cases, await db.WorkItems.CountAsync(w => w.ElementId == "interview" && w.Status == WorkItemStatus.Completed, Ct));
+        Assert.Equal(cases, await db.Timers.CountAsync(t => t.ElementId == "reminder", Ct));
+    }
+
     private async Task<Guid> OpenItemAsync(Guid instance)
     {
         await using var db = Database.NewContext();
