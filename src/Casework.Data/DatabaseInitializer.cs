@@ -47,6 +47,9 @@ public sealed class DatabaseInitializer(
         {
             // WAL lets readers work while the single writer commits.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            // Migrations switch foreign keys off and on around table rebuilds; pooled connections set their pragmas
+            // once, so start the application on fresh ones whatever a migration left behind.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection());
         }
 
         logger.LogInformation("Database ready ({Provider})", settings.ProviderKind);
