@@ -36,6 +36,7 @@ try
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
 
+    app.UseCaseworkForwardedHeaders();
     app.UseCaseworkRequestLogging();
     app.UseCaseworkProblemDetails();
     app.UseCaseworkSecurity();

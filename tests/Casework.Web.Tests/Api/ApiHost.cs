@@ -52,7 +52,8 @@ public sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres, params (string User, string Role)[] users) =>
         StartAsync(store, postgres, null, users);
 
-    private static async Task<ApiHost> StartAsync(CaseworkWebFactory factory, (string User, string Role)[] users)
+    /// <summary>On a factory the test has configured (extra settings, environment).</summary>
+    public static async Task<ApiHost> StartAsync(CaseworkWebFactory factory, params (string User, string Role)[] users)
     {
         var host = new ApiHost(factory);
         await using var scope = host.Services.CreateAsyncScope();

@@ -1,17 +1,24 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
 using Casework.Testing;
+using Casework.Web.Features.Security;
+using Casework.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
 /// <summary>
 /// Security basics over real HTTP (Kestrel on 127.0.0.1), on SQLite and PostgreSQL: headers, HTTPS with HSTS outside
-/// Development, rate limits on the token endpoint, antiforgery on the sign-in form, CORS closed.
+/// Development, rate limits on the token endpoint, antiforgery on the sign-in form, CORS closed, forwarded headers
+/// believed from known proxies only.
 /// </summary>
 public sealed class SecurityTests(PostgresFixture postgres)
 {
@@ -97,6 +104,136 @@ public sealed class SecurityTests(PostgresFixture postgres)
 
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(3));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task BehindAKnownProxy_TheForwardedClientIsAudited_AndEachClientHasItsOwnRateLimit(string store)
+    {
+        // The test talks from 127.0.0.1, which plays the load balancer.
+        var factory = await FactoryAsync(store);
+        factory.ExtraSettings["Security:KnownProxies:0"] = "127.0.0.1";
+        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
+        await using var host = await ApiHost.StartAsync(factory, ("clerk.p", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.p");
+
+        await SendFromAsync(clerk, "203.0.113.7", HttpMethod.Get, $"/api/cases/{Guid.NewGuid()}");
+        var first = await TokenRequestsFromAsync(host.Server, "203.0.113.7", 4);
+        var second = await TokenRequestsFromAsync(host.Server, "203.0.113.8", 1);
+
+        Assert.Equal("203.0.113.7", await LastAuditedAddressAsync(host, "clerk.p"));
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, first.Take(3));
+        Assert.Equal(HttpStatusCode.TooManyRequests, first[^1]);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, second.Single());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task WithoutKnownProxies_ForwardedHeadersAreIgnored(string store)
+    {
+        var factory = await FactoryAsync(store);
+        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
+        await using var host = await ApiHost.StartAsync(factory, ("clerk.q", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.q");
+
+        await SendFromAsync(clerk, "203.0.113.7", HttpMethod.Get, $"/api/cases/{Guid.NewGuid()}");
+        // A caller cannot buy more attempts by claiming other addresses.
+        var statuses = new List<HttpStatusCode>();
+        foreach (var claimed in new[] { "203.0.113.7", "203.0.113.8", "203.0.113.9", "203.0.113.10" })
+        {
+            statuses.AddRange(await TokenRequestsFromAsync(host.Server, claimed, 1));
+        }
+
+        Assert.Equal("127.0.0.1", await LastAuditedAddressAsync(host, "clerk.q"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task HttpsEndedAtAKnownProxy_IsHttpsToTheNode_AndToTheAuthorizationServer(string store)
+    {
+        await using var trusting = await FactoryAsync(store);
+        trusting.EnvironmentName = "Production";
+        trusting.ExtraSettings["Security:KnownProxies:0"] = "127.0.0.0/8";
+        trusting.ExtraSettings["https_port"] = "443"; // where plain HTTP is sent: the site's public HTTPS port
+        using var behindProxy = Client(Serve(trusting)[0]);
+        await using var untrusting = await FactoryAsync(store);
+        untrusting.EnvironmentName = "Production";
+        untrusting.ExtraSettings["https_port"] = "443";
+        using var direct = Client(Serve(untrusting)[0]);
+
+        var health = await SendFromAsync(behindProxy, "203.0.113.7", HttpMethod.Get, "/health/live", proto: "https");
+        var discovery = await SendFromAsync(behindProxy, "203.0.113.7", HttpMethod.Get, "/.well-known/openid-configuration", proto: "https");
+        var plain = await SendFromAsync(behindProxy, "203.0.113.7", HttpMethod.Get, "/health/live");
+        var claimed = await SendFromAsync(direct, "203.0.113.7", HttpMethod.Get, "/health/live", proto: "https");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+        var issuer = JsonDocument.Parse(await discovery.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("issuer").GetString();
+        Assert.StartsWith("https://", issuer, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.TemporaryRedirect, "https", 443), (plain.StatusCode, plain.Headers.Location?.Scheme, plain.Headers.Location?.Port));
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, claimed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5, 10.1.0.0/16, ::1, fd00::/8", 2, 2)]
+    [InlineData("", 0, 0)]
+    public void KnownProxies_AreAddressesOrNetworks(string entries, int addresses, int networks)
+    {
+        var parsed = SecuritySetup.ParseKnownProxies(entries.Split(',', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal((addresses, networks), (parsed.Addresses.Count, parsed.Networks.Count));
+    }
+
+    [Theory]
+    [InlineData("proxy.example.org")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("10.0.0.300")]
+    public void AWrongKnownProxy_StopsTheHost_Named(string entry)
+    {
+        var error = Assert.Throws<CaseworkConfigurationException>(() => SecuritySetup.ParseKnownProxies(["10.0.0.5", entry]));
+
+        Assert.Contains($"Security:KnownProxies: '{entry}'", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> SendFromAsync(HttpClient client, string forwardedFor, HttpMethod method, string path,
+        string? proto = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        if (proto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", proto);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
+    private static async Task<List<HttpStatusCode>> TokenRequestsFromAsync(Uri server, string forwardedFor, int count)
+    {
+        using var client = Client(server);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "nobody" }),
+            };
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            statuses.Add((await client.SendAsync(request, Ct)).StatusCode);
+        }
+
+        return statuses;
+    }
+
+    private static async Task<string?> LastAuditedAddressAsync(ApiHost host, string user)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.AuditEntries.Where(a => a.Actor == user).OrderByDescending(a => a.Id).Select(a => a.RemoteAddress).FirstAsync(Ct);
     }
 
     [Theory]

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Threading.RateLimiting;
+using Casework.Web.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Casework.Web.Features.Security;
@@ -13,6 +16,13 @@ public sealed class SecurityOptions
 
     /// <summary>Origins allowed to call the API from a browser. Empty (the default) means none: CORS is closed.</summary>
     public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Addresses or networks (CIDR) of the reverse proxies and load balancers in front of this node. Their
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> headers give the client's address (audit trail, rate limits)
+    /// and the scheme it used; from anyone else the headers are ignored. Empty (the default): no proxy is trusted.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
 }
 
 public static class SecuritySetup
@@ -24,6 +34,17 @@ public static class SecuritySetup
     public static WebApplicationBuilder AddCaseworkSecurity(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var (proxies, networks) = ParseKnownProxies(settings.KnownProxies);
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Walk back through X-Forwarded-For while the hop that added an entry is a known proxy, and no further.
+            options.ForwardLimit = null;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            proxies.ForEach(options.KnownProxies.Add);
+            networks.ForEach(options.KnownIPNetworks.Add);
+        });
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "casework.antiforgery");
         builder.Services.AddRateLimiter(options =>
         {
@@ -50,6 +71,46 @@ public static class SecuritySetup
             options.IncludeSubDomains = true;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// First in the pipeline: behind known proxies, the client's address and scheme from their forwarded headers, so
+    /// that logging, HTTPS redirection, the authorization server, rate limits and the audit trail see the real client.
+    /// </summary>
+    public static WebApplication UseCaseworkForwardedHeaders(this WebApplication app)
+    {
+        var settings = app.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        if (settings.KnownProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        return app;
+    }
+
+    /// <summary>The entries of <c>Security:KnownProxies</c>: addresses and networks; a wrong entry stops the host, named.</summary>
+    public static (List<IPAddress> Addresses, List<System.Net.IPNetwork> Networks) ParseKnownProxies(IEnumerable<string> entries)
+    {
+        var addresses = new List<IPAddress>();
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in entries.Select(e => e.Trim()))
+        {
+            if (entry.Contains('/', StringComparison.Ordinal) && System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address))
+            {
+                addresses.Add(address);
+            }
+            else
+            {
+                throw new CaseworkConfigurationException(
+                    $"{SecurityOptions.Section}:{nameof(SecurityOptions.KnownProxies)}: '{entry}' is neither an IP address nor a network such as 10.0.0.0/24.");
+            }
+        }
+
+        return (addresses, networks);
     }
 
     /// <summary>Security middleware, in order: HTTPS and HSTS outside Development, headers, CORS, rate limits.</summary>
