@@ -112,11 +112,8 @@ public sealed class SecurityTests(PostgresFixture postgres)
     public async Task BehindAKnownProxy_TheForwardedClientIsAudited_AndEachClientHasItsOwnRateLimit(string store)
     {
         // The test talks from 127.0.0.1, which plays the load balancer.
-        var factory = await FactoryAsync(store);
-        factory.ExtraSettings["Security:KnownProxies:0"] = "127.0.0.1";
-        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
-        await using var host = await ApiHost.StartAsync(factory, ("clerk.p", CaseworkRoles.RegistrationClerk));
-        var clerk = await host.ClientForAsync("clerk.p");
+        var (host, clerk) = await ClerkBehindAsync(store, "clerk.p", knownProxy: "127.0.0.1");
+        await using var _ = host;
 
         await SendFromAsync(clerk, "203.0.113.7", HttpMethod.Get, $"/api/cases/{Guid.NewGuid()}");
         var first = await TokenRequestsFromAsync(host.Server, "203.0.113.7", 4);
@@ -133,10 +130,8 @@ public sealed class SecurityTests(PostgresFixture postgres)
     [InlineData("postgres")]
     public async Task WithoutKnownProxies_ForwardedHeadersAreIgnored(string store)
     {
-        var factory = await FactoryAsync(store);
-        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
-        await using var host = await ApiHost.StartAsync(factory, ("clerk.q", CaseworkRoles.RegistrationClerk));
-        var clerk = await host.ClientForAsync("clerk.q");
+        var (host, clerk) = await ClerkBehindAsync(store, "clerk.q", knownProxy: null);
+        await using var _ = host;
 
         await SendFromAsync(clerk, "203.0.113.7", HttpMethod.Get, $"/api/cases/{Guid.NewGuid()}");
         // A caller cannot buy more attempts by claiming other addresses.
@@ -197,6 +192,20 @@ public sealed class SecurityTests(PostgresFixture postgres)
         var error = Assert.Throws<CaseworkConfigurationException>(() => SecuritySetup.ParseKnownProxies(["10.0.0.5", entry]));
 
         Assert.Contains($"Security:KnownProxies: '{entry}'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The application with three sign-in attempts a minute and a signed-in clerk, trusting <paramref name="knownProxy"/> if given.</summary>
+    private async Task<(ApiHost Host, HttpClient Clerk)> ClerkBehindAsync(string store, string clerk, string? knownProxy)
+    {
+        var factory = await FactoryAsync(store);
+        factory.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
+        if (knownProxy is not null)
+        {
+            factory.ExtraSettings["Security:KnownProxies:0"] = knownProxy;
+        }
+
+        var host = await ApiHost.StartAsync(factory, (clerk, CaseworkRoles.RegistrationClerk));
+        return (host, await host.ClientForAsync(clerk));
     }
 
     private static async Task<HttpResponseMessage> SendFromAsync(HttpClient client, string forwardedFor, HttpMethod method, string path,

@@ -79,8 +79,8 @@ public static class SecuritySetup
     /// </summary>
     public static WebApplication UseCaseworkForwardedHeaders(this WebApplication app)
     {
-        var settings = app.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
-        if (settings.KnownProxies.Count > 0)
+        var forwarding = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarding.KnownProxies.Count > 0 || forwarding.KnownIPNetworks.Count > 0)
         {
             app.UseForwardedHeaders();
         }
@@ -99,7 +99,7 @@ public static class SecuritySetup
             {
                 networks.Add(network);
             }
-            else if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address))
+            else if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
             {
                 addresses.Add(address);
             }
