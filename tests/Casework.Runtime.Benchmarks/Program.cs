@@ -8,7 +8,8 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 
 // Durable transitions per second through the runtime, next to a baseline measured in the same run on the same
-// database: one plain ADO.NET transaction per step that inserts a ~1 KB row and updates one row.
+// database: one plain ADO.NET transaction per step that inserts a ~1 KB row and updates one row. A second yardstick
+// (same rows) writes exactly the rows a task completion writes, in the runtime's own tables, with plain ADO.NET.
 // Usage: dotnet run -c Release --project tests/Casework.Runtime.Benchmarks -- [steps] [small] [large] [targets]
 //   targets: comma-separated of sqlite-full, sqlite-normal, postgres (default: all three)
 var steps = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
@@ -17,7 +18,7 @@ var large = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) :
 var targets = (args.Length > 3 ? args[3] : "sqlite-full,sqlite-normal,postgres").Split(',');
 
 Console.WriteLine($"steps per measurement: {steps}; existing instances: {small:N0} then {large:N0}; {Environment.ProcessorCount} cores");
-Console.WriteLine("target         | baseline tx/s | runtime tr/s (small) | ratio | runtime tr/s (large) | large/small");
+Console.WriteLine("target         | baseline tx/s | runtime tr/s (small) | ratio | runtime tr/s (large) | large/small | same-rows tx/s | runtime / same rows");
 var phases = new List<(string Target, double Baseline, Dictionary<string, double> Microseconds)>();
 foreach (var target in targets)
 {
@@ -46,11 +47,18 @@ foreach (var target in targets)
         await WarmUpAsync(() => baseline.RunAsync(Math.Max(50, steps / 10)));
         await runtime.SeedAsync(small);
         await WarmUpAsync(() => runtime.RunAsync(Math.Max(50, steps / 10)));
+        var sameRows = new SameRowsBaseline(provider == DatabaseProvider.Postgres
+            ? () => new NpgsqlConnection(Casework.Data.Providers.ProviderSetup.PostgresConnectionString(connection))
+            : () => OpenSqlite(connection, synchronous));
+        await sameRows.PrepareAsync();
+        var open = await sameRows.OpenItemsAsync(Math.Max(1, small / 2));
+        await WarmUpAsync(() => sameRows.RunAsync(open, Math.Max(50, steps / 10)));
         var baselineRate = await baseline.RunAsync(steps);
+        var sameRowsRate = await sameRows.RunAsync(open, steps);
         var smallRate = await runtime.RunAsync(steps);
         await runtime.SeedAsync(large);
         var largeRate = await runtime.RunAsync(steps);
-        Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00}");
+        Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00} | {sameRowsRate,14:N0} | {smallRate / sameRowsRate,19:0.00}");
         phases.Add((target, baselineRate, await PhasesAsync(runtime, steps)));
     }
     finally
@@ -113,7 +121,7 @@ internal sealed class SqliteConnectionWithPragmas(string connectionString, strin
     {
         await base.OpenAsync(cancellationToken);
         await using var command = CreateCommand();
-        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;";
+        command.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

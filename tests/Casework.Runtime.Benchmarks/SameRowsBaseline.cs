@@ -1,0 +1,233 @@
+using System.Data.Common;
+using System.Diagnostics;
+
+namespace Casework.Runtime.Benchmarks;
+
+/// <summary>
+/// A second yardstick, not the issue's: one plain ADO.NET transaction per step that reads and writes the same rows a
+/// task completion writes, in the runtime's own tables with their indexes and foreign keys — read the work item with
+/// its instance, update the instance under its revision, close the work item and delete its queue rows, insert the
+/// next work item with its queue rows, append a journal entry. No engine, no state (de)serialisation, no service
+/// scope, no EF Core: what is left between this figure and the runtime's is the runtime's own code. Values are
+/// copies of rows the runtime wrote, so sizes and types match; column lists come from the database.
+/// </summary>
+internal sealed class SameRowsBaseline(Func<DbConnection> connect)
+{
+    private const string Items = "work_items";
+    private const string Candidates = "work_item_candidates";
+    private const string Instances = "workflow_instances";
+    private const string Journal = "workflow_journal";
+
+    private string[] itemColumns = [];
+    private string[] candidateColumns = [];
+    private string[] journalColumns = [];
+    private object?[][] candidateTemplate = [];
+    private object?[] journalTemplate = [];
+    private bool textIds;
+    private string loadSql = string.Empty;
+    private string updateInstanceSql = string.Empty;
+    private string closeItemSql = string.Empty;
+    private string deleteCandidatesSql = string.Empty;
+    private string insertItemSql = string.Empty;
+    private string insertCandidateSql = string.Empty;
+    private string insertJournalSql = string.Empty;
+    private long sequence;
+
+    /// <summary>Reads the tables' columns and the template rows (a journal entry and queue rows the runtime wrote).</summary>
+    public async Task PrepareAsync()
+    {
+        await using var connection = connect();
+        await connection.OpenAsync();
+        itemColumns = await ColumnsAsync(connection, Items);
+        candidateColumns = await ColumnsAsync(connection, Candidates);
+        journalColumns = [.. (await ColumnsAsync(connection, Journal)).Where(c => c != "Id")];
+        candidateTemplate = await RowsAsync(connection,
+            $"SELECT {List(candidateColumns)} FROM {Q(Candidates)} WHERE {Q("WorkItemId")} = (SELECT {Q("WorkItemId")} FROM {Q(Candidates)} LIMIT 1)");
+        journalTemplate = (await RowsAsync(connection,
+            $"SELECT {List(journalColumns)} FROM {Q(Journal)} WHERE {Q("Command")} = 'CompleteTask' ORDER BY {Q("Id")} DESC LIMIT 1"))[0];
+        textIds = candidateTemplate[0][Array.IndexOf(candidateColumns, "WorkItemId")] is string;
+
+        loadSql = $"SELECT {string.Join(", ", itemColumns.Select(c => "w." + Q(c)))}, i.{Q("State")}, i.{Q("Status")}, i.{Q("HasIncident")}, "
+            + $"i.{Q("UpdatedAt")}, i.{Q("EndedAt")}, i.{Q("Revision")} FROM {Q(Items)} w INNER JOIN {Q(Instances)} i ON i.{Q("Id")} = w.{Q("InstanceId")} "
+            + $"WHERE w.{Q("Id")} = @id";
+        updateInstanceSql = $"UPDATE {Q(Instances)} SET {Q("State")} = @state, {Q("Status")} = @status, {Q("HasIncident")} = @hasIncident, "
+            + $"{Q("UpdatedAt")} = @updatedAt, {Q("EndedAt")} = @endedAt, {Q("Revision")} = @revision WHERE {Q("Id")} = @id AND {Q("Revision")} = @previous";
+        closeItemSql = $"UPDATE {Q(Items)} SET {Q("Status")} = @status, {Q("ClosedAt")} = @closedAt, {Q("ClosedBy")} = @closedBy, "
+            + $"{Q("Revision")} = {Q("Revision")} + 1 WHERE {Q("Id")} = @id";
+        deleteCandidatesSql = $"DELETE FROM {Q(Candidates)} WHERE {Q("WorkItemId")} = @id";
+        insertItemSql = Insert(Items, itemColumns);
+        insertCandidateSql = Insert(Candidates, candidateColumns);
+        insertJournalSql = Insert(Journal, journalColumns);
+    }
+
+    /// <summary>Open work items to start from (one per instance); finding them is not timed.</summary>
+    public async Task<List<object>> OpenItemsAsync(int count)
+    {
+        await using var connection = connect();
+        await connection.OpenAsync();
+        var rows = await RowsAsync(connection, $"SELECT {Q("Id")} FROM {Q(Items)} WHERE {Q("Status")} = '{nameof(Casework.Data.Runtime.Records.WorkItemStatus.Open)}' LIMIT {count}");
+        return [.. rows.Select(r => r[0]!)];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> transactions on one connection, each completing one of <paramref name="open"/> and
+    /// opening its successor (which replaces it in the list); returns steps per second.
+    /// </summary>
+    public async Task<double> RunAsync(List<object> open, int steps)
+    {
+        await using var connection = connect();
+        await connection.OpenAsync();
+        var watch = Stopwatch.StartNew();
+        for (var step = 0; step < steps; step++)
+        {
+            var slot = step % open.Count;
+            var itemId = open[slot];
+            await using var transaction = await connection.BeginTransactionAsync();
+            object?[] item;
+            object?[] instance;
+            await using (var load = Command(connection, transaction, loadSql, ("@id", itemId)))
+            await using (var reader = await load.ExecuteReaderAsync())
+            {
+                if (!await reader.ReadAsync())
+                {
+                    throw new InvalidOperationException($"Work item {itemId} is gone.");
+                }
+
+                var values = new object?[reader.FieldCount];
+                reader.GetValues(values!);
+                item = values[..itemColumns.Length];
+                instance = values[itemColumns.Length..];
+            }
+
+            var instanceId = Value(item, itemColumns, "InstanceId");
+            var now = Value(item, itemColumns, "CreatedAt");
+            var nextId = NewId();
+            var writes = new List<DbCommand>
+            {
+                Command(connection, transaction, updateInstanceSql, ("@state", instance[0]), ("@status", instance[1]), ("@hasIncident", instance[2]),
+                    ("@updatedAt", now), ("@endedAt", instance[4]), ("@revision", (long)instance[5]! + 1), ("@id", instanceId), ("@previous", instance[5])),
+                Command(connection, transaction, deleteCandidatesSql, ("@id", itemId)),
+                Command(connection, transaction, closeItemSql, ("@status", nameof(Casework.Data.Runtime.Records.WorkItemStatus.Completed)),
+                    ("@closedAt", now), ("@closedBy", "bench"), ("@id", itemId)),
+            };
+            var next = (object?[])item.Clone();
+            next[Array.IndexOf(itemColumns, "Id")] = nextId;
+            next[Array.IndexOf(itemColumns, "TaskId")] = $"bench-{++sequence}";
+            writes.Add(Command(connection, transaction, insertItemSql, [.. next.Select((v, i) => ($"@p{i}", v))]));
+            foreach (var template in candidateTemplate)
+            {
+                var candidate = (object?[])template.Clone();
+                candidate[Array.IndexOf(candidateColumns, "WorkItemId")] = nextId;
+                writes.Add(Command(connection, transaction, insertCandidateSql, [.. candidate.Select((v, i) => ($"@p{i}", v))]));
+            }
+
+            var entry = (object?[])journalTemplate.Clone();
+            entry[Array.IndexOf(journalColumns, "InstanceId")] = instanceId;
+            entry[Array.IndexOf(journalColumns, "Revision")] = (long)instance[5]! + 1;
+            writes.Add(Command(connection, transaction, insertJournalSql, [.. entry.Select((v, i) => ($"@p{i}", v))]));
+            if (await ExecuteAsync(connection, transaction, writes) != 1)
+            {
+                throw new InvalidOperationException($"Instance {instanceId} changed underneath the baseline.");
+            }
+
+            await transaction.CommitAsync();
+            open[slot] = nextId;
+        }
+
+        return steps / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The writes in one round trip where the provider batches (as the runtime does), else one by one.</summary>
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, List<DbCommand> commands)
+    {
+        try
+        {
+            if (!connection.CanCreateBatch)
+            {
+                var first = await commands[0].ExecuteNonQueryAsync();
+                foreach (var command in commands.Skip(1))
+                {
+                    await command.ExecuteNonQueryAsync();
+                }
+
+                return first;
+            }
+
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var command in commands)
+            {
+                var batchCommand = batch.CreateBatchCommand();
+                batchCommand.CommandText = command.CommandText;
+                foreach (DbParameter parameter in command.Parameters)
+                {
+                    var copy = batchCommand.CreateParameter();
+                    copy.ParameterName = parameter.ParameterName;
+                    copy.Value = parameter.Value;
+                    batchCommand.Parameters.Add(copy);
+                }
+
+                batch.BatchCommands.Add(batchCommand);
+            }
+
+            await batch.ExecuteNonQueryAsync();
+            return batch.BatchCommands[0].RecordsAffected;
+        }
+        finally
+        {
+            foreach (var command in commands)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    private object NewId() => textIds ? Guid.CreateVersion7().ToString().ToUpperInvariant() : Guid.CreateVersion7();
+
+    private static object? Value(object?[] row, string[] columns, string column) => row[Array.IndexOf(columns, column)];
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private static async Task<string[]> ColumnsAsync(DbConnection connection, string table)
+    {
+        await using var command = Command(connection, null, $"SELECT * FROM {Q(table)} WHERE 1 = 0");
+        await using var reader = await command.ExecuteReaderAsync();
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)];
+    }
+
+    private static async Task<object?[][]> RowsAsync(DbConnection connection, string sql)
+    {
+        await using var command = Command(connection, null, sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var values = new object?[reader.FieldCount];
+            reader.GetValues(values!);
+            rows.Add([.. values.Select(v => v is DBNull ? null : v)]);
+        }
+
+        return rows.Count > 0 ? [.. rows] : throw new InvalidOperationException($"No rows for: {sql}");
+    }
+
+    private static string Insert(string table, string[] columns) =>
+        $"INSERT INTO {Q(table)} ({List(columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+
+    private static string List(string[] columns) => string.Join(", ", columns.Select(Q));
+
+    private static string Q(string name) => $"\"{name}\"";
+}
