@@ -19,7 +19,7 @@ var targets = (args.Length > 3 ? args[3] : "sqlite-full,sqlite-normal,postgres")
 
 Console.WriteLine($"steps per measurement: {steps}; existing instances: {small:N0} then {large:N0}; {Environment.ProcessorCount} cores");
 Console.WriteLine("target         | baseline tx/s | runtime tr/s (small) | ratio | runtime tr/s (large) | large/small | same-rows tx/s | runtime / same rows");
-var phases = new List<(string Target, double Baseline, Dictionary<string, double> Microseconds)>();
+var phases = new List<(string Target, double Baseline, Dictionary<string, double> Microseconds, (double Read, double Write, double Commit) SameRows)>();
 foreach (var target in targets)
 {
     var folder = Directory.CreateTempSubdirectory("casework-bench-");
@@ -59,7 +59,7 @@ foreach (var target in targets)
         await runtime.SeedAsync(large);
         var largeRate = await runtime.RunAsync(steps);
         Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00} | {sameRowsRate,14:N0} | {smallRate / sameRowsRate,19:0.00}");
-        phases.Add((target, baselineRate, await PhasesAsync(runtime, steps)));
+        phases.Add((target, baselineRate, await PhasesAsync(runtime, steps), sameRows.Phases));
     }
     finally
     {
@@ -71,10 +71,19 @@ foreach (var target in targets)
 // Where a transition's time goes: one more pass with the runtime's tracing spans listened to (not part of the figures above).
 Console.WriteLine();
 Console.WriteLine("target         | baseline µs/tx | transition µs | read µs | write µs | commit µs | rest µs (engine, state, scope)");
-foreach (var (target, baselineRate, us) in phases)
+foreach (var (target, baselineRate, us, same) in phases)
 {
     var rest = us["transition"] - us[RuntimeTracing.Read] - us[RuntimeTracing.Write] - us[RuntimeTracing.Commit];
     Console.WriteLine($"{target,-14} | {1e6 / baselineRate,14:N0} | {us["transition"],13:N0} | {us[RuntimeTracing.Read],7:N0} | {us[RuntimeTracing.Write],8:N0} | {us[RuntimeTracing.Commit],9:N0} | {rest,7:N0}");
+    Console.WriteLine($"{"  same rows",-14} | {"",14} | {same.Read + same.Write + same.Commit,13:N0} | {same.Read,7:N0} | {same.Write,8:N0} | {same.Commit,9:N0} |");
+}
+
+// Memory of the same pass (includes the untimed queue query and instance starts around each step).
+Console.WriteLine();
+Console.WriteLine("target         | KB allocated per step | gen0 / gen1 / gen2 collections in the pass");
+foreach (var (target, _, us, _) in phases)
+{
+    Console.WriteLine($"{target,-14} | {us["KB allocated"],21:N1} | {us["gen0"]} / {us["gen1"]} / {us["gen2"]}");
 }
 
 static async Task WarmUpAsync(Func<Task<double>> run)
@@ -98,8 +107,17 @@ static async Task<Dictionary<string, double>> PhasesAsync(RuntimeBench runtime, 
             (_, sum) => sum + activity.Duration.TotalMicroseconds),
     };
     ActivitySource.AddActivityListener(listener);
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
     var rate = await runtime.RunAsync(steps);
-    var result = new Dictionary<string, double> { ["transition"] = 1e6 / rate };
+    var result = new Dictionary<string, double>
+    {
+        ["transition"] = 1e6 / rate,
+        ["KB allocated"] = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / steps,
+        ["gen0"] = GC.CollectionCount(0) - gen0,
+        ["gen1"] = GC.CollectionCount(1) - gen1,
+        ["gen2"] = GC.CollectionCount(2) - gen2,
+    };
     foreach (var name in new[] { RuntimeTracing.Read, RuntimeTracing.Write, RuntimeTracing.Commit })
     {
         result[name] = totals.GetValueOrDefault(name) / steps;

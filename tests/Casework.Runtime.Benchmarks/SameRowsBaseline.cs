@@ -32,6 +32,15 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     private string insertCandidateSql = string.Empty;
     private string insertJournalSql = string.Empty;
     private long sequence;
+    private long readTicks;
+    private long writeTicks;
+    private long commitTicks;
+    private int measured;
+
+    /// <summary>Microseconds per step of the last <see cref="RunAsync"/> spent reading, writing and committing.</summary>
+    public (double Read, double Write, double Commit) Phases => measured == 0
+        ? default
+        : (Micro(readTicks), Micro(writeTicks), Micro(commitTicks));
 
     /// <summary>Reads the tables' columns and the template rows (a journal entry and queue rows the runtime wrote).</summary>
     public async Task PrepareAsync()
@@ -77,9 +86,11 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     {
         await using var connection = connect();
         await connection.OpenAsync();
+        (readTicks, writeTicks, commitTicks, measured) = (0, 0, 0, steps);
         var watch = Stopwatch.StartNew();
         for (var step = 0; step < steps; step++)
         {
+            var started = Stopwatch.GetTimestamp();
             var slot = step % open.Count;
             var itemId = open[slot];
             await using var transaction = await connection.BeginTransactionAsync();
@@ -99,6 +110,8 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
                 instance = values[itemColumns.Length..];
             }
 
+            var read = Stopwatch.GetTimestamp();
+            readTicks += read - started;
             var instanceId = Value(item, itemColumns, "InstanceId");
             var now = Value(item, itemColumns, "CreatedAt");
             var nextId = NewId();
@@ -130,7 +143,10 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
                 throw new InvalidOperationException($"Instance {instanceId} changed underneath the baseline.");
             }
 
+            var written = Stopwatch.GetTimestamp();
+            writeTicks += written - read;
             await transaction.CommitAsync();
+            commitTicks += Stopwatch.GetTimestamp() - written;
             open[slot] = nextId;
         }
 
@@ -181,6 +197,8 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
             }
         }
     }
+
+    private double Micro(long ticks) => ticks * 1e6 / Stopwatch.Frequency / measured;
 
     private object NewId() => textIds ? Guid.CreateVersion7().ToString().ToUpperInvariant() : Guid.CreateVersion7();
 
