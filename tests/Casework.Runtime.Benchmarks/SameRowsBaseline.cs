@@ -115,29 +115,29 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
             var instanceId = Value(item, itemColumns, "InstanceId");
             var now = Value(item, itemColumns, "CreatedAt");
             var nextId = NewId();
-            var writes = new List<DbCommand>
+            var writes = new List<Statement>
             {
-                Command(connection, transaction, updateInstanceSql, ("@state", instance[0]), ("@status", instance[1]), ("@hasIncident", instance[2]),
-                    ("@updatedAt", now), ("@endedAt", instance[4]), ("@revision", (long)instance[5]! + 1), ("@id", instanceId), ("@previous", instance[5])),
-                Command(connection, transaction, deleteCandidatesSql, ("@id", itemId)),
-                Command(connection, transaction, closeItemSql, ("@status", nameof(Casework.Data.Runtime.Records.WorkItemStatus.Completed)),
-                    ("@closedAt", now), ("@closedBy", "bench"), ("@id", itemId)),
+                new(updateInstanceSql, [("@state", instance[0]), ("@status", instance[1]), ("@hasIncident", instance[2]), ("@updatedAt", now),
+                    ("@endedAt", instance[4]), ("@revision", (long)instance[5]! + 1), ("@id", instanceId), ("@previous", instance[5])]),
+                new(deleteCandidatesSql, [("@id", itemId)]),
+                new(closeItemSql, [("@status", nameof(Casework.Data.Runtime.Records.WorkItemStatus.Completed)), ("@closedAt", now),
+                    ("@closedBy", "bench"), ("@id", itemId)]),
             };
             var next = (object?[])item.Clone();
             next[Array.IndexOf(itemColumns, "Id")] = nextId;
             next[Array.IndexOf(itemColumns, "TaskId")] = $"bench-{++sequence}";
-            writes.Add(Command(connection, transaction, insertItemSql, [.. next.Select((v, i) => ($"@p{i}", v))]));
+            writes.Add(new(insertItemSql, Numbered(next)));
             foreach (var template in candidateTemplate)
             {
                 var candidate = (object?[])template.Clone();
                 candidate[Array.IndexOf(candidateColumns, "WorkItemId")] = nextId;
-                writes.Add(Command(connection, transaction, insertCandidateSql, [.. candidate.Select((v, i) => ($"@p{i}", v))]));
+                writes.Add(new(insertCandidateSql, Numbered(candidate)));
             }
 
             var entry = (object?[])journalTemplate.Clone();
             entry[Array.IndexOf(journalColumns, "InstanceId")] = instanceId;
             entry[Array.IndexOf(journalColumns, "Revision")] = (long)instance[5]! + 1;
-            writes.Add(Command(connection, transaction, insertJournalSql, [.. entry.Select((v, i) => ($"@p{i}", v))]));
+            writes.Add(new(insertJournalSql, Numbered(entry)));
             if (await ExecuteAsync(connection, transaction, writes) != 1)
             {
                 throw new InvalidOperationException($"Instance {instanceId} changed underneath the baseline.");
@@ -154,48 +154,45 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     }
 
     /// <summary>The writes in one round trip where the provider batches (as the runtime does), else one by one.</summary>
-    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, List<DbCommand> commands)
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, List<Statement> writes)
     {
-        try
+        if (!connection.CanCreateBatch)
         {
-            if (!connection.CanCreateBatch)
+            var counts = new List<int>();
+            foreach (var write in writes)
             {
-                var first = await commands[0].ExecuteNonQueryAsync();
-                foreach (var command in commands.Skip(1))
-                {
-                    await command.ExecuteNonQueryAsync();
-                }
-
-                return first;
+                await using var command = Command(connection, transaction, write.Sql, write.Parameters);
+                counts.Add(await command.ExecuteNonQueryAsync());
             }
 
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var command in commands)
-            {
-                var batchCommand = batch.CreateBatchCommand();
-                batchCommand.CommandText = command.CommandText;
-                foreach (DbParameter parameter in command.Parameters)
-                {
-                    var copy = batchCommand.CreateParameter();
-                    copy.ParameterName = parameter.ParameterName;
-                    copy.Value = parameter.Value;
-                    batchCommand.Parameters.Add(copy);
-                }
-
-                batch.BatchCommands.Add(batchCommand);
-            }
-
-            await batch.ExecuteNonQueryAsync();
-            return batch.BatchCommands[0].RecordsAffected;
+            return counts[0];
         }
-        finally
+
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var write in writes)
         {
-            foreach (var command in commands)
+            var statement = batch.CreateBatchCommand();
+            statement.CommandText = write.Sql;
+            foreach (var (name, value) in write.Parameters)
             {
-                await command.DisposeAsync();
+                statement.Parameters.Add(Bind(statement.CreateParameter(), name, value));
             }
+
+            batch.BatchCommands.Add(statement);
         }
+
+        await batch.ExecuteNonQueryAsync();
+        return batch.BatchCommands[0].RecordsAffected;
+    }
+
+    private static (string Name, object? Value)[] Numbered(object?[] values) => [.. values.Select((v, i) => ($"@p{i}", v))];
+
+    private static DbParameter Bind(DbParameter parameter, string name, object? value)
+    {
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
     }
 
     private double Micro(long ticks) => ticks * 1e6 / Stopwatch.Frequency / measured;
@@ -211,10 +208,7 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            command.Parameters.Add(Bind(command.CreateParameter(), name, value));
         }
 
         return command;
@@ -248,4 +242,7 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     private static string List(string[] columns) => string.Join(", ", columns.Select(Q));
 
     private static string Q(string name) => $"\"{name}\"";
+
+    /// <summary>One write of the transaction: its SQL and parameter values.</summary>
+    private sealed record Statement(string Sql, (string Name, object? Value)[] Parameters);
 }
