@@ -19,7 +19,11 @@ namespace Casework.Runtime.Benchmarks;
 internal sealed class RuntimeBench(DatabaseProvider provider, string connectionString, string synchronous) : IAsyncDisposable
 {
     private ServiceProvider services = null!;
+    /// <summary>The business key (and case id) prefix of the seeded waiting instances.</summary>
+    public const string SeedPrefix = "SEED-";
+
     private DbContextOptions? options;
+    private readonly List<Guid> running = [];
 
     public async Task PrepareAsync()
     {
@@ -77,12 +81,12 @@ internal sealed class RuntimeBench(DatabaseProvider provider, string connectionS
                 batch.Instances.Add(new WorkflowInstanceRecord
                 {
                     Id = id, DefinitionId = instance.DefinitionId, ProcessId = instance.ProcessId, Version = instance.Version,
-                    BusinessKey = $"SEED-{done + i}", State = instance.State, CreatedAt = instance.CreatedAt, UpdatedAt = instance.UpdatedAt,
+                    BusinessKey = $"{SeedPrefix}{done + i}", State = instance.State, CreatedAt = instance.CreatedAt, UpdatedAt = instance.UpdatedAt,
                 });
                 batch.WorkItems.Add(new WorkItemRecord
                 {
                     Id = workItem, InstanceId = id, TaskId = item.TaskId, ElementId = item.ElementId, CandidateRoles = item.CandidateRoles,
-                    Priority = item.Priority, CreatedAt = item.CreatedAt, Status = WorkItemStatus.Open, CaseId = $"SEED-{done + i}",
+                    Priority = item.Priority, CreatedAt = item.CreatedAt, Status = WorkItemStatus.Open, CaseId = $"{SeedPrefix}{done + i}",
                     Candidates = [.. item.Candidates.Select(c => new WorkItemCandidateRecord { WorkItemId = workItem, Role = c.Role, Priority = c.Priority, Status = WorkItemStatus.Open })],
                 });
             }
@@ -92,23 +96,33 @@ internal sealed class RuntimeBench(DatabaseProvider provider, string connectionS
         }
     }
 
-    /// <summary>Runs <paramref name="steps"/> task completions; returns durable transitions per second.</summary>
-    public async Task<double> RunAsync(int steps)
+    /// <summary>
+    /// Runs <paramref name="steps"/> task completions, one on each of <paramref name="active"/> instances in turn (as
+    /// the same-rows yardstick does, and as officers do: consecutive commands go to different cases); an instance that
+    /// reaches its end is replaced by a new one. Returns durable transitions per second.
+    /// </summary>
+    public async Task<double> RunAsync(int steps, int active)
     {
-        var instance = await StartAsync();
+        while (running.Count < active)
+        {
+            running.Add(await StartAsync());
+        }
+
         var watch = new Stopwatch();
         for (var step = 0; step < steps; step++)
         {
+            var slot = step % active;
             // Finding the task is the caller's business (a queue query), not the transition: not timed.
             Guid workItem;
             await using (var db = NewContext())
             {
+                var instance = running[slot];
                 workItem = await db.WorkItems.Where(w => w.InstanceId == instance && w.Status == WorkItemStatus.Open).Select(w => w.Id).SingleOrDefaultAsync();
             }
 
             if (workItem == Guid.Empty)
             {
-                instance = await StartAsync();
+                running[slot] = await StartAsync();
                 step--;
                 continue;
             }
@@ -138,7 +152,7 @@ internal sealed class RuntimeBench(DatabaseProvider provider, string connectionS
     {
         if (provider == DatabaseProvider.Postgres)
         {
-            options ??= new DbContextOptionsBuilder<PostgresCaseworkDbContext>().UseNpgsql(connectionString).Options;
+            options ??= new DbContextOptionsBuilder<PostgresCaseworkDbContext>().UseNpgsql(Casework.Data.Providers.ProviderSetup.PostgresConnectionString(connectionString)).Options;
             return new PostgresCaseworkDbContext((DbContextOptions<PostgresCaseworkDbContext>)options);
         }
 

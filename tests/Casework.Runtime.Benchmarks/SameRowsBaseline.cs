@@ -37,10 +37,12 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     private long commitTicks;
     private int measured;
 
-    /// <summary>Microseconds per step of the last <see cref="RunAsync"/> spent reading, writing and committing.</summary>
+    /// <summary>Microseconds per step spent reading, writing and committing, over the runs since <see cref="ResetPhases"/>.</summary>
     public (double Read, double Write, double Commit) Phases => measured == 0
         ? default
         : (Micro(readTicks), Micro(writeTicks), Micro(commitTicks));
+
+    public void ResetPhases() => (readTicks, writeTicks, commitTicks, measured) = (0, 0, 0, 0);
 
     /// <summary>Reads the tables' columns and the template rows (a journal entry and queue rows the runtime wrote).</summary>
     public async Task PrepareAsync()
@@ -69,12 +71,16 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
         insertJournalSql = Insert(Journal, journalColumns);
     }
 
-    /// <summary>Open work items to start from (one per instance); finding them is not timed.</summary>
+    /// <summary>
+    /// Open work items of seeded instances to start from (one per instance; never one the runtime is working on, whose
+    /// state would then no longer match its rows); finding them is not timed.
+    /// </summary>
     public async Task<List<object>> OpenItemsAsync(int count)
     {
         await using var connection = connect();
         await connection.OpenAsync();
-        var rows = await RowsAsync(connection, $"SELECT {Q("Id")} FROM {Q(Items)} WHERE {Q("Status")} = '{nameof(Casework.Data.Runtime.Records.WorkItemStatus.Open)}' LIMIT {count}");
+        var rows = await RowsAsync(connection, $"SELECT {Q("Id")} FROM {Q(Items)} WHERE {Q("Status")} = '{nameof(Casework.Data.Runtime.Records.WorkItemStatus.Open)}' "
+            + $"AND {Q("CaseId")} LIKE '{RuntimeBench.SeedPrefix}%' LIMIT {count}");
         return [.. rows.Select(r => r[0]!)];
     }
 
@@ -86,7 +92,7 @@ internal sealed class SameRowsBaseline(Func<DbConnection> connect)
     {
         await using var connection = connect();
         await connection.OpenAsync();
-        (readTicks, writeTicks, commitTicks, measured) = (0, 0, 0, steps);
+        measured += steps;
         var watch = Stopwatch.StartNew();
         for (var step = 0; step < steps; step++)
         {
