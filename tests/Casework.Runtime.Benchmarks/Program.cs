@@ -34,17 +34,21 @@ foreach (var target in targets)
     await using var postgres = target == "postgres" ? await PostgresServer.StartAsync() : null;
     try
     {
-        var (provider, connection, synchronous) = target switch
+        // Two databases of the same kind: one holding `small` waiting instances, one holding `large`.
+        var (provider, connection, largeConnection, synchronous) = target switch
         {
-            "sqlite-full" => (DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "bench.db")};Pooling=True", "FULL"),
-            "sqlite-normal" => (DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "bench.db")};Pooling=True", "NORMAL"),
-            "postgres" when postgres is { IsAvailable: true } => (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync("bench"), "FULL"),
+            "sqlite-full" => (DatabaseProvider.Sqlite, SqliteFile(folder, "bench.db"), SqliteFile(folder, "bench-large.db"), "FULL"),
+            "sqlite-normal" => (DatabaseProvider.Sqlite, SqliteFile(folder, "bench.db"), SqliteFile(folder, "bench-large.db"), "NORMAL"),
+            "postgres" when postgres is { IsAvailable: true } => (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync("bench"),
+                await postgres.CreateDatabaseAsync("bench"), "FULL"),
             "postgres" => throw new InvalidOperationException(postgres!.UnavailableReason),
             _ => throw new ArgumentException($"Unknown target '{target}'."),
         };
 
         await using var runtime = new RuntimeBench(provider, connection, synchronous);
         await runtime.PrepareAsync();
+        await using var largeRuntime = new RuntimeBench(provider, largeConnection, synchronous);
+        await largeRuntime.PrepareAsync();
         var baseline = provider == DatabaseProvider.Postgres
             ? new Baseline(() => new NpgsqlConnection(Casework.Data.Providers.ProviderSetup.PostgresConnectionString(connection)), "TEXT")
             : new Baseline(() => OpenSqlite(connection, synchronous), "TEXT");
@@ -54,29 +58,31 @@ foreach (var target in targets)
         // handful of steps left the first measurement partly on unoptimised code.
         await WarmUpAsync(() => baseline.RunAsync(Math.Max(50, steps / 10)));
         await runtime.SeedAsync(small);
+        await largeRuntime.SeedAsync(large);
         await WarmUpAsync(() => runtime.RunAsync(Math.Max(50, steps / 10), active));
+        await WarmUpAsync(() => largeRuntime.RunAsync(Math.Max(50, steps / 10), active));
         var sameRows = new SameRowsBaseline(provider == DatabaseProvider.Postgres
             ? () => new NpgsqlConnection(Casework.Data.Providers.ProviderSetup.PostgresConnectionString(connection))
             : () => OpenSqlite(connection, synchronous));
         await sameRows.PrepareAsync();
         var open = await sameRows.OpenItemsAsync(active);
         await WarmUpAsync(() => sameRows.RunAsync(open, Math.Max(50, steps / 10)));
-        // The three are measured in alternating rounds, so that a slow spell of this shared machine falls on all of
+
+        // The four are measured in alternating rounds, so that a slow spell of this shared machine falls on all of
         // them rather than on one: the ratios are steadier than the rates.
-        var (baselineSeconds, sameRowsSeconds, smallSeconds) = (0.0, 0.0, 0.0);
+        var seconds = new double[4];
         sameRows.ResetPhases();
+        var count = steps / Rounds;
         for (var round = 0; round < Rounds; round++)
         {
-            var count = steps / Rounds;
-            baselineSeconds += count / await baseline.RunAsync(count);
-            sameRowsSeconds += count / await sameRows.RunAsync(open, count);
-            smallSeconds += count / await runtime.RunAsync(count, active);
+            seconds[0] += count / await baseline.RunAsync(count);
+            seconds[1] += count / await sameRows.RunAsync(open, count);
+            seconds[2] += count / await runtime.RunAsync(count, active);
+            seconds[3] += count / await largeRuntime.RunAsync(count, active);
         }
 
-        var measuredSteps = steps / Rounds * Rounds;
-        var (baselineRate, sameRowsRate, smallRate) = (measuredSteps / baselineSeconds, measuredSteps / sameRowsSeconds, measuredSteps / smallSeconds);
-        await runtime.SeedAsync(large);
-        var largeRate = await runtime.RunAsync(steps, active);
+        var (baselineRate, sameRowsRate, smallRate, largeRate) = (count * Rounds / seconds[0], count * Rounds / seconds[1],
+            count * Rounds / seconds[2], count * Rounds / seconds[3]);
         Console.WriteLine($"{target,-14} | {baselineRate,13:N0} | {smallRate,20:N0} | {smallRate / baselineRate,5:0.00} | {largeRate,20:N0} | {largeRate / smallRate,11:0.00} | {sameRowsRate,14:N0} | {smallRate / sameRowsRate,19:0.00}");
         phases.Add((target, baselineRate, await PhasesAsync(runtime, steps, active), sameRows.Phases));
     }
@@ -144,6 +150,8 @@ static async Task<Dictionary<string, double>> PhasesAsync(RuntimeBench runtime, 
 
     return result;
 }
+
+static string SqliteFile(DirectoryInfo folder, string name) => $"Data Source={Path.Combine(folder.FullName, name)};Pooling=True";
 
 static SqliteConnection OpenSqlite(string connectionString, string synchronous)
 {
