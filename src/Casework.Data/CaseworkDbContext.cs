@@ -18,6 +18,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<SignInThrottleRecord> SignInThrottle => Set<SignInThrottleRecord>();
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
     public DbSet<Versioning.MigrationJobRecord> MigrationJobs => Set<Versioning.MigrationJobRecord>();
     public DbSet<Cases.CaseRecord> Cases => Set<Cases.CaseRecord>();

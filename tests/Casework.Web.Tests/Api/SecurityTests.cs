@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Casework.Web.Tests.Api;
 
@@ -104,6 +105,70 @@ public sealed class SecurityTests(PostgresFixture postgres)
 
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(3));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task SignInAttempts_AreCountedAcrossNodes_SharingTheDatabase_PerWindow(string store)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var nodeA = await CaseworkWebFactory.ForStoreAsync(store, postgres, services => services.AddSingleton<TimeProvider>(clock));
+        nodeA.ExtraSettings["Security:SignInPermitsPerMinute"] = "3";
+        var nodeB = nodeA.Restarted();
+        try
+        {
+            using var a = Client(Serve(nodeA)[0]);
+            using var b = Client(Serve(nodeB)[0]);
+
+            // Node A: a sign-in form post (refused for its missing antiforgery token, but an attempt) and two token requests.
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = "someone", ["Password"] = "guess" });
+            var onA = new List<HttpStatusCode> { (await a.PostAsync("/account/login", form, Ct)).StatusCode };
+            onA.Add((await TokenRequestAsync(a)).StatusCode);
+            onA.Add((await TokenRequestAsync(a)).StatusCode);
+            // Node B has seen nothing from this client, so its own limiter would let this through; the shared count does not.
+            using var refused = await TokenRequestAsync(b);
+            var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
+            var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+            Assert.DoesNotContain(HttpStatusCode.TooManyRequests, onA);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("Too many sign-in attempts", problem.GetProperty("title").GetString());
+            Assert.InRange(retryAfter, 1, 60);
+            var row = Assert.Single(await ThrottleRowsAsync(nodeA));
+            Assert.Equal(3, row.Attempts);
+            Assert.Contains(row.ClientKey, new[] { SignInThrottle.ClientKey(IPAddress.Loopback), SignInThrottle.ClientKey(IPAddress.IPv6Loopback) });
+
+            // The next window allows attempts again, and windows that can no longer count are deleted.
+            clock.Advance(SignInThrottle.WindowLength);
+            using var nextWindow = await TokenRequestAsync(b);
+            clock.Advance(SignInThrottle.WindowLength * 2);
+            using var later = await TokenRequestAsync(a);
+
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, nextWindow.StatusCode);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, later.StatusCode);
+            var current = clock.GetUtcNow().ToUnixTimeSeconds() / (long)SignInThrottle.WindowLength.TotalSeconds;
+            Assert.Equal([(current, 1)], (await ThrottleRowsAsync(nodeA)).Select(r => (r.WindowNumber, r.Attempts)));
+        }
+        finally
+        {
+            // Node B owns the temporary files now: it goes last.
+            await nodeA.DisposeAsync();
+            await nodeB.DisposeAsync();
+        }
+    }
+
+    private static async Task<HttpResponseMessage> TokenRequestAsync(HttpClient client)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "nobody" });
+        return await client.PostAsync("/connect/token", form, Ct);
+    }
+
+    private static async Task<List<SignInThrottleRecord>> ThrottleRowsAsync(CaseworkWebFactory node)
+    {
+        await using var scope = node.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().SignInThrottle.AsNoTracking().ToListAsync(Ct);
     }
 
     [Theory]

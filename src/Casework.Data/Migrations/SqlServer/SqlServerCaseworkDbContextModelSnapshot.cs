@@ -510,6 +510,26 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("organisations", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Identity.SignInThrottleRecord", b =>
+                {
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<long>("WindowNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.HasKey("ClientKey", "WindowNumber");
+
+                    b.HasIndex("WindowNumber");
+
+                    b.ToTable("sign_in_throttle", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.IncidentRecord", b =>
                 {
                     b.Property<Guid>("Id")

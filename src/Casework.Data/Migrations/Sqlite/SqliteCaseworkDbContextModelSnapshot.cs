@@ -499,6 +499,26 @@ namespace Casework.Data.Migrations.Sqlite
                     b.ToTable("organisations", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Identity.SignInThrottleRecord", b =>
+                {
+                    b.Property<string>("ClientKey")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientKey", "WindowNumber");
+
+                    b.HasIndex("WindowNumber");
+
+                    b.ToTable("sign_in_throttle", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.IncidentRecord", b =>
                 {
                     b.Property<Guid>("Id")

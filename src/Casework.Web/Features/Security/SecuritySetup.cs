@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Casework.Data.Identity;
 using Casework.Web.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -11,7 +13,10 @@ public sealed class SecurityOptions
 {
     public const string Section = "Security";
 
-    /// <summary>Sign-in and token requests allowed per client address per minute; more get 429.</summary>
+    /// <summary>
+    /// Sign-in and token requests allowed per client address per minute, counted in the database across all nodes
+    /// (and on each node in memory first); more get 429 with <c>Retry-After</c>.
+    /// </summary>
     public int SignInPermitsPerMinute { get; set; } = 30;
 
     /// <summary>Origins allowed to call the API from a browser. Empty (the default) means none: CORS is closed.</summary>
@@ -45,6 +50,7 @@ public static class SecuritySetup
             proxies.ForEach(options.KnownProxies.Add);
             networks.ForEach(options.KnownIPNetworks.Add);
         });
+        builder.Services.AddScoped<SignInThrottle>();
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "casework.antiforgery");
         builder.Services.AddRateLimiter(options =>
         {
@@ -134,8 +140,41 @@ public static class SecuritySetup
         });
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+
+        // The limiter above counts on this node only; behind a load balancer each node would allow the full limit.
+        // This one counts in the database every node shares.
+        var permits = (app.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions()).SignInPermitsPerMinute;
+        app.Use(async (http, next) =>
+        {
+            if (IsSignIn(http) && await http.RequestServices.GetRequiredService<SignInThrottle>()
+                    .TryAcquireAsync(http.Connection.RemoteIpAddress, permits, http.RequestAborted) is { } wait)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many sign-in attempts",
+                        Detail = $"Too many sign-in attempts from this address. Try again in {seconds} seconds.",
+                    },
+                });
+                return;
+            }
+
+            await next(http);
+        });
         return app;
     }
+
+    /// <summary>A sign-in form post or a token request (the endpoints under <see cref="SignInPolicy"/>).</summary>
+    private static bool IsSignIn(HttpContext http) =>
+        HttpMethods.IsPost(http.Request.Method)
+        && (http.Request.Path.StartsWithSegments("/connect/token")
+            || http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == SignInPolicy);
 
     private static RateLimitPartition<string> Partition(HttpContext http, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(
