@@ -18,10 +18,10 @@ namespace Casework.Runtime.Benchmarks;
 /// </summary>
 internal sealed class RuntimeBench(DatabaseProvider provider, string connectionString, string synchronous) : IAsyncDisposable
 {
-    private ServiceProvider services = null!;
     /// <summary>The business key (and case id) prefix of the seeded waiting instances.</summary>
     public const string SeedPrefix = "SEED-";
 
+    private ServiceProvider services = null!;
     private DbContextOptions? options;
     private readonly List<Guid> running = [];
 

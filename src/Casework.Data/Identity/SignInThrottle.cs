@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Casework.Data.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Casework.Data.Identity;
 
@@ -10,7 +12,7 @@ namespace Casework.Data.Identity;
 /// node sharing it enforces one limit together. Two statements per request, neither of which can fail on a race: make
 /// sure the window's row exists (insert unless present), then count the attempt only while it is under the limit.
 /// </summary>
-public sealed class SignInThrottle(CaseworkDbContext db, TimeProvider clock)
+public sealed class SignInThrottle(CaseworkDbContext db, IOptions<DatabaseOptions> database, TimeProvider clock)
 {
     public static readonly TimeSpan WindowLength = TimeSpan.FromMinutes(1);
 
@@ -24,7 +26,7 @@ public sealed class SignInThrottle(CaseworkDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var seconds = (long)WindowLength.TotalSeconds;
         var window = now.ToUnixTimeSeconds() / seconds;
-        var created = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer"
+        var created = database.Value.ProviderKind == DatabaseProvider.SqlServer
             ? await db.Database.ExecuteSqlAsync(
                 $"""INSERT INTO sign_in_throttle ("ClientKey", "WindowNumber", "Attempts") SELECT {key}, {window}, 0 WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttle WITH (UPDLOCK, HOLDLOCK) WHERE "ClientKey" = {key} AND "WindowNumber" = {window})""",
                 cancellationToken)
