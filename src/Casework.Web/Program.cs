@@ -50,6 +50,7 @@ try
     app.MapMeEndpoints();
     app.MapCaseEndpoints();
     app.MapCaseDetailEndpoints();
+    app.MapCaseCorrectionEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
     app.MapReassignEndpoints();

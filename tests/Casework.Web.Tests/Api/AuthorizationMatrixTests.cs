@@ -56,6 +56,8 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
         ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],
         ["DELETE /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
+        ["PUT /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
+        ["PUT /api/cases/{id:guid}/principal"] = [Clerk, Supervisor],
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

@@ -125,7 +125,7 @@ public static class CaseDetails
         }
         else
         {
-            foreach (var (field, messages) in CaseEndpoints.ValidatePerson(request.Person!, today, "person"))
+            foreach (var (field, messages) in CaseEndpoints.ValidatePerson(request.Person!, today, "person."))
             {
                 errors[field] = messages;
             }
@@ -162,14 +162,20 @@ public static class CaseDetails
         var documents = CaseEndpoints.Documents(p?.Documents, id, record.Id, clock).ToList();
         db.FamilyMembers.Add(record);
         db.Documents.AddRange(documents);
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique (case, linked case) index: someone linked the same two cases a moment ago.
-            return TypedResults.Conflict("These two cases are linked already.");
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The unique (case, linked case) index: someone linked the same two cases a moment ago.
+                return TypedResults.Conflict("These two cases are linked already.");
+            }
+
+            await NewRevisionAsync(db, [id, .. request.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         var linkedNumber = record.LinkedCaseId is { } l
@@ -192,9 +198,14 @@ public static class CaseDetails
         await db.FamilyMembers.Where(f => f.Id == memberId
                 || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
             .ExecuteDeleteAsync(cancellationToken);
+        await NewRevisionAsync(db, [id, .. member.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Moves the cases' revisions on (their entity tags change), in the caller's transaction.</summary>
+    internal static Task<int> NewRevisionAsync(CaseworkDbContext db, Guid[] cases, CancellationToken cancellationToken) =>
+        db.Cases.Where(c => cases.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
 
     private static async Task<Results<Ok<ProfilingView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordProfilingAsync(
         Guid id, RecordProfilingRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
@@ -255,7 +266,7 @@ public static class CaseDetails
     private static bool? Flag(IReadOnlyDictionary<string, JsonElement> vars, string name) =>
         vars.TryGetValue(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
-    private static FamilyMemberView View(FamilyMemberRecord m, string? linkedCaseNumber, IReadOnlyList<DocumentView> documents) =>
+    internal static FamilyMemberView View(FamilyMemberRecord m, string? linkedCaseNumber, IReadOnlyList<DocumentView> documents) =>
         new(m.Id, m.Relationship.ToString(), m.Dependant, m.LinkedCaseId, linkedCaseNumber, m.GivenName, m.FamilyName,
             CaseEndpoints.Split(m.Transliterations), m.DateOfBirth, m.DateOfBirthApproximate, m.Sex, CaseEndpoints.Split(m.Nationalities),
             CaseEndpoints.Split(m.Languages), CaseEndpoints.Split(m.SpecificNeeds), m.DerivativeStatus, documents);

@@ -99,17 +99,31 @@ public static class CaseEndpoints
             record.Stage, record.Track, record.Priority, started.InstanceId));
     }
 
-    private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, HttpContext http, ClaimsPrincipal user, CaseworkDbContext db,
+        CancellationToken cancellationToken)
     {
         if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } c)
         {
             return TypedResults.NotFound();
         }
 
+        http.Response.Headers.ETag = ETag(c);
+        return TypedResults.Ok(await ViewAsync(c, user, db, cancellationToken));
+    }
+
+    /// <summary>
+    /// The case's entity tag: its revision, which every change to its registration data, documents, family members or
+    /// stage moves on. Corrections take it back as If-Match.
+    /// </summary>
+    internal static string ETag(CaseRecord c) => $"\"{c.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>The case as <paramref name="user"/> may see it.</summary>
+    internal static async Task<CaseView> ViewAsync(CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
         var (documents, family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
-        return TypedResults.Ok(new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
+        return new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
             Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
-            Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion));
+            Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion);
     }
 
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
@@ -151,7 +165,7 @@ public static class CaseEndpoints
             return errors;
         }
 
-        foreach (var (field, messages) in ValidatePerson(p, today, "principal"))
+        foreach (var (field, messages) in ValidatePerson(p, today, "principal."))
         {
             errors[field] = messages;
         }
@@ -159,51 +173,51 @@ public static class CaseEndpoints
         return errors;
     }
 
-    /// <summary>A person's biodata checked field by field; the fields are named under <paramref name="prefix"/>.</summary>
+    /// <summary>A person's biodata checked field by field; each field name starts with <paramref name="prefix"/> ("principal.", or empty for a body that is the person).</summary>
     internal static Dictionary<string, string[]> ValidatePerson(PrincipalRequest p, DateOnly today, string prefix)
     {
         var errors = new Dictionary<string, string[]>();
         void Add(string field, string message) => errors[field] = [message];
         if (p.GivenName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.GivenName))
         {
-            Add($"{prefix}.givenName", "Required, at most 200 characters.");
+            Add($"{prefix}givenName", "Required, at most 200 characters.");
         }
 
         if (p.FamilyName is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(p.FamilyName))
         {
-            Add($"{prefix}.familyName", "Required, at most 200 characters.");
+            Add($"{prefix}familyName", "Required, at most 200 characters.");
         }
 
         if (p.DateOfBirth is not { } dob || dob > today || dob.Year < 1900)
         {
-            Add($"{prefix}.dateOfBirth", "A date between 1900 and today.");
+            Add($"{prefix}dateOfBirth", "A date between 1900 and today.");
         }
 
         if (p.Transliterations is { } names && (names.Any(string.IsNullOrWhiteSpace) || string.Join(',', names).Length > 1000))
         {
-            Add($"{prefix}.transliterations", "Names that are not blank, at most 1,000 characters together.");
+            Add($"{prefix}transliterations", "Names that are not blank, at most 1,000 characters together.");
         }
 
         if (p.Languages is { } languages && (languages.Any(string.IsNullOrWhiteSpace) || string.Join(',', languages).Length > 200))
         {
-            Add($"{prefix}.languages", "Language names that are not blank, at most 200 characters together.");
+            Add($"{prefix}languages", "Language names that are not blank, at most 200 characters together.");
         }
 
         if (!Enum.TryParse<Sex>(p.Sex, out _) || int.TryParse(p.Sex, out _))
         {
-            Add($"{prefix}.sex", $"One of {string.Join(", ", Enum.GetNames<Sex>())}.");
+            Add($"{prefix}sex", $"One of {string.Join(", ", Enum.GetNames<Sex>())}.");
         }
 
         if (p.Nationalities is not { Count: > 0 } nationalities || nationalities.Any(n => n is not { Length: 3 } || !n.All(char.IsAsciiLetterUpper)))
         {
-            Add($"{prefix}.nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
+            Add($"{prefix}nationalities", "At least one ISO 3166 alpha-3 code, like SOM.");
         }
 
         if (p.Documents is { } documents)
         {
             if (documents.Count > 10)
             {
-                Add($"{prefix}.documents", "At most 10 documents.");
+                Add($"{prefix}documents", "At most 10 documents.");
             }
 
             for (var i = 0; i < documents.Count; i++)
@@ -211,24 +225,24 @@ public static class CaseEndpoints
                 var d = documents[i];
                 if (d is null || !Enum.TryParse<IdentityDocumentType>(d.Type, out _) || int.TryParse(d.Type, out _))
                 {
-                    Add($"{prefix}.documents[{i}].type", $"One of {string.Join(", ", Enum.GetNames<IdentityDocumentType>())}.");
+                    Add($"{prefix}documents[{i}].type", $"One of {string.Join(", ", Enum.GetNames<IdentityDocumentType>())}.");
                 }
 
                 if (d?.Number is not { Length: > 0 and <= 50 } number || string.IsNullOrWhiteSpace(number))
                 {
-                    Add($"{prefix}.documents[{i}].number", "Required, at most 50 characters.");
+                    Add($"{prefix}documents[{i}].number", "Required, at most 50 characters.");
                 }
 
                 if (d?.IssuingCountry is { } country && (country.Length != 3 || !country.All(char.IsAsciiLetterUpper)))
                 {
-                    Add($"{prefix}.documents[{i}].issuingCountry", "An ISO 3166 alpha-3 code, like SOM.");
+                    Add($"{prefix}documents[{i}].issuingCountry", "An ISO 3166 alpha-3 code, like SOM.");
                 }
             }
         }
 
         if (p.SpecificNeeds?.FirstOrDefault(n => !Enum.TryParse<SpecificNeed>(n, out _) || int.TryParse(n, out _)) is { } bad)
         {
-            Add($"{prefix}.specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
+            Add($"{prefix}specificNeeds", $"'{bad}' is not a specific need: {string.Join(", ", Enum.GetNames<SpecificNeed>())}.");
         }
 
         return errors;

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Audit;
+using Casework.Data.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Correcting registration data in place: the principal, a dependant, a link's relationship; guarded by the case's ETag.</summary>
+public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static object Principal(string givenName, string dateOfBirth = "1991-02-03", object[]? documents = null) => new
+    {
+        givenName, familyName = "Warsame", transliterations = new[] { "Aamina" }, dateOfBirth, dateOfBirthApproximate = true, sex = "Female",
+        nationalities = new[] { "SOM", "ETH" }, languages = new[] { "so", "en" }, specificNeeds = new[] { "SingleParentOrCaregiver" }, documents,
+    };
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ThePrincipal_IsCorrectedWithTheCasesETag_AndAStaleOrMissingETagChangesNothing(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amnia");
+        var first = await clerk.GetAsync($"/api/cases/{id}", Ct);
+        var etag = first.Headers.ETag!.Tag;
+
+        var noTag = await clerk.PutAsJsonAsync($"/api/cases/{id}/principal", Principal("Amina"), Ct);
+        var star = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "*");
+        var garbage = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "\"not-a-revision\"");
+        var invalid = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal(" ", dateOfBirth: "2999-01-01"), etag);
+        var officerMayNot = await PutAsync(officer, $"/api/cases/{id}/principal", Principal("Amina"), etag);
+        var unknown = await PutAsync(clerk, $"/api/cases/{Guid.NewGuid()}/principal", Principal("Amina"), etag);
+        Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
+
+        var documents = new object[] { new { type = "Passport", number = "P-7781", issuingCountry = "SOM", expiresOn = "2030-01-01" } };
+        var corrected = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: documents), etag);
+        var stale = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amna"), etag);
+        var view = await officer.GetAsync($"/api/cases/{id}", Ct);
+        var body = await view.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(HttpStatusCode.PreconditionRequired, noTag.StatusCode);
+        Assert.True((await noTag.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("If-Match", out _));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, star.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, garbage.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("givenName", out _));
+        Assert.True(errors.TryGetProperty("dateOfBirth", out _));
+        Assert.Equal(HttpStatusCode.Forbidden, officerMayNot.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.NotEqual(etag, corrected.Headers.ETag!.Tag);
+        Assert.Equal(corrected.Headers.ETag!.Tag, view.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType!.MediaType);
+
+        Assert.Equal((number, "Amina", "Warsame", "1991-02-03", true), (body.GetProperty("caseNumber").GetString(), body.GetProperty("givenName").GetString(),
+            body.GetProperty("familyName").GetString(), body.GetProperty("dateOfBirth").GetString(), body.GetProperty("dateOfBirthApproximate").GetBoolean()));
+        Assert.Equal(["SOM", "ETH"], body.GetProperty("nationalities").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["SingleParentOrCaregiver"], body.GetProperty("specificNeeds").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["Aamina"], body.GetProperty("transliterations").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal("P-7781", Assert.Single(body.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+
+        // Documents are left alone when the correction does not give them; an empty list removes them.
+        var etag2 = corrected.Headers.ETag!.Tag;
+        var keep = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), etag2);
+        Assert.Single((await keep.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
+        var clear = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: []), keep.Headers.ETag!.Tag);
+        Assert.Empty((await clear.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
+
+        // Who corrected the case is on the audit trail (the resource, never the data).
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var audited = await db.AuditEntries.Where(a => a.Resource == $"PUT /api/cases/{id}/principal" && a.Status == 200).ToListAsync(Ct);
+        Assert.Equal(3, audited.Count);
+        Assert.All(audited, a => Assert.Equal("clerk.a", a.Actor));
+        Assert.DoesNotContain(await db.AuditEntries.Select(a => a.Resource).ToListAsync(Ct), r => r.Contains("Amina", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ConcurrentCorrections_OfTheSameCopy_ExactlyOneLands(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (id, _) = await ApiHost.RegisterCaseAsync(clerk, "Amnia");
+        var etag = (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+
+        var names = Enumerable.Range(0, 8).Select(i => $"Amina{i}").ToList();
+        var answers = await Task.WhenAll(names.Select((name, i) => PutAsync(i % 2 == 0 ? clerk : supervisor, $"/api/cases/{id}/principal",
+            Principal(name, documents: [new { type = "Passport", number = $"P-{i}" }]), etag)));
+
+        var won = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a != won), a => Assert.Equal(HttpStatusCode.PreconditionFailed, a.StatusCode));
+        var winner = names[Array.IndexOf(answers, won)];
+        var view = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+        Assert.Equal(winner, view.GetProperty("givenName").GetString());
+        // The documents are the winner's alone: no loser wrote any part of its correction.
+        Assert.Equal($"P-{names.IndexOf(winner)}", Assert.Single(view.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AFamilyMember_IsCorrectedInPlace_ADependantsBiodataOrALinksRelationshipOnBothCases(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (a, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (b, numberB) = await ApiHost.RegisterCaseAsync(clerk, "Hassan");
+        var child = await (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new
+        {
+            relationship = "Child", dependant = true,
+            person = new
+            {
+                givenName = "Ayan", familyName = "Test", dateOfBirth = "2019-05-01", sex = "Male", nationalities = new[] { "SOM" },
+                documents = new[] { new { type = "BirthCertificate", number = "BC-WRONG" } },
+            },
+        }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var link = await (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var childId = child.GetProperty("id").GetGuid();
+        var linkId = link.GetProperty("id").GetGuid();
+        var etag = (await clerk.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag;
+
+        var person = new
+        {
+            givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Female", nationalities = new[] { "SOM" },
+            documents = new[] { new { type = "BirthCertificate", number = "BC-2019-0601", issuingCountry = "SOM" } },
+        };
+        var badRelationship = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Cousin", dependant = true, person }, etag);
+        var noPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true }, etag);
+        var personOnLink = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", person }, etag);
+        var badPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}",
+            new { relationship = "Child", dependant = true, person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Male", nationalities = new[] { "somali" } } }, etag);
+        var otherCase = await PutAsync(clerk, $"/api/cases/{b}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
+        var noTag = await clerk.PutAsJsonAsync($"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, Ct);
+        Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag);
+
+        var corrected = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
+        var stale = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false }, etag);
+        var relinked = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false },
+            corrected.Headers.ETag!.Tag);
+
+        Assert.Equal(HttpStatusCode.BadRequest, badRelationship.StatusCode);
+        Assert.True((await badRelationship.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("relationship", out _));
+        Assert.True((await noPerson.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("person", out _));
+        Assert.True((await personOnLink.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("person", out _));
+        Assert.True((await badPerson.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("person.nationalities", out _));
+        Assert.Equal(HttpStatusCode.NotFound, otherCase.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, noTag.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, relinked.StatusCode);
+        Assert.Equal(numberB, (await relinked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("linkedCaseNumber").GetString());
+
+        var viewA = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct);
+        var viewB = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct);
+        var family = viewA.GetProperty("familyMembers").EnumerateArray().ToList();
+        Assert.Equal(2, family.Count);
+        var ayaan = family.Single(f => f.GetProperty("id").GetGuid() == childId);
+        Assert.Equal(("Ayaan", "2019-06-01", "Female"), (ayaan.GetProperty("givenName").GetString(), ayaan.GetProperty("dateOfBirth").GetString(),
+            ayaan.GetProperty("sex").GetString()));
+        Assert.Equal("BC-2019-0601", Assert.Single(ayaan.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+        Assert.Equal("Spouse", family.Single(f => f.GetProperty("id").GetGuid() == linkId).GetProperty("relationship").GetString());
+        Assert.Equal("Spouse", Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray()).GetProperty("relationship").GetString());
+
+        // The principal's own documents were not touched by the dependant's correction.
+        Assert.Empty(viewA.GetProperty("documents").EnumerateArray());
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        Assert.Equal(1, await db.Documents.CountAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AddingOrRemovingAFamilyMember_MovesTheETagOfBothLinkedCases(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (a, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (b, _) = await ApiHost.RegisterCaseAsync(clerk, "Hassan");
+        async Task<string> TagAsync(Guid id) => (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        var (a0, b0) = (await TagAsync(a), await TagAsync(b));
+
+        var link = await (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var (a1, b1) = (await TagAsync(a), await TagAsync(b));
+        var stale = await PutAsync(clerk, $"/api/cases/{a}/principal", Principal("Amina"), a0);
+        Assert.Equal(HttpStatusCode.NoContent, (await clerk.DeleteAsync($"/api/cases/{a}/family-members/{link.GetProperty("id").GetGuid()}", Ct)).StatusCode);
+        var (a2, b2) = (await TagAsync(a), await TagAsync(b));
+
+        Assert.Equal(3, new[] { a0, a1, a2 }.Distinct().Count());
+        Assert.Equal(3, new[] { b0, b1, b2 }.Distinct().Count());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request, Ct);
+    }
+}
