@@ -58,6 +58,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["DELETE /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
         ["PUT /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
         ["PUT /api/cases/{id:guid}/principal"] = [Clerk, Supervisor],
+        ["GET /api/cases/{id:guid}/corrections"] = Readers,
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

@@ -78,6 +78,24 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var clear = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: []), keep.Headers.ETag!.Tag);
         Assert.Empty((await clear.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
 
+        // Nothing declared is lost: the history keeps each changed field before and after; a correction that changed
+        // nothing, and the refused ones, left no entry.
+        var history = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/corrections", Ct);
+        Assert.Equal(2, history.GetArrayLength());
+        var firstCorrection = history[0];
+        Assert.Equal("clerk.a", firstCorrection.GetProperty("by").GetString());
+        Assert.Equal(JsonValueKind.Null, firstCorrection.GetProperty("familyMemberId").ValueKind);
+        var changed = firstCorrection.GetProperty("changes").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("field").GetString()!, c => (c.GetProperty("from").GetString(), c.GetProperty("to").GetString()));
+        Assert.Equal(("Amnia", "Amina"), changed["givenName"]);
+        Assert.Equal(("Test", "Warsame"), changed["familyName"]);
+        Assert.Equal(("1990-01-01", "1991-02-03"), changed["dateOfBirth"]);
+        Assert.Equal(("SOM", "SOM,ETH"), changed["nationalities"]);
+        Assert.Equal((null, "Passport P-7781 SOM 2030-01-01"), changed["documents"]);
+        Assert.False(changed.ContainsKey("sex"));
+        Assert.Equal([("documents", "Passport P-7781 SOM 2030-01-01", (string?)null)], history[1].GetProperty("changes").EnumerateArray()
+            .Select(c => (c.GetProperty("field").GetString(), c.GetProperty("from").GetString(), c.GetProperty("to").GetString())));
+
         // Who corrected the case is on the audit trail (the resource, never the data).
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
@@ -109,6 +127,9 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(winner, view.GetProperty("givenName").GetString());
         // The documents are the winner's alone: no loser wrote any part of its correction.
         Assert.Equal($"P-{names.IndexOf(winner)}", Assert.Single(view.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+        var history = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/corrections", Ct);
+        var only = Assert.Single(history.EnumerateArray());
+        Assert.Contains(only.GetProperty("changes").EnumerateArray(), c => c.GetProperty("field").GetString() == "givenName" && c.GetProperty("to").GetString() == winner);
     }
 
     [Theory]
@@ -176,6 +197,14 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal("BC-2019-0601", Assert.Single(ayaan.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
         Assert.Equal("Spouse", family.Single(f => f.GetProperty("id").GetGuid() == linkId).GetProperty("relationship").GetString());
         Assert.Equal("Spouse", Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray()).GetProperty("relationship").GetString());
+
+        var history = (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}/corrections", Ct)).EnumerateArray().ToList();
+        Assert.Equal(2, history.Count);
+        Assert.Equal(childId, history[0].GetProperty("familyMemberId").GetGuid());
+        Assert.Equal(["givenName", "dateOfBirth", "sex", "documents"],
+            history[0].GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("field").GetString()));
+        Assert.Equal([("relationship", "Sibling", "Spouse")], history[1].GetProperty("changes").EnumerateArray()
+            .Select(c => (c.GetProperty("field").GetString(), c.GetProperty("from").GetString(), c.GetProperty("to").GetString())));
 
         // The principal's own documents were not touched by the dependant's correction.
         Assert.Empty(viewA.GetProperty("documents").EnumerateArray());

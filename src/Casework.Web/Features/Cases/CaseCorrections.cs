@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
+using Casework.Data.Identity;
+using Casework.Web.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -14,14 +17,23 @@ namespace Casework.Web.Features.Cases;
 /// </summary>
 public sealed record CorrectFamilyMemberRequest(string? Relationship, bool Dependant, PrincipalRequest? Person);
 
+/// <summary>One field a correction changed: its value before and after (null when empty).</summary>
+public sealed record FieldChange(string Field, string? From, string? To);
+
+/// <summary>A correction as the history lists it; <c>familyMemberId</c> is null for the principal applicant.</summary>
+public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid? FamilyMemberId, IReadOnlyList<FieldChange> Changes);
+
 /// <summary>
 /// Corrections of registration data: the principal applicant's biodata and documents, and a family member in place.
 /// Each takes the case's entity tag (from <c>GET /api/cases/{id}</c>) as If-Match, so a correction made on a stale
 /// copy is refused (412) instead of silently undoing a colleague's; a correction without one is refused (428).
+/// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with every field before and after.
 /// Track and priority are not recomputed: a supervisor overrides the track where a correction changes its grounds.
 /// </summary>
 public static class CaseCorrections
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static IEndpointRouteBuilder MapCaseCorrectionEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
@@ -29,6 +41,8 @@ public static class CaseCorrections
             .WithSummary("Correct the principal applicant's biodata (and documents, when given); the case's ETag as If-Match.");
         group.MapPut("/family-members/{memberId:guid}", CorrectFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Correct a family member in place: relationship, and a dependant's biodata and documents; the case's ETag as If-Match.");
+        group.MapGet("/corrections", HistoryAsync).RequireAuthorization(ApiSetup.Readers)
+            .WithSummary("Every correction of the case's registration data, oldest first: who, when, and each field before and after.");
         return app;
     }
 
@@ -54,6 +68,18 @@ public static class CaseCorrections
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            var before = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
+            if (before.Revision != expected)
+            {
+                return Stale();
+            }
+
+            var changes = Changes(Person(before), Person(request));
+            if (request.Documents is not null)
+            {
+                await DocumentChangeAsync(db, id, null, request.Documents, changes, cancellationToken);
+            }
+
             // Only the copy the caller corrected is overwritten: the revision is checked and moved on in one statement.
             var updated = await db.Cases.Where(c => c.Id == id && c.Revision == expected).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.GivenName, request.GivenName!.Trim())
@@ -76,6 +102,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, null, request.Documents, clock, cancellationToken);
             }
 
+            await RecordAsync(db, id, null, user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -85,7 +112,7 @@ public static class CaseCorrections
     }
 
     private static async Task<Results<Ok<FamilyMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> CorrectFamilyMemberAsync(Guid id, Guid memberId,
-        CorrectFamilyMemberRequest request, HttpContext http, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken,
+        CorrectFamilyMemberRequest request, HttpContext http, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
@@ -137,6 +164,20 @@ public static class CaseCorrections
 
             // The member may have been removed between reading it and taking the case's revision.
             var p = request.Person;
+            var current = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
+            if (current is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var changes = Changes(
+                [("relationship", current.Relationship.ToString()), ("dependant", current.Dependant ? "yes" : "no"), .. current.LinkedCaseId is null ? Person(current) : []],
+                [("relationship", relationship.ToString()), ("dependant", request.Dependant ? "yes" : "no"), .. p is null ? [] : Person(p)]);
+            if (p?.Documents is { } given)
+            {
+                await DocumentChangeAsync(db, id, memberId, given, changes, cancellationToken);
+            }
+
             if (await db.FamilyMembers.Where(f => f.Id == memberId && f.CaseId == id).ExecuteUpdateAsync(s =>
                 {
                     s.SetProperty(f => f.Relationship, relationship).SetProperty(f => f.Dependant, request.Dependant);
@@ -170,6 +211,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, memberId, documents, clock, cancellationToken);
             }
 
+            await RecordAsync(db, id, memberId, user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -179,6 +221,75 @@ public static class CaseCorrections
             .OrderBy(d => d.Position).Select(CaseEndpoints.View).ToList();
         http.Response.Headers.ETag = CaseEndpoints.ETag(await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
         return TypedResults.Ok(CaseDetails.View(corrected, linkedNumber, held));
+    }
+
+    private static async Task<Ok<IReadOnlyList<CorrectionView>>> HistoryAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Corrections.AsNoTracking().Where(c => c.CaseId == id).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CorrectionView>>([.. rows.OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => new CorrectionView(c.Id, c.At, c.By,
+            c.FamilyMemberId, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))]);
+    }
+
+    /// <summary>A person's registration fields as text, in a fixed order, for comparing before and after.</summary>
+    private static (string Field, string? Value)[] Person(string givenName, string familyName, string? transliterations, DateOnly? dateOfBirth,
+        bool approximate, string? sex, string? nationalities, string? languages, string? needs) =>
+    [
+        ("givenName", givenName), ("familyName", familyName), ("transliterations", transliterations),
+        ("dateOfBirth", dateOfBirth?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("dateOfBirthApproximate", approximate ? "yes" : "no"),
+        ("sex", sex), ("nationalities", nationalities), ("languages", languages), ("specificNeeds", needs),
+    ];
+
+    private static (string Field, string? Value)[] Person(CaseRecord c) => Person(c.GivenName, c.FamilyName, c.Transliterations, c.DateOfBirth,
+        c.DateOfBirthApproximate, c.Sex, c.Nationalities, c.Languages, c.SpecificNeeds);
+
+    private static (string Field, string? Value)[] Person(FamilyMemberRecord f) => Person(f.GivenName ?? string.Empty, f.FamilyName ?? string.Empty,
+        f.Transliterations, f.DateOfBirth, f.DateOfBirthApproximate, f.Sex, f.Nationalities, f.Languages, f.SpecificNeeds);
+
+    private static (string Field, string? Value)[] Person(PrincipalRequest p) => Person(p.GivenName!.Trim(), p.FamilyName!.Trim(),
+        CaseEndpoints.Join(p.Transliterations), p.DateOfBirth, p.DateOfBirthApproximate, p.Sex, CaseEndpoints.Join(p.Nationalities),
+        CaseEndpoints.Join(p.Languages), CaseEndpoints.Join(p.SpecificNeeds));
+
+    /// <summary>The fields whose value differs; a field missing on one side counts as empty there.</summary>
+    private static List<FieldChange> Changes((string Field, string? Value)[] before, (string Field, string? Value)[] after)
+    {
+        var old = before.ToDictionary(f => f.Field, f => f.Value);
+        return [.. after.Where(f => old.GetValueOrDefault(f.Field) != f.Value).Select(f => new FieldChange(f.Field, old.GetValueOrDefault(f.Field), f.Value))];
+    }
+
+    /// <summary>Adds a "documents" change when the person's documents, as listed, differ from <paramref name="given"/>.</summary>
+    private static async Task DocumentChangeAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, IReadOnlyList<DocumentRequest> given,
+        List<FieldChange> changes, CancellationToken cancellationToken)
+    {
+        var held = (await db.Documents.AsNoTracking().Where(d => d.CaseId == caseId && d.FamilyMemberId == familyMemberId).ToListAsync(cancellationToken))
+            .OrderBy(d => d.Position).Select(d => Document(d.Type.ToString(), d.Number, d.IssuingCountry, d.ExpiresOn));
+        var from = string.Join("; ", held);
+        var to = string.Join("; ", given.Select(d => Document(d.Type!, d.Number!.Trim(), d.IssuingCountry, d.ExpiresOn)));
+        if (from != to)
+        {
+            changes.Add(new FieldChange("documents", from.Length == 0 ? null : from, to.Length == 0 ? null : to));
+        }
+    }
+
+    private static string Document(string type, string number, string? country, DateOnly? expires) =>
+        string.Join(' ', new[] { type, number, country, expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(v => v is not null));
+
+    /// <summary>Keeps what the correction changed (nothing when it changed nothing), in the caller's transaction.</summary>
+    private static async Task RecordAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, ClaimsPrincipal user, TimeProvider clock,
+        List<FieldChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        db.Corrections.Add(new CaseCorrectionRecord
+        {
+            Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
+            Changes = JsonSerializer.Serialize(changes, Json),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>The person's documents become exactly <paramref name="documents"/> (in the caller's transaction).</summary>
