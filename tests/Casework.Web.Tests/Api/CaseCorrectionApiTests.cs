@@ -29,7 +29,8 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             ("officer.a", CaseworkRoles.EligibilityOfficer));
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
-        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amnia");
+        // Names are stored trimmed at registration as at correction (the history below shows "Amnia").
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, " Amnia ");
         var first = await clerk.GetAsync($"/api/cases/{id}", Ct);
         var etag = first.Headers.ETag!.Tag;
 

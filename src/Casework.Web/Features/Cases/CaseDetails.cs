@@ -141,7 +141,7 @@ public static class CaseDetails
         var record = new FamilyMemberRecord
         {
             Id = Guid.CreateVersion7(now), CaseId = id, Relationship = relationship, Dependant = request.Dependant, LinkedCaseId = request.LinkedCaseId,
-            GivenName = p?.GivenName, FamilyName = p?.FamilyName, DateOfBirth = p?.DateOfBirth, DateOfBirthApproximate = p?.DateOfBirthApproximate ?? false,
+            GivenName = p?.GivenName?.Trim(), FamilyName = p?.FamilyName?.Trim(), DateOfBirth = p?.DateOfBirth, DateOfBirthApproximate = p?.DateOfBirthApproximate ?? false,
             Sex = p?.Sex, Nationalities = CaseEndpoints.Join(p?.Nationalities), Transliterations = CaseEndpoints.Join(p?.Transliterations),
             Languages = CaseEndpoints.Join(p?.Languages), SpecificNeeds = CaseEndpoints.Join(p?.SpecificNeeds), CreatedAt = now, CreatedBy = user.UserName(),
         };

@@ -73,7 +73,7 @@ public static class CaseEndpoints
         var record = new CaseRecord
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseNumber = number.ToString(), Office = aggregate.Office, Year = number.Year, Sequence = number.Sequence,
-            RegisteredOn = registeredOn, Stage = aggregate.Stage.ToString(), GivenName = p.GivenName!, FamilyName = p.FamilyName!,
+            RegisteredOn = registeredOn, Stage = aggregate.Stage.ToString(), GivenName = p.GivenName!.Trim(), FamilyName = p.FamilyName!.Trim(),
             Transliterations = Join(p.Transliterations), DateOfBirth = p.DateOfBirth.Value, DateOfBirthApproximate = p.DateOfBirthApproximate, Sex = p.Sex!,
             Nationalities = Join(p.Nationalities)!, Languages = Join(p.Languages), SpecificNeeds = Join(p.SpecificNeeds), CreatedAt = clock.GetUtcNow(),
             CreatedBy = user.UserName(),
