@@ -5,6 +5,7 @@ using Casework.Data.Identity;
 using Casework.Web.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Casework.Web.Features.Security;
 
@@ -39,6 +40,7 @@ public static class SecuritySetup
     public static WebApplicationBuilder AddCaseworkSecurity(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        builder.Services.AddSingleton(Options.Create(settings));
         var (proxies, networks) = ParseKnownProxies(settings.KnownProxies);
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
@@ -143,7 +145,7 @@ public static class SecuritySetup
 
         // The limiter above counts on this node only; behind a load balancer each node would allow the full limit.
         // This one counts in the database every node shares.
-        var permits = (app.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions()).SignInPermitsPerMinute;
+        var permits = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInPermitsPerMinute;
         app.Use(async (http, next) =>
         {
             if (IsSignIn(http) && await http.RequestServices.GetRequiredService<SignInThrottle>()
