@@ -102,7 +102,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, null, request.Documents, clock, cancellationToken);
             }
 
-            await RecordAsync(db, id, null, user, clock, changes, cancellationToken);
+            await SaveAsync(db, id, null, user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -118,10 +118,7 @@ public static class CaseCorrections
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = new Dictionary<string, string[]>();
-        if (!Enum.TryParse<FamilyRelationship>(request.Relationship, out var relationship) || int.TryParse(request.Relationship, out _))
-        {
-            errors["relationship"] = [$"One of {string.Join(", ", Enum.GetNames<FamilyRelationship>())}."];
-        }
+        var relationship = CaseDetails.Relationship(request.Relationship, errors);
 
         if (member?.LinkedCaseId is not null && request.Person is not null)
         {
@@ -211,7 +208,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, memberId, documents, clock, cancellationToken);
             }
 
-            await RecordAsync(db, id, memberId, user, clock, changes, cancellationToken);
+            await SaveAsync(db, id, memberId, user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -273,33 +270,33 @@ public static class CaseCorrections
     private static string Document(string type, string number, string? country, DateOnly? expires) =>
         string.Join(' ', new[] { type, number, country, expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(v => v is not null));
 
-    /// <summary>Keeps what the correction changed (nothing when it changed nothing), in the caller's transaction.</summary>
-    private static async Task RecordAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, ClaimsPrincipal user, TimeProvider clock,
+    /// <summary>
+    /// Saves the added documents, with the record of what the correction changed (none when it changed nothing), in the
+    /// caller's transaction.
+    /// </summary>
+    private static async Task SaveAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, ClaimsPrincipal user, TimeProvider clock,
         List<FieldChange> changes, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0)
+        if (changes.Count > 0)
         {
-            return;
+            var now = clock.GetUtcNow();
+            db.Corrections.Add(new CaseCorrectionRecord
+            {
+                Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
+                Changes = JsonSerializer.Serialize(changes, Json),
+            });
         }
 
-        var now = clock.GetUtcNow();
-        db.Corrections.Add(new CaseCorrectionRecord
-        {
-            Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
-            Changes = JsonSerializer.Serialize(changes, Json),
-        });
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>The person's documents become exactly <paramref name="documents"/> (in the caller's transaction).</summary>
+    /// <summary>The person's documents become exactly <paramref name="documents"/>: the held ones are deleted now, the given ones added for <see cref="SaveAsync"/>.</summary>
     private static async Task ReplaceDocumentsAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, IReadOnlyList<DocumentRequest> documents,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         await db.Documents.Where(d => d.CaseId == caseId && d.FamilyMemberId == familyMemberId).ExecuteDeleteAsync(cancellationToken);
         db.Documents.AddRange(CaseEndpoints.Documents(documents, caseId, familyMemberId, clock));
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
     }
 
     /// <summary>The revision an If-Match header names (quotes and a weak prefix removed); null without one, with *, or with a tag no case has.</summary>

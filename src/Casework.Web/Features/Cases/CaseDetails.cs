@@ -103,10 +103,7 @@ public static class CaseDetails
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = new Dictionary<string, string[]>();
-        if (!Enum.TryParse<FamilyRelationship>(request.Relationship, out var relationship) || int.TryParse(request.Relationship, out _))
-        {
-            errors["relationship"] = [$"One of {string.Join(", ", Enum.GetNames<FamilyRelationship>())}."];
-        }
+        var relationship = Relationship(request.Relationship, errors);
 
         if ((request.LinkedCaseId is null) == (request.Person is null))
         {
@@ -194,13 +191,25 @@ public static class CaseDetails
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The case rows first, as corrections take them, so the two never wait on each other in opposite order.
+        await NewRevisionAsync(db, [id, .. member.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
         await db.Documents.Where(d => d.FamilyMemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.FamilyMembers.Where(f => f.Id == memberId
                 || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
             .ExecuteDeleteAsync(cancellationToken);
-        await NewRevisionAsync(db, [id, .. member.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The relationship named by <paramref name="text"/>; an error on <c>relationship</c> when it names none.</summary>
+    internal static FamilyRelationship Relationship(string? text, Dictionary<string, string[]> errors)
+    {
+        if (!Enum.TryParse<FamilyRelationship>(text, out var relationship) || int.TryParse(text, out _))
+        {
+            errors["relationship"] = [$"One of {string.Join(", ", Enum.GetNames<FamilyRelationship>())}."];
+        }
+
+        return relationship;
     }
 
     /// <summary>Moves the cases' revisions on (their entity tags change), in the caller's transaction.</summary>
