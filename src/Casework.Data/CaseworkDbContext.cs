@@ -26,6 +26,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Cases.FamilyMemberRecord> FamilyMembers => Set<Cases.FamilyMemberRecord>();
     public DbSet<Cases.CaseDocumentRecord> Documents => Set<Cases.CaseDocumentRecord>();
     public DbSet<Cases.CaseCorrectionRecord> Corrections => Set<Cases.CaseCorrectionRecord>();
+    public DbSet<Cases.CaseTriageOverrideRecord> TriageOverrides => Set<Cases.CaseTriageOverrideRecord>();
 
     public DbSet<WorkflowDefinitionRecord> WorkflowDefinitions => Set<WorkflowDefinitionRecord>();
     public DbSet<WorkflowInstanceRecord> Instances => Set<WorkflowInstanceRecord>();

@@ -51,6 +51,7 @@ try
     app.MapCaseEndpoints();
     app.MapCaseDetailEndpoints();
     app.MapCaseCorrectionEndpoints();
+    app.MapCaseTriageEndpoints();
     app.MapQueueEndpoints();
     app.MapTaskEndpoints();
     app.MapReassignEndpoints();

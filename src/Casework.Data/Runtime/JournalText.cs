@@ -21,6 +21,7 @@ internal static class JournalText
         ChildFaulted c => $"child {c.ChildInstanceId} faulted{(c.ErrorCode is null ? string.Empty : $" with error {c.ErrorCode}")}",
         RetryIncident r => $"retry incident {r.IncidentId}",
         CancelInstance => "cancel",
+        SetVariables v => $"set {string.Join(", ", v.Variables.Keys.Order(StringComparer.Ordinal))}",
         MigrateInstance m => $"migrate {m.Plan.Source} → {m.Plan.Target}",
         _ => command.GetType().Name,
     };

@@ -40,6 +40,12 @@ public sealed record RetryIncident(string IncidentId) : WorkflowCommand;
 public sealed record CancelInstance(string Reason) : WorkflowCommand;
 
 /// <summary>
+/// Merges <see cref="Variables"/> into the instance's variables without moving any token: what the host learnt about
+/// the case outside a task (a supervisor's override, say) for the elements that read them later.
+/// </summary>
+public sealed record SetVariables(IReadOnlyDictionary<string, JsonElement> Variables) : WorkflowCommand;
+
+/// <summary>
 /// Moves the instance to <see cref="Target"/>, another version of its process, as <see cref="Plan"/> maps its
 /// elements; refused with the reasons when any active element cannot move.
 /// </summary>

@@ -62,6 +62,7 @@ public sealed class WorkflowExecutor(IExpressionEvaluator expressions, ExecutorO
             ChildFaulted faulted => ChildFailed(run, faulted),
             RetryIncident retry => Retry(run, retry),
             CancelInstance cancel => Cancel(run, cancel),
+            SetVariables set => Set(run, set),
             _ => (RejectionReason.InstanceFinished, $"Unknown command {command.GetType().Name}."),
         };
 
@@ -182,6 +183,12 @@ public sealed class WorkflowExecutor(IExpressionEvaluator expressions, ExecutorO
         }
 
         run.Retry(incident);
+        return null;
+    }
+
+    private static (RejectionReason, string)? Set(ExecutionRun run, SetVariables set)
+    {
+        run.MergeVariables(set.Variables);
         return null;
     }
 

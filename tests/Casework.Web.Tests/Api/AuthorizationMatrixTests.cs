@@ -59,6 +59,8 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["PUT /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
         ["PUT /api/cases/{id:guid}/principal"] = [Clerk, Supervisor],
         ["GET /api/cases/{id:guid}/corrections"] = Readers,
+        ["GET /api/cases/{id:guid}/triage"] = Readers,
+        ["PUT /api/cases/{id:guid}/triage"] = [Supervisor],
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

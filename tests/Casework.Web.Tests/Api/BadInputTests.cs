@@ -111,7 +111,7 @@ public sealed partial class BadInputTests(Casework.Testing.PostgresFixture postg
             string.Join(",", await db.WorkflowDefinitions.OrderBy(d => d.Id).Select(d => d.Status + ":" + d.Version).ToListAsync(ct)),
             await db.Journal.CountAsync(ct), await db.Cases.CountAsync(ct), await db.FamilyMembers.CountAsync(ct), await db.Documents.CountAsync(ct),
             await db.Representations.Select(r => r.Revoked + ":" + r.ValidUntil).SingleAsync(ct), await db.MigrationJobs.CountAsync(ct),
-            await db.Outbox.CountAsync(ct), await db.Corrections.CountAsync(ct));
+            await db.Outbox.CountAsync(ct), await db.Corrections.CountAsync(ct), await db.TriageOverrides.CountAsync(ct));
     }
 
     [GeneratedRegex("{[^}]+}")]

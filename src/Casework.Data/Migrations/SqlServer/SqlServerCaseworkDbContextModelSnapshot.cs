@@ -255,6 +255,50 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.CaseTriageOverrideRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("FromPriority")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FromTrack")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("ToPriority")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ToTrack")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.ToTable("case_triage_overrides", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1421,6 +1465,15 @@ namespace Casework.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("FamilyMemberId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.CaseTriageOverrideRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>

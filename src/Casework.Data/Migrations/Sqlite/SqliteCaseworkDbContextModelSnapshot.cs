@@ -248,6 +248,50 @@ namespace Casework.Data.Migrations.Sqlite
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.CaseTriageOverrideRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromTrack")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToPriority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ToTrack")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.ToTable("case_triage_overrides", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1398,6 +1442,15 @@ namespace Casework.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("FamilyMemberId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.CaseTriageOverrideRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.CaseRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.FamilyMemberRecord", b =>

@@ -28,7 +28,7 @@ public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid?
 /// Each takes the case's entity tag (from <c>GET /api/cases/{id}</c>) as If-Match, so a correction made on a stale
 /// copy is refused (412) instead of silently undoing a colleague's; a correction without one is refused (428).
 /// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with every field before and after.
-/// Track and priority are not recomputed: a supervisor overrides the track where a correction changes its grounds.
+/// Track and priority are not recomputed: a supervisor overrides them (<see cref="CaseTriage"/>) where a correction changes their grounds.
 /// </summary>
 public static class CaseCorrections
 {
@@ -300,7 +300,7 @@ public static class CaseCorrections
     }
 
     /// <summary>The revision an If-Match header names (quotes and a weak prefix removed); null without one, with *, or with a tag no case has.</summary>
-    private static long? RevisionFrom(string? ifMatch)
+    internal static long? RevisionFrom(string? ifMatch)
     {
         var tag = ifMatch?.Trim();
         if (string.IsNullOrEmpty(tag) || tag == "*")
@@ -312,15 +312,15 @@ public static class CaseCorrections
         return long.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
     }
 
-    private static ProblemHttpResult PreconditionRequired(Guid id) => TypedResults.Problem(
-        $"A correction must name the copy it corrects: send the ETag of GET /api/cases/{id} as If-Match.",
+    internal static ProblemHttpResult PreconditionRequired(Guid id, string change = "A correction") => TypedResults.Problem(
+        $"{change} must name the copy of the case it was decided on: send the ETag of GET /api/cases/{id} as If-Match.",
         statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required", extensions: new Dictionary<string, object?>
         {
             ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Required: the case's ETag."] },
         });
 
-    private static ProblemHttpResult Stale() => TypedResults.Problem(
-        "The case changed after you loaded it; nothing was saved. Reload it and apply your correction again.",
+    internal static ProblemHttpResult Stale() => TypedResults.Problem(
+        "The case changed after you loaded it; nothing was saved. Reload it and apply your change again.",
         statusCode: StatusCodes.Status412PreconditionFailed, title: "The case changed", extensions: new Dictionary<string, object?>
         {
             ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Does not match the case's current ETag."] },

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Data.Runtime.Records;
+using Casework.Engine.State;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>A supervisor overrides a case's triage with a reason: the case, its workflow and its queue rows move together.</summary>
+public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private const string Reason = "Disclosed torture at the scheduling call; moved up.";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOverride_MovesTheCaseItsWorkflowAndItsQueueRowsTogether_AndIsKeptWithItsReason(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (first, firstNumber) = await TriagedCaseAsync(host, clerk, "Amina");
+        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+
+        var triaged = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct);
+        Assert.Equal(("Regular", 0), (triaged.GetProperty("track").GetString(), triaged.GetProperty("priority").GetInt32()));
+        Assert.NotEmpty(triaged.GetProperty("reasons").EnumerateArray());
+        Assert.Empty(triaged.GetProperty("overrides").EnumerateArray());
+        Assert.Equal([firstNumber, number], (await QueueAsync(officer)).Order(StringComparer.Ordinal));
+
+        var etag = (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        var response = await PutAsync(supervisor, id, new { track = "accelerated", priority = 90, reason = $"  {Reason} " }, etag);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        Assert.NotEqual(etag, response.Headers.ETag!.Tag);
+        var view = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("Accelerated", 90), (view.GetProperty("track").GetString(), view.GetProperty("priority").GetInt32()));
+        Assert.Equal(triaged.GetProperty("reasons").ToString(), view.GetProperty("reasons").ToString());
+        var entry = Assert.Single(view.GetProperty("overrides").EnumerateArray());
+        Assert.Equal(("supervisor.a", "Regular", "Accelerated", 0, 90, Reason), (entry.GetProperty("by").GetString(), entry.GetProperty("fromTrack").GetString(),
+            entry.GetProperty("toTrack").GetString(), entry.GetProperty("fromPriority").GetInt32(), entry.GetProperty("toPriority").GetInt32(),
+            entry.GetProperty("reason").GetString()));
+        Assert.Equal(view.ToString(), (await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct)).ToString());
+
+        var caseView = await officer.GetAsync($"/api/cases/{id}", Ct);
+        var body = await caseView.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("Accelerated", 90), (body.GetProperty("track").GetString(), body.GetProperty("priority").GetInt32()));
+        Assert.Equal(response.Headers.ETag!.Tag, caseView.Headers.ETag!.Tag);
+
+        // The open interview now heads the officers' queue; the untouched case keeps its place and values.
+        Assert.Equal([number, firstNumber], await QueueAsync(officer));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var item = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == number && w.Status == WorkItemStatus.Open, Ct);
+            Assert.Equal(("interviewRegular", 90, "Accelerated", 90), (item.ElementId, item.Priority, item.CaseTrack, item.CasePriority));
+            Assert.All(await db.WorkItemCandidates.AsNoTracking().Where(c => c.WorkItemId == item.Id).ToListAsync(Ct), c => Assert.Equal(90, c.Priority));
+            var other = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == firstNumber && w.Status == WorkItemStatus.Open, Ct);
+            Assert.Equal((0, "Regular", 0), (other.Priority, other.CaseTrack, other.CasePriority));
+
+            var instance = await db.Instances.AsNoTracking().SingleAsync(i => i.BusinessKey == number && i.ParentInstanceId == null, Ct);
+            var variables = InstanceStateSerializer.Deserialize(instance.State).Variables;
+            Assert.Equal(("Accelerated", 90), (variables["track"].GetString(), variables["casePriority"].GetInt32()));
+            var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instance.Id).Select(j => j.Details).ToListAsync(Ct);
+            Assert.Single(journal, d => d == "set casePriority, track");
+            Assert.DoesNotContain(journal, d => d != null && d.Contains(Reason, StringComparison.Ordinal));
+        }
+
+        // Tasks opened afterwards take the overridden priority from the workflow.
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var draft = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == number && w.Status == WorkItemStatus.Open, Ct);
+            Assert.Equal(("draftDecision", 90, "Accelerated"), (draft.ElementId, draft.Priority, draft.CaseTrack));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync($"/api/cases/{first}/triage", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RefusedOverrides_NameTheProblem_AndChangeNothing(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (untriaged, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+        var etag = (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        var before = await SnapshotAsync(host, number);
+        var good = new { track = "Accelerated", priority = 90, reason = Reason };
+
+        var tooEarly = await PutAsync(supervisor, untriaged, good, (await supervisor.GetAsync($"/api/cases/{untriaged}", Ct)).Headers.ETag!.Tag);
+        var noReason = await PutAsync(supervisor, id, new { track = "Accelerated", reason = "  " }, etag);
+        var badValues = await PutAsync(supervisor, id, new { track = "Fast", priority = 101, reason = Reason }, etag);
+        var nothingGiven = await PutAsync(supervisor, id, new { reason = Reason }, etag);
+        var tooLong = await PutAsync(supervisor, id, new { priority = 50, reason = new string('r', 2001) }, etag);
+        var unchanged = await PutAsync(supervisor, id, new { track = "Regular", priority = 0, reason = Reason }, etag);
+        var noTag = await supervisor.PutAsJsonAsync($"/api/cases/{id}/triage", good, Ct);
+        var staleTag = await PutAsync(supervisor, id, good, "\"999999\"");
+        var officerMayNot = await PutAsync(officer, id, good, etag);
+        var clerkMayNot = await PutAsync(clerk, id, good, etag);
+        var unknown = await PutAsync(supervisor, Guid.NewGuid(), good, etag);
+
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        Assert.Contains("not been triaged", (await tooEarly.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["reason"], await ErrorFieldsAsync(noReason));
+        Assert.Equal(["priority", "track"], await ErrorFieldsAsync(badValues));
+        Assert.Equal(["track"], await ErrorFieldsAsync(nothingGiven));
+        Assert.Equal(["reason"], await ErrorFieldsAsync(tooLong));
+        Assert.Equal(["track"], await ErrorFieldsAsync(unchanged));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, noTag.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, staleTag.StatusCode);
+        Assert.Equal(["If-Match"], await ErrorFieldsAsync(staleTag, HttpStatusCode.PreconditionFailed));
+        Assert.Equal(HttpStatusCode.Forbidden, officerMayNot.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, clerkMayNot.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(before, await SnapshotAsync(host, number));
+        Assert.Equal(etag, (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ConcurrentOverridesOfOneCopy_ExactlyOneLands_AndTheLosersLeaveNothingBehind(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor),
+            ("supervisor.b", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisors = new[] { await host.ClientForAsync("supervisor.a"), await host.ClientForAsync("supervisor.b") };
+        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+        var etag = (await supervisors[0].GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            PutAsync(supervisors[i % 2], id, new { priority = 10 * i, reason = $"{Reason} ({i})" }, etag)));
+
+        var won = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r != won), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.PreconditionFailed, HttpStatusCode.Conflict }));
+        var view = await won.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var priority = view.GetProperty("priority").GetInt32();
+        var entry = Assert.Single(view.GetProperty("overrides").EnumerateArray());
+        Assert.Equal($"{Reason} ({priority / 10})", entry.GetProperty("reason").GetString());
+
+        var after = await SnapshotAsync(host, number);
+        Assert.Equal((priority, priority, priority, 1, 1), (after.CasePriority, after.VariablePriority, after.ItemPriority, after.Overrides, after.SetEntries));
+    }
+
+    /// <summary>A registered case referred to RSD (no specific needs, no claim features): triaged onto the regular track, waiting at its interview.</summary>
+    private static async Task<(Guid Id, string Number)> TriagedCaseAsync(ApiHost host, HttpClient clerk, string givenName)
+    {
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, givenName);
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
+        Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(Ct));
+        return (id, number);
+    }
+
+    private static async Task<List<string?>> QueueAsync(HttpClient officer)
+    {
+        var page = await officer.GetFromJsonAsync<JsonElement>("/api/queues/roles/EligibilityOfficer?office=NBO", Ct);
+        return [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("caseId").GetString())];
+    }
+
+    private sealed record Snapshot(string? Track, int CasePriority, long CaseRevision, int VariablePriority, long InstanceRevision, int ItemPriority,
+        int Overrides, int SetEntries);
+
+    private static async Task<Snapshot> SnapshotAsync(ApiHost host, string number)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var c = await db.Cases.AsNoTracking().SingleAsync(x => x.CaseNumber == number, Ct);
+        var instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == c.InstanceId, Ct);
+        var item = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == number && w.Status == WorkItemStatus.Open, Ct);
+        return new Snapshot(c.Track, c.Priority, c.Revision, InstanceStateSerializer.Deserialize(instance.State).Variables["casePriority"].GetInt32(),
+            instance.Revision, item.Priority, await db.TriageOverrides.CountAsync(o => o.CaseId == c.Id, Ct),
+            await db.Journal.CountAsync(j => j.InstanceId == instance.Id && j.Command == "SetVariables", Ct));
+    }
+
+    private static async Task<List<string>> ErrorFieldsAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.BadRequest)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+        return [.. errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal)];
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, Guid id, object body, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/triage") { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request, Ct);
+    }
+}
