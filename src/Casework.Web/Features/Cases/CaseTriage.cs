@@ -36,7 +36,7 @@ public sealed record TriageView(string? Track, int Priority, IReadOnlyList<strin
 /// </summary>
 public static class CaseTriage
 {
-    internal const int MaxReasonLength = 2000;
+    private const int MaxReasonLength = 2000;
     private const int MaxPriority = 100;
 
     public static IEndpointRouteBuilder MapCaseTriageEndpoints(this IEndpointRouteBuilder app)
