@@ -14,6 +14,7 @@ using Casework.Web.Features.Security;
 using Casework.Web.Features.Statistics;
 using Casework.Web.Features.Tasks;
 using Casework.Web.Hosting;
+using Casework.Web.Ui;
 
 try
 {
@@ -32,6 +33,8 @@ try
     builder.AddCaseworkCases();
     builder.AddCaseworkStatistics();
     builder.AddCaseworkPartners();
+    builder.AddCaseworkQueues();
+    builder.AddCaseworkUi();
 
     var app = builder.Build();
     await app.InitializeCaseworkDatabaseAsync();
@@ -62,6 +65,7 @@ try
     app.MapStatisticsEndpoints();
     app.MapPartnerEndpoints();
     app.MapCaseworkApiReference();
+    app.MapCaseworkUi();
 
     await app.RunAsync();
     return 0;

@@ -105,6 +105,16 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>Completes the open task at <paramref name="element"/> of a case through the API, as <paramref name="client"/>'s user.</summary>
+    /// <summary>A case registered and referred to refugee status determination: triaged, with its interview open (registered 2026-03-02).</summary>
+    public async Task<(Guid Id, string Number)> TriagedCaseAsync(HttpClient clerk, string givenName)
+    {
+        var (id, number) = await RegisterCaseAsync(clerk, givenName);
+        await CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, TestContext.Current.CancellationToken);
+        Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return (id, number);
+    }
+
     public async Task CompleteTaskAsync(HttpClient client, string caseNumber, string element, object data)
     {
         var ct = TestContext.Current.CancellationToken;

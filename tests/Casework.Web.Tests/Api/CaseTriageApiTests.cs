@@ -27,8 +27,8 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
-        var (first, firstNumber) = await TriagedCaseAsync(host, clerk, "Amina");
-        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+        var (first, firstNumber) = await host.TriagedCaseAsync(clerk, "Amina");
+        var (id, number) = await host.TriagedCaseAsync(clerk, "Hassan");
 
         var triaged = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct);
         Assert.Equal(("Regular", 0), (triaged.GetProperty("track").GetString(), triaged.GetProperty("priority").GetInt32()));
@@ -97,7 +97,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
         var (untriaged, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
-        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+        var (id, number) = await host.TriagedCaseAsync(clerk, "Hassan");
         var etag = (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
         var before = await SnapshotAsync(host, number);
         var good = new { track = "Accelerated", priority = 90, reason = Reason };
@@ -140,7 +140,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
             ("supervisor.b", CaseworkRoles.Supervisor));
         var clerk = await host.ClientForAsync("clerk.a");
         var supervisors = new[] { await host.ClientForAsync("supervisor.a"), await host.ClientForAsync("supervisor.b") };
-        var (id, number) = await TriagedCaseAsync(host, clerk, "Hassan");
+        var (id, number) = await host.TriagedCaseAsync(clerk, "Hassan");
         var etag = (await supervisors[0].GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
@@ -158,15 +158,6 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
     }
 
     /// <summary>A registered case referred to RSD (no specific needs, no claim features): triaged onto the regular track, waiting at its interview.</summary>
-    private static async Task<(Guid Id, string Number)> TriagedCaseAsync(ApiHost host, HttpClient clerk, string givenName)
-    {
-        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, givenName);
-        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
-        var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
-        Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(Ct));
-        return (id, number);
-    }
-
     private static async Task<List<string?>> QueueAsync(HttpClient officer)
     {
         var page = await officer.GetFromJsonAsync<JsonElement>("/api/queues/roles/EligibilityOfficer?office=NBO", Ct);

@@ -102,7 +102,7 @@ public static class ApiSetup
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Redirect("/scalar/v1")).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Redirect("/queue")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -1,0 +1,56 @@
+using Casework.Data;
+using Casework.Data.Runtime.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Queues;
+
+/// <summary>
+/// The queue reads the API and the screens share: open tasks, priority first (highest), then the earliest due date
+/// (tasks without one last), then the oldest. Paging is checked by the caller.
+/// </summary>
+public sealed class QueueQueries(CaseworkDbContext db)
+{
+    /// <summary>Open tasks assigned to or claimed by <paramref name="userName"/>.</summary>
+    public async Task<Page<QueueItem>> MineAsync(string userName, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var query = db.WorkItems.AsNoTracking().Where(w => w.Status == WorkItemStatus.Open && (w.Assignee == userName || w.ClaimedBy == userName));
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(w => w.Priority).ThenBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt)
+            .Skip((page - 1) * pageSize).Take(pageSize).Select(Item).ToListAsync(cancellationToken);
+        return new Page<QueueItem>(items, page, pageSize, total);
+    }
+
+    /// <summary>Open tasks <paramref name="role"/> may take, of one office when <paramref name="office"/> is given.</summary>
+    public async Task<Page<QueueItem>> RoleAsync(string role, string? office, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var candidates = db.WorkItemCandidates.AsNoTracking().Where(c => c.Role == role && c.Status == WorkItemStatus.Open);
+        if (office is not null)
+        {
+            candidates = candidates.Where(c => c.CaseOffice == office);
+        }
+
+        var total = await candidates.CountAsync(cancellationToken);
+        var ids = await candidates.OrderByDescending(c => c.Priority).ThenBy(c => c.DueAt == null).ThenBy(c => c.DueAt)
+            .Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.WorkItemId).ToListAsync(cancellationToken);
+        var rows = await db.WorkItems.AsNoTracking().Where(w => ids.Contains(w.Id)).Select(Item).ToListAsync(cancellationToken);
+        var items = ids.Select(id => rows.Single(r => r.Id == id)).ToList();
+        return new Page<QueueItem>(items, page, pageSize, total);
+    }
+
+    /// <summary>How many open tasks each role and office has, ordered by role then office.</summary>
+    public async Task<List<QueueCount>> CountsAsync(CancellationToken cancellationToken)
+    {
+        var counts = await db.WorkItemCandidates.AsNoTracking().Where(c => c.Status == WorkItemStatus.Open)
+            .GroupBy(c => new { c.Role, c.CaseOffice })
+            .Select(g => new { g.Key.Role, g.Key.CaseOffice, Open = g.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => new QueueCount(c.Role, c.CaseOffice, c.Open))
+            .OrderBy(c => c.Role, StringComparer.Ordinal).ThenBy(c => c.Office, StringComparer.Ordinal)];
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<WorkItemRecord, QueueItem>> Item = w =>
+        new QueueItem(w.Id, w.Name, w.ElementId, w.CaseId, w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, w.Assignee, w.ClaimedBy, w.CreatedAt);
+}
+
+/// <summary>Open tasks of one role and office.</summary>
+public sealed record QueueCount(string Role, string? Office, int Open);

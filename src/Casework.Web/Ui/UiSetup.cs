@@ -1,0 +1,48 @@
+using Casework.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Casework.Web.Ui;
+
+/// <summary>
+/// The screens: Razor components rendered on the server per request, with MudBlazor's styles. People sign in on the
+/// authorization server's own page (<c>/account/login</c>) and the screens read its cookie; the API keeps taking
+/// bearer tokens only.
+/// </summary>
+public static class UiSetup
+{
+    /// <summary>The work queues: the people who work or oversee tasks.</summary>
+    public const string QueuePolicy = "ui-queues";
+
+    /// <summary>Casework's colours and type: the system font (nothing is fetched from another site).</summary>
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight { Primary = "#1b4f72", AppbarBackground = "#1b4f72" },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography { FontFamily = ["system-ui", "Segoe UI", "Helvetica", "Arial", "sans-serif"] },
+        },
+    };
+
+    public static WebApplicationBuilder AddCaseworkUi(this WebApplicationBuilder builder)
+    {
+        // Package assets (MudBlazor's styles) are served from the build's manifest in every environment, not only in
+        // Development; a published application carries them in wwwroot and has no such manifest, so this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(QueuePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
+        builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");
+        return builder;
+    }
+
+    public static WebApplication MapCaseworkUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}

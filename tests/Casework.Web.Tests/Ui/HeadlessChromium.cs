@@ -1,0 +1,82 @@
+using Casework.Testing;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// Debian's Chromium, headless, driven by Playwright (no browser is ever downloaded). Without Chromium a test is
+/// skipped, saying so, or fails under <c>CI=true</c>.
+/// </summary>
+public sealed class HeadlessChromium : IAsyncDisposable
+{
+    private readonly IPlaywright playwright;
+
+    private HeadlessChromium(IPlaywright playwright, IBrowser browser)
+    {
+        this.playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    public static async Task<HeadlessChromium> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            var reason = $"No Chromium at {ExecutablePath}: apt-get install chromium (.ci/run does).";
+            if (PostgresServer.IsCi)
+            {
+                Assert.Fail("CI=true requires the browser tests to run, but: " + reason);
+            }
+
+            Assert.Skip(reason);
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            // The flags keep Chromium from reaching out to Google's services, which this machine's network refuses.
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+            });
+            return new HeadlessChromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh browser context (its own cookies) on <paramref name="server"/>.</summary>
+    public async Task<IPage> NewPageAsync(Uri server)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ToString().TrimEnd('/') });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in on the authorization server's page, starting from <paramref name="path"/>.</summary>
+    public static async Task<IResponse> SignInAsync(IPage page, string path, string user, string password)
+    {
+        await page.GotoAsync(path);
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        // The form posts, and the redirects that follow end in the page the user is taken to: its response.
+        var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Frame == page.MainFrame && r.Status is < 300 or >= 400);
+        await page.WaitForLoadStateAsync();
+        return response;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Web.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>The work queue screen, in a real browser against the application on 127.0.0.1.</summary>
+public sealed class QueuePageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnOfficer_SignsIn_AndSeesTheRolesQueue_HighestPriorityFirst_WithTheOverdueMarked()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
+            ("supervisor.a", "Supervisor"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (_, first) = await host.TriagedCaseAsync(clerk, "Amina");
+        var (second, secondNumber) = await host.TriagedCaseAsync(clerk, "Hassan");
+        await OverridePriorityAsync(supervisor, second, 90);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        // Not signed in: the screen sends the officer to the sign-in page, which brings them back.
+        await page.GotoAsync("/queue?view=EligibilityOfficer");
+        Assert.EndsWith("/account/login?ReturnUrl=%2Fqueue%3Fview%3DEligibilityOfficer", page.Url, StringComparison.Ordinal);
+        var signedIn = await HeadlessChromium.SignInAsync(page, page.Url, "officer.a", ApiHost.Password);
+        Assert.Equal(200, signedIn!.Status);
+        Assert.EndsWith("/queue?view=EligibilityOfficer", page.Url, StringComparison.Ordinal);
+        Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
+
+        // The role's queue: the overridden case first; both tasks are past their due date.
+        var rows = page.Locator("tbody tr");
+        Assert.Equal(2, await rows.CountAsync());
+        Assert.Equal([secondNumber, first], await CaseColumnAsync(rows));
+        Assert.Equal("90", await rows.Nth(0).Locator("td").Nth(0).InnerTextAsync());
+        Assert.Equal(2, await page.GetByText("Overdue").CountAsync());
+        Assert.Contains("1–2 of 2 open tasks", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+
+        // MudBlazor's styles and Casework's theme reached the browser (the content security policy let them in).
+        var appBar = await page.Locator("header.mud-appbar").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.Equal("rgb(27, 79, 114)", appBar);
+
+        // The officer's own tasks: none is assigned yet.
+        await page.GetByRole(AriaRole.Link, new() { Name = "My tasks" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue");
+        Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());
+
+        // An office with no tasks shows none; the office filter keeps the queue.
+        var other = await page.GotoAsync("/queue?view=EligibilityOfficer&office=KMP");
+        Assert.Equal(200, other!.Status);
+        Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());
+
+        // Signing out ends the session: the queue asks for a sign-in again.
+        await page.GotoAsync("/queue");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/queue");
+        Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueuesAreShownOnlyToTheirRoles_AndBadAddressesSayWhy()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("partner.a", "LegalAidPartner"),
+            ("admin.a", "Administrator"));
+        var clerkApi = await host.ClientForAsync("clerk.a");
+        var (_, number) = await ApiHost.RegisterCaseAsync(clerkApi, "Amina");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        var clerk = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(clerk, "/queue?view=RegistrationClerk", "clerk.a", ApiHost.Password);
+        Assert.Equal([number], await CaseColumnAsync(clerk.Locator("tbody tr")));
+        var links = await clerk.GetByRole(AriaRole.Navigation, new() { Name = "Queues" }).GetByRole(AriaRole.Link).AllTextContentsAsync();
+        Assert.Equal(["My tasks", "Registration clerks"], links.Select(l => l.Trim()));
+
+        var officers = await clerk.GotoAsync("/queue?view=EligibilityOfficer");
+        Assert.Equal((int)HttpStatusCode.Forbidden, officers!.Status);
+        Assert.Contains("open to that role, supervisors and auditors only", await clerk.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await clerk.Locator("tbody tr").CountAsync());
+
+        var unknown = await clerk.GotoAsync("/queue?view=Janitor");
+        Assert.Equal((int)HttpStatusCode.BadRequest, unknown!.Status);
+        Assert.Contains("There is no queue called 'Janitor'", await clerk.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        var badPage = await clerk.GotoAsync("/queue?view=RegistrationClerk&page=0");
+        Assert.Equal((int)HttpStatusCode.BadRequest, badPage!.Status);
+        Assert.Contains("Pages start at 1", await clerk.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        // Roles without a queue are told so and shown no case.
+        foreach (var user in new[] { "partner.a", "admin.a" })
+        {
+            var page = await chromium.NewPageAsync(host.Server);
+            var response = await HeadlessChromium.SignInAsync(page, "/queue", user, ApiHost.Password);
+            Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);
+            Assert.Contains("/access-denied", page.Url, StringComparison.Ordinal);
+            Assert.True(await page.GetByText("This page is not open to you").IsVisibleAsync());
+            Assert.DoesNotContain(number, await page.ContentAsync(), StringComparison.Ordinal);
+        }
+
+        // The screens never accept an API token in place of the sign-in cookie.
+        using var bearer = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Server };
+        bearer.DefaultRequestHeaders.Authorization = clerkApi.DefaultRequestHeaders.Authorization;
+        var redirected = await bearer.GetAsync("/queue", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.StartsWith("/account/login", redirected.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> CaseColumnAsync(ILocator rows) =>
+        [.. (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.querySelectorAll('td')[2].innerText.trim())"))];
+
+    private static async Task OverridePriorityAsync(HttpClient supervisor, Guid id, int priority)
+    {
+        var etag = (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/triage")
+        {
+            Content = JsonContent.Create(new { priority, reason = "Urgent medical needs disclosed." }),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        var response = await supervisor.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+        _ = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+}
