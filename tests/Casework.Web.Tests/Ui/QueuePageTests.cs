@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Casework.Data;
 using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Casework.Web.Tests.Ui;
@@ -53,6 +56,14 @@ public sealed class QueuePageTests
         var other = await page.GotoAsync("/queue?view=EligibilityOfficer&office=KMP");
         Assert.Equal(200, other!.Status);
         Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());
+
+        // The screen's reads are in the audit trail as the API's are, under the person who made them.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var reads = await db.AuditEntries.Where(a => a.Resource == "GET /queue").Select(a => new { a.Actor, a.Action, a.Status }).ToListAsync(Ct);
+            Assert.Contains(new { Actor = "officer.a", Action = "read", Status = 200 }, reads);
+        }
 
         // Signing out ends the session: the queue asks for a sign-in again.
         await page.GotoAsync("/queue");
