@@ -52,40 +52,59 @@ public static class TaskEndpoints
             return TypedResults.NotFound();
         }
 
-        var c = w.CaseId is null ? null : await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.CaseNumber == w.CaseId, cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var context = c is null ? null : new TaskCaseContext(c.Id, c.CaseNumber, c.Stage, c.RegisteredOn, c.GivenName, c.FamilyName,
-            new Casework.Domain.Cases.BirthDate(c.DateOfBirth, c.DateOfBirthApproximate).AgeOn(today), c.DateOfBirthApproximate, c.Sex,
-            Split(c.Nationalities), Split(c.Languages), Split(c.SpecificNeeds), c.Decision);
+        var context = await CaseContextAsync(db, w, clock, cancellationToken);
         return TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
             w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy,
             w.FormKey is null ? null : forms.Find(w.FormKey), context));
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ClaimAsync(
-        Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        await TryClaimAsync(id, user, db, clock, cancellationToken) switch
+        {
+            (StatusCodes.Status404NotFound, _) => TypedResults.NotFound(),
+            (StatusCodes.Status403Forbidden, _) => TypedResults.Forbid(),
+            (_, { } conflict) => TypedResults.Conflict(conflict),
+            _ => TypedResults.NoContent(),
+        };
+
+    /// <summary>
+    /// Claims a task for the caller (the API and the task screen): 204 with no message, or 404, 403 or 409 with why.
+    /// </summary>
+    internal static async Task<(int Status, string? Message)> TryClaimAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        var w = await db.WorkItems.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
         {
-            return TypedResults.NotFound();
+            return (StatusCodes.Status404NotFound, "There is no such task.");
         }
 
         if (!MayWork(user, w))
         {
-            return TypedResults.Forbid();
+            return (StatusCodes.Status403Forbidden, "This task is not offered to your roles.");
         }
 
         var me = user.UserName();
         if (w.Status != WorkItemStatus.Open || (w.ClaimedBy is not null && w.ClaimedBy != me))
         {
-            return TypedResults.Conflict(w.Status != WorkItemStatus.Open ? "This task is closed." : $"{w.ClaimedBy} has claimed this task.");
+            return (StatusCodes.Status409Conflict, w.Status != WorkItemStatus.Open ? "This task is closed." : $"{w.ClaimedBy} has claimed this task.");
         }
 
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, me).SetProperty(x => x.ClaimedAt, clock.GetUtcNow())
                 .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
-        return claimed == 1 ? TypedResults.NoContent() : TypedResults.Conflict("Someone else changed this task at the same time; reload it.");
+        return claimed == 1 ? (StatusCodes.Status204NoContent, null) : (StatusCodes.Status409Conflict, "Someone else changed this task at the same time; reload it.");
+    }
+
+    /// <summary>The case context a task shows (the API's task view and the task screen).</summary>
+    internal static async Task<TaskCaseContext?> CaseContextAsync(CaseworkDbContext db, WorkItemRecord w, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var c = w.CaseId is null ? null : await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.CaseNumber == w.CaseId, cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return c is null ? null : new TaskCaseContext(c.Id, c.CaseNumber, c.Stage, c.RegisteredOn, c.GivenName, c.FamilyName,
+            new Casework.Domain.Cases.BirthDate(c.DateOfBirth, c.DateOfBirthApproximate).AgeOn(today), c.DateOfBirthApproximate, c.Sex,
+            Split(c.Nationalities), Split(c.Languages), Split(c.SpecificNeeds), c.Decision);
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ReleaseAsync(

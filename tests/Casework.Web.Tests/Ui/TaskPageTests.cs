@@ -1,0 +1,99 @@
+using System.Net;
+using Casework.Data;
+using Casework.Data.Runtime.Records;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>The task screen, in a real browser: an officer opens a task from the queue, claims it and completes its form.</summary>
+public sealed class TaskPageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnOfficer_OpensATaskFromTheQueue_ClaimsIt_AndCompletesItsForm_AfterBeingToldWhatIsMissing()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
+            ("partner.a", "LegalAidPartner"));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var interview = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/queue?view=EligibilityOfficer", "officer.a", ApiHost.Password);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = interview.Name! }).ClickAsync();
+        await page.WaitForURLAsync($"**/tasks/{interview.Id}");
+        Assert.Contains("Amina Test", await page.GetByTestId("applicant").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("not claimed", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("form[name=complete]").CountAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+
+        // Without the required interview date: told so next to the field, and nothing is saved.
+        await page.GetByLabel("Interpreter language").FillAsync("Somali");
+        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("[data-error=interviewDate]").IsVisibleAsync());
+        Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
+        Assert.Equal(interview.Id, (await OpenItemAsync(host, number)).Id);
+
+        await page.GetByLabel("Interview date").FillAsync("2026-03-20");
+        await page.GetByLabel("Legal representative present").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue?done=*");
+        Assert.Contains($"Completed: {interview.Name}", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+
+        // The workflow moved on in the runtime: the interview is closed with the form's data, the draft decision is open.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var closed = await db.WorkItems.AsNoTracking().SingleAsync(w => w.Id == interview.Id, Ct);
+            Assert.NotEqual(WorkItemStatus.Open, closed.Status);
+            Assert.Equal("draftDecision", (await OpenItemAsync(host, number)).ElementId);
+            var entry = await db.Journal.AsNoTracking().Where(j => j.Command == "CompleteTask").OrderBy(j => j.At).LastAsync(Ct);
+            Assert.Equal("officer.a", entry.Actor);
+            Assert.Contains(await db.AuditEntries.Select(a => a.Resource).ToListAsync(Ct), r => r == $"GET /tasks/{interview.Id}");
+        }
+
+        // A partner never sees a task screen.
+        var partner = await chromium.NewPageAsync(host.Server);
+        var response = await HeadlessChromium.SignInAsync(partner, $"/tasks/{interview.Id}", "partner.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
+        Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AClerk_SeesAnOfficersTask_ButCannotClaimIt_AndAnUnknownTaskIsNotFound()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var interview = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        var shown = await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "clerk.a", ApiHost.Password);
+        Assert.Equal(200, shown.Status);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
+        Assert.Equal(0, await page.Locator("form").Filter(new() { HasText = "Complete" }).CountAsync());
+
+        var missing = await page.GotoAsync($"/tasks/{Guid.NewGuid()}");
+        Assert.Equal((int)HttpStatusCode.NotFound, missing!.Status);
+        Assert.Contains("There is no such task", await page.GetByRole(AriaRole.Heading).First.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<WorkItemRecord> OpenItemAsync(ApiHost host, string caseNumber)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open, Ct);
+    }
+}
