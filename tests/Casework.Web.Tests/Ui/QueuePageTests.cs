@@ -52,7 +52,7 @@ public sealed class QueuePageTests
         await page.WaitForURLAsync("**/queue");
         Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());
 
-        // An office with no tasks shows none; the office filter keeps the queue.
+        // Filtered to an office with no tasks, the queue shows none.
         var other = await page.GotoAsync("/queue?view=EligibilityOfficer&office=KMP");
         Assert.Equal(200, other!.Status);
         Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());

@@ -48,6 +48,14 @@ public sealed class QueueQueries(CaseworkDbContext db)
             .OrderBy(c => c.Role, StringComparer.Ordinal).ThenBy(c => c.Office, StringComparer.Ordinal)];
     }
 
+    /// <summary>The offices that have open tasks for <paramref name="role"/>, in order (the queue screen's office filter).</summary>
+    public async Task<List<string>> OfficesAsync(string role, CancellationToken cancellationToken)
+    {
+        var offices = await db.WorkItemCandidates.AsNoTracking().Where(c => c.Role == role && c.Status == WorkItemStatus.Open && c.CaseOffice != null)
+            .Select(c => c.CaseOffice!).Distinct().ToListAsync(cancellationToken);
+        return [.. offices.Order(StringComparer.Ordinal)];
+    }
+
     private static readonly System.Linq.Expressions.Expression<Func<WorkItemRecord, QueueItem>> Item = w =>
         new QueueItem(w.Id, w.Name, w.ElementId, w.CaseId, w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, w.Assignee, w.ClaimedBy, w.CreatedAt);
 }
