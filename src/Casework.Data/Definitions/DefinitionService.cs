@@ -71,17 +71,7 @@ public sealed class DefinitionService(
             return new PublishResult([], parsed.Problems);
         }
 
-        var inFile = parsed.Processes.Select(p => p.ProcessId).ToHashSet(StringComparer.Ordinal);
-        var published = (await db.WorkflowDefinitions.Where(d => d.Status != DefinitionStatus.Draft).Select(d => d.ProcessId).Distinct()
-            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var context = new ValidationContext(
-            expressions,
-            HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
-            ProcessExists: id => inFile.Contains(id) || published.Contains(id) || alsoKnownProcesses?.Contains(id) == true,
-            FormKeys: forms.Keys,
-            Stages: vocabulary.Stages);
-        var validator = new DefinitionValidator();
-        var problems = parsed.Processes.SelectMany(p => validator.Validate(p, context)).ToList();
+        var problems = await ProblemsAsync(parsed, alsoKnownProcesses, cancellationToken);
         if (problems.Count > 0)
         {
             return new PublishResult([], problems);
@@ -118,6 +108,44 @@ public sealed class DefinitionService(
         await db.SaveChangesAsync(cancellationToken);
         return new PublishResult(created, []);
     }
+
+    /// <summary>
+    /// The element-level problems that would refuse publishing <paramref name="xml"/> as process
+    /// <paramref name="processId"/>; empty when it can be published. Nothing is written.
+    /// </summary>
+    public async Task<IReadOnlyList<DefinitionProblem>> ValidateAsync(string processId, string xml, CancellationToken cancellationToken)
+    {
+        var parsed = new BpmnParser().Parse(xml);
+        if (!parsed.Succeeded)
+        {
+            return parsed.Problems;
+        }
+
+        if (!parsed.Processes.Any(p => p.ProcessId == processId))
+        {
+            return [ProcessIdChanged(processId)];
+        }
+
+        return await ProblemsAsync(parsed, null, cancellationToken);
+    }
+
+    private async Task<List<DefinitionProblem>> ProblemsAsync(BpmnParseResult parsed, IReadOnlySet<string>? alsoKnownProcesses, CancellationToken cancellationToken)
+    {
+        var inFile = parsed.Processes.Select(p => p.ProcessId).ToHashSet(StringComparer.Ordinal);
+        var published = (await db.WorkflowDefinitions.Where(d => d.Status != DefinitionStatus.Draft).Select(d => d.ProcessId).Distinct()
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var context = new ValidationContext(
+            expressions,
+            HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
+            ProcessExists: id => inFile.Contains(id) || published.Contains(id) || alsoKnownProcesses?.Contains(id) == true,
+            FormKeys: forms.Keys,
+            Stages: vocabulary.Stages);
+        var validator = new DefinitionValidator();
+        return [.. parsed.Processes.SelectMany(p => validator.Validate(p, context))];
+    }
+
+    private static DefinitionProblem ProcessIdChanged(string processId) =>
+        new("process-id-changed", processId, "process", $"The diagram no longer contains a process with id '{processId}'.");
 
     /// <summary>
     /// Creates or replaces the draft of a process. A draft may be incomplete; publishing checks it. With
@@ -173,8 +201,7 @@ public sealed class DefinitionService(
         var parsed = new BpmnParser().Parse(draft.BpmnXml);
         if (parsed.Succeeded && !parsed.Processes.Any(p => p.ProcessId == processId))
         {
-            return new PublishResult([], [new DefinitionProblem("process-id-changed", processId, "process",
-                $"The draft no longer contains a process with id '{processId}'.")]);
+            return new PublishResult([], [ProcessIdChanged(processId)]);
         }
 
         var result = await PublishXmlAsync(draft.BpmnXml, publishedBy, releaseNote, cancellationToken);

@@ -15,6 +15,9 @@ public static class UiSetup
     /// <summary>The work queues: the people who work or oversee tasks.</summary>
     public const string QueuePolicy = "ui-queues";
 
+    /// <summary>The workflow definitions and their designer: supervisors edit and publish, auditors read.</summary>
+    public const string WorkflowPolicy = "ui-workflows";
+
     /// <summary>Casework's colours and type: the system font (nothing is fetched from another site).</summary>
     public static readonly MudTheme Theme = new()
     {
@@ -34,7 +37,9 @@ public static class UiSetup
         builder.Services.AddMudServices();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(QueuePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
+                .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");
         return builder;
     }

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Casework.Data;
 using Casework.Data.Definitions;
-using Casework.Engine.Expressions;
-using Casework.Engine.Forms;
 using Casework.Engine.Validation;
 using Casework.Web.Features.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -102,8 +100,7 @@ public static class DefinitionEndpoints
     public sealed record WorkflowDefinitionRecordView(string ProcessId, int Version, string Status);
 
     private static async Task<Results<Ok<ValidationReport>, NotFound>> ValidateAsync(
-        string processId, CaseworkDbContext db, IExpressionEvaluator expressions, IEnumerable<Data.Runtime.Handlers.IServiceTaskHandler> handlers,
-        FormCatalog forms, WorkflowVocabulary vocabulary, CancellationToken cancellationToken)
+        string processId, CaseworkDbContext db, DefinitionService definitions, CancellationToken cancellationToken)
     {
         var xml = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version == 0).Select(d => d.BpmnXml)
             .SingleOrDefaultAsync(cancellationToken);
@@ -112,10 +109,8 @@ public static class DefinitionEndpoints
             return TypedResults.NotFound();
         }
 
-        var published = await db.WorkflowDefinitions.Where(d => d.Version > 0).Select(d => d.ProcessId).Distinct().ToListAsync(cancellationToken);
-        var result = DefinitionReader.ReadAndValidate(xml, new ValidationContext(expressions, handlers.Select(h => h.Key).ToHashSet(),
-            id => published.Contains(id) || id == processId, forms.Keys, vocabulary.Stages));
-        return TypedResults.Ok(new ValidationReport(result.Succeeded, result.Problems));
+        var problems = await definitions.ValidateAsync(processId, xml, cancellationToken);
+        return TypedResults.Ok(new ValidationReport(problems.Count == 0, problems));
     }
 
     private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>, ValidationProblem, ProblemHttpResult>> PublishAsync(

@@ -1,0 +1,184 @@
+using System.Net;
+using Casework.Data;
+using Casework.Data.Definitions;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The workflow list and designer, in a real browser with bpmn-js drawing the reference workflows: supervisors edit a
+/// diagram on the canvas, save it as a draft, check it, publish it and retire versions; auditors only read.
+/// </summary>
+public sealed class DesignerPageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ASupervisor_RenamesATaskOnTheCanvas_PublishesTheNextVersion_AndRetiresTheOldOne()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows", "super.a", ApiHost.Password);
+
+        var appeal = page.Locator("[data-process=appeal]");
+        Assert.Equal("Published", await appeal.Locator("tr[data-version='1'] [data-testid=status]").InnerTextAsync());
+        await appeal.GetByRole(AriaRole.Link, new() { Name = "Open in the designer" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows/appeal");
+        await CanvasReadyAsync(page);
+        Assert.Contains("Version 1 (published)", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
+
+        await RenameAsync(page, "decideAppeal", "Decide the appeal on the file");
+        await page.GetByLabel("Release note").FillAsync("The appeal decision is taken on the file.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=appeal&version=2");
+        Assert.Contains("Published appeal version 2", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+
+        var versions = await VersionsAsync(host, "appeal");
+        var published = Assert.Single(versions, v => v.Version == 2);
+        Assert.DoesNotContain(versions, v => v.Version == 0);
+        Assert.Equal(("super.a", "The appeal decision is taken on the file.", DefinitionStatus.Published),
+            (published.PublishedBy, published.ReleaseNote, published.Status));
+        Assert.Contains("name=\"Decide the appeal on the file\"", published.BpmnXml, StringComparison.Ordinal);
+        // What bpmn-js does not know (the project's own attributes) survives the round trip through the canvas.
+        Assert.Contains("cw:fourEyesWith=\"draftDecision,reviewDecision\"", published.BpmnXml, StringComparison.Ordinal);
+        Assert.Contains("cw:handler=\"appeal.check-timing\"", published.BpmnXml, StringComparison.Ordinal);
+
+        // Retiring asks first, then takes effect; the newest version stays published.
+        await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).ClickAsync();
+        var confirm = page.GetByTestId("confirm-retire");
+        Assert.Contains("Retire appeal version 1?", await confirm.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(DefinitionStatus.Published, (await VersionsAsync(host, "appeal")).Single(v => v.Version == 1).Status);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Retire version 1" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?retired=appeal&version=1");
+        Assert.Equal("Retired", await appeal.Locator("tr[data-version='1'] [data-testid=status]").InnerTextAsync());
+        Assert.Equal(0, await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
+        Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
+            (await VersionsAsync(host, "appeal")).Select(v => (v.Version, v.Status)).ToList());
+    }
+
+    [Fact]
+    public async Task ADraftWithAProblem_IsShownByElementAndMarkedOnTheDiagram_AndIsNotPublished_WhileAuditorsOnlyRead()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("auditor.a", "Auditor"), ("officer.a", "EligibilityOfficer"));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var v1 = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 1);
+            var broken = v1.BpmnXml.Replace("cw:due=\"P90D\"", "cw:due=\"ninety days\"", StringComparison.Ordinal);
+            Assert.NotEqual(v1.BpmnXml, broken);
+            await scope.ServiceProvider.GetRequiredService<DefinitionService>().SaveDraftAsync("appeal", broken, null, Ct);
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/appeal", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        Assert.Contains("The draft", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
+
+        var checkedResponse = await SubmitAsync(page, "Check for problems");
+        Assert.Equal((int)HttpStatusCode.OK, checkedResponse.Status);
+        await CanvasReadyAsync(page);
+        var problem = page.Locator("[data-testid=problems] li[data-problem-element=decideAppeal]");
+        Assert.Contains("decideAppeal", await problem.InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("#designer-canvas g.djs-element.cw-problem[data-element-id=decideAppeal]").WaitForAsync();
+        Assert.Equal(1, await page.Locator("#designer-canvas g.cw-problem").CountAsync());
+
+        var refused = await SubmitAsync(page, "Publish as a new version");
+        Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("Not published", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=decideAppeal]").CountAsync());
+        var versions = await VersionsAsync(host, "appeal");
+        Assert.Equal([0, 1], versions.Select(v => v.Version).ToList());
+        Assert.Contains("ninety days", versions[0].BpmnXml, StringComparison.Ordinal);
+
+        // Auditors read the draft and every version, with nothing to change them by.
+        var auditor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditor, "/workflows", "auditor.a", ApiHost.Password);
+        Assert.Equal(1, await auditor.GetByTestId("draft-chip").CountAsync());
+        Assert.Equal(0, await auditor.GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
+        await auditor.Locator("[data-process=appeal]").GetByRole(AriaRole.Link, new() { Name = "View the diagram" }).ClickAsync();
+        await CanvasReadyAsync(auditor);
+        Assert.Equal(0, await auditor.Locator("form#designer-form").CountAsync());
+        Assert.Equal(0, await auditor.Locator(".djs-palette").CountAsync());
+        Assert.True(await auditor.Locator("#designer-canvas g.djs-element[data-element-id=decideAppeal]").IsVisibleAsync());
+
+        // Officers work cases; the workflows are not theirs to see on screen.
+        var officer = await chromium.NewPageAsync(host.Server);
+        var denied = await HeadlessChromium.SignInAsync(officer, "/workflows/appeal", "officer.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.Forbidden, denied.Status);
+        Assert.Equal(0, await officer.Locator("#designer-canvas").CountAsync());
+    }
+
+    [Fact]
+    public async Task TwoSupervisorsSaveTheSameWorkflow_TheSecondIsRefusedAndKeepsTheirDiagram_AndMayThenReplaceTheDraft()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("super.b", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var first = await chromium.NewPageAsync(host.Server);
+        var second = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(first, "/workflows/appeal", "super.a", ApiHost.Password);
+        await HeadlessChromium.SignInAsync(second, "/workflows/appeal", "super.b", ApiHost.Password);
+        await CanvasReadyAsync(first);
+        await CanvasReadyAsync(second);
+
+        await RenameAsync(first, "decideAppeal", "Named by the first supervisor");
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(first, "Save draft")).Status);
+        Assert.Contains("Draft saved", await first.GetByRole(AriaRole.Status).First.InnerTextAsync(), StringComparison.Ordinal);
+
+        await RenameAsync(second, "assignAppealOfficer", "Named by the second supervisor");
+        var refused = await SubmitAsync(second, "Save draft");
+        Assert.Equal((int)HttpStatusCode.PreconditionFailed, refused.Status);
+        Assert.Contains("nothing was saved", await second.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        await CanvasReadyAsync(second);
+        Assert.Contains("Named by the second supervisor", await second.Locator("#designer-bpmn").InputValueAsync(), StringComparison.Ordinal);
+        Assert.Equal("Named by the second supervisor",
+            string.Join(" ", (await second.Locator("#designer-canvas g[data-element-id=assignAppealOfficer] text tspan").AllTextContentsAsync())
+                .SelectMany(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        var draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
+        Assert.Contains("Named by the first supervisor", draft, StringComparison.Ordinal);
+        Assert.DoesNotContain("Named by the second supervisor", draft, StringComparison.Ordinal);
+
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(second, "Replace the current draft with mine")).Status);
+        draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
+        Assert.Contains("Named by the second supervisor", draft, StringComparison.Ordinal);
+        Assert.DoesNotContain("Named by the first supervisor", draft, StringComparison.Ordinal);
+
+        // The first page still holds the draft it saved, which is no longer the current one: its next save is refused too.
+        await RenameAsync(first, "recordAppeal", "Recorded by the first supervisor");
+        Assert.Equal((int)HttpStatusCode.PreconditionFailed, (await SubmitAsync(first, "Save draft")).Status);
+        draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
+        Assert.Contains("Named by the second supervisor", draft, StringComparison.Ordinal);
+        Assert.DoesNotContain("Recorded by the first supervisor", draft, StringComparison.Ordinal);
+    }
+
+    private static Task CanvasReadyAsync(IPage page) => page.Locator("#designer-canvas[data-state=ready]").WaitForAsync();
+
+    /// <summary>Renames a shape the way a person does: double-click it, type over its label, click away.</summary>
+    private static async Task RenameAsync(IPage page, string elementId, string name)
+    {
+        await page.Locator($"#designer-canvas g.djs-shape[data-element-id={elementId}]").DblClickAsync();
+        await page.Locator(".djs-direct-editing-parent").WaitForAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync(name);
+        await page.Locator("#designer-canvas").ClickAsync(new() { Position = new() { X = 8, Y = 8 } });
+        await page.Locator("#designer-canvas[data-changed=true]").WaitForAsync();
+    }
+
+    private static async Task<IResponse> SubmitAsync(IPage page, string button)
+    {
+        var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        await page.WaitForLoadStateAsync();
+        return response;
+    }
+
+    private static async Task<List<WorkflowDefinitionRecord>> VersionsAsync(ApiHost host, string processId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId).OrderBy(d => d.Version).ToListAsync(Ct);
+    }
+}
