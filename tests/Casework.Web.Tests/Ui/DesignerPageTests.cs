@@ -154,6 +154,52 @@ public sealed class DesignerPageTests
         Assert.DoesNotContain("Recorded by the first supervisor", draft, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ASupervisor_SetsWhoWorksATaskAndWhenItIsDue_InThePropertiesPanel_AndAMistakeIsCaughtBeforePublishing()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/appeal", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+
+        var panel = page.Locator("#designer-properties");
+        await SelectAsync(page, "assignAppealOfficer");
+        Assert.Equal("UserTask", await panel.Locator("[data-bind=type]").InnerTextAsync());
+        Assert.True(await panel.Locator("[data-role=Supervisor]").IsCheckedAsync());
+        Assert.False(await panel.Locator("[data-role=EligibilityOfficer]").IsCheckedAsync());
+        Assert.Equal("P5D", await panel.GetByLabel("Due after").InputValueAsync());
+        Assert.Equal("assign-appeal-officer", await panel.GetByLabel("Form").InputValueAsync());
+        Assert.False(await panel.GetByLabel("Handler").IsVisibleAsync());
+
+        await panel.Locator("[data-role=EligibilityOfficer]").CheckAsync();
+        await panel.GetByLabel("Due after").FillAsync("soon");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=assignAppealOfficer]").CountAsync());
+
+        // The page came back with the diagram as posted: the edits are still there to correct.
+        await CanvasReadyAsync(page);
+        await SelectAsync(page, "assignAppealOfficer");
+        Assert.Equal("soon", await panel.GetByLabel("Due after").InputValueAsync());
+        Assert.True(await panel.Locator("[data-role=EligibilityOfficer]").IsCheckedAsync());
+        await panel.GetByLabel("Due after").FillAsync("P7D");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=appeal&version=2");
+
+        var published = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 2).BpmnXml;
+        Assert.Contains("cw:candidateRoles=\"EligibilityOfficer,Supervisor\"", published, StringComparison.Ordinal);
+        Assert.Contains("cw:due=\"P7D\"", published, StringComparison.Ordinal);
+        Assert.Contains("cw:form=\"assign-appeal-officer\"", published, StringComparison.Ordinal);
+    }
+
+    private static async Task SelectAsync(IPage page, string elementId)
+    {
+        await page.Locator($"#designer-canvas g.djs-shape[data-element-id={elementId}]").ClickAsync();
+        await page.Locator($"#designer-properties [data-bind=id]:text-is('{elementId}')").WaitForAsync();
+    }
+
     private static Task CanvasReadyAsync(IPage page) => page.Locator("#designer-canvas[data-state=ready]").WaitForAsync();
 
     /// <summary>Renames a shape the way a person does: double-click it, type over its label, click away.</summary>

@@ -59,6 +59,93 @@
     return;
   }
 
+  // The properties panel: the project's own attributes (cw:…) that bpmn-js draws nothing for, set through modeling so
+  // that undo works and the change counts as unsaved.
+  const casework = 'urn:casework:bpmn';
+  const panel = document.getElementById('designer-properties');
+  let selected = null;
+
+  function prefix() {
+    const attrs = diagram.getDefinitions().$attrs;
+    const declared = Object.keys(attrs).find(function (key) { return key.indexOf('xmlns:') === 0 && attrs[key] === casework; });
+    if (declared) {
+      return declared.substring('xmlns:'.length);
+    }
+
+    attrs['xmlns:cw'] = casework;
+    return 'cw';
+  }
+
+  function read(businessObject, property) {
+    if (property === 'name') {
+      return businessObject.name || '';
+    }
+
+    if (property === 'condition') {
+      return (businessObject.conditionExpression && businessObject.conditionExpression.body) || '';
+    }
+
+    return businessObject.$attrs[prefix() + property.substring(2)] || '';
+  }
+
+  function show(element) {
+    selected = element;
+    panel.querySelector('[data-panel=none]').hidden = !!element;
+    panel.querySelector('[data-panel=element]').hidden = !element;
+    if (!element) {
+      return;
+    }
+
+    const businessObject = element.businessObject;
+    panel.querySelector('[data-bind=type]').textContent = businessObject.$type.replace('bpmn:', '');
+    panel.querySelector('[data-bind=id]').textContent = businessObject.id;
+    panel.querySelector('[data-section=userTask]').hidden = !businessObject.$instanceOf('bpmn:UserTask');
+    panel.querySelector('[data-section=serviceTask]').hidden = !businessObject.$instanceOf('bpmn:ServiceTask');
+    panel.querySelector('[data-section=sequenceFlow]').hidden = !businessObject.$instanceOf('bpmn:SequenceFlow');
+    panel.querySelector('[data-section=flowNode]').hidden = !businessObject.$instanceOf('bpmn:FlowNode');
+    panel.querySelectorAll('[data-prop]').forEach(function (field) {
+      field.value = read(businessObject, field.dataset.prop);
+    });
+    const roles = read(businessObject, 'cw:candidateRoles').split(',').map(function (role) { return role.trim(); });
+    panel.querySelectorAll('[data-role]').forEach(function (box) {
+      box.checked = roles.indexOf(box.dataset.role) >= 0;
+    });
+  }
+
+  if (panel) {
+    const modeling = diagram.get('modeling');
+    diagram.on('selection.changed', function (event) {
+      show(event.newSelection.length === 1 && event.newSelection[0].type !== 'label' ? event.newSelection[0] : null);
+    });
+    diagram.on('elements.changed', function (event) {
+      if (selected && event.elements.indexOf(selected) >= 0) {
+        show(selected);
+      }
+    });
+    panel.addEventListener('change', function (event) {
+      if (!selected) {
+        return;
+      }
+
+      const field = event.target;
+      const properties = {};
+      if (field.dataset.role !== undefined) {
+        const roles = Array.prototype.map.call(panel.querySelectorAll('[data-role]:checked'), function (box) { return box.dataset.role; });
+        properties[prefix() + ':candidateRoles'] = roles.length ? roles.join(',') : undefined;
+      } else if (field.dataset.prop === 'condition') {
+        properties.conditionExpression = field.value.trim()
+          ? diagram.get('moddle').create('bpmn:FormalExpression', { body: field.value.trim() })
+          : undefined;
+      } else if (field.dataset.prop === 'name') {
+        properties.name = field.value.trim() || undefined;
+      } else if (field.dataset.prop) {
+        properties[prefix() + field.dataset.prop.substring(2)] = field.value.trim() || undefined;
+      }
+
+      modeling.updateProperties(selected, properties);
+    });
+  }
+
   diagram.on('commandStack.changed', function () {
     dirty = true;
     canvasHost.dataset.changed = 'true';
