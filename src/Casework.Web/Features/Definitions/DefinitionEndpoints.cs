@@ -21,7 +21,11 @@ public sealed record ValidationReport(bool Valid, IReadOnlyList<DefinitionProble
 /// <summary>Workflow definitions: versions, BPMN, drafts, validation, publication, retirement and a diff of two versions.</summary>
 public static class DefinitionEndpoints
 {
-    private const int MaxBpmnLength = 2_000_000;
+    /// <summary>The longest BPMN XML a draft may hold, in characters; the designer screen checks the same.</summary>
+    internal const int MaxBpmnLength = 2_000_000;
+
+    /// <summary>The longest release note, in characters (the column's length); the designer screen checks the same.</summary>
+    internal const int MaxReleaseNote = 4000;
 
     public static IEndpointRouteBuilder MapDefinitionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -117,9 +121,9 @@ public static class DefinitionEndpoints
         string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
-        if (request.ReleaseNote is { Length: > 4000 })
+        if (request.ReleaseNote is { Length: > MaxReleaseNote })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["releaseNote"] = ["At most 4,000 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["releaseNote"] = [$"At most {MaxReleaseNote:N0} characters."] });
         }
 
         var result = await definitions.PublishDraftAsync(processId, user.UserName(), request.ReleaseNote, cancellationToken, HashFrom(ifMatch));
