@@ -1,4 +1,5 @@
 using Casework.Data.Identity;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor;
 using MudBlazor.Services;
@@ -18,6 +19,12 @@ public static class UiSetup
     /// <summary>The workflow definitions and their designer: supervisors edit and publish, auditors read.</summary>
     public const string WorkflowPolicy = "ui-workflows";
 
+    /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
+    public const string PartnerPolicy = "ui-partner";
+
+    /// <summary>Where a partner's lawyers start.</summary>
+    public const string PartnerHome = "/partner/appeals";
+
     /// <summary>Casework's colours and type: the system font (nothing is fetched from another site).</summary>
     public static readonly MudTheme Theme = new()
     {
@@ -35,11 +42,14 @@ public static class UiSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<PartnerContext>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(QueuePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
+                .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.LegalAidPartner));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");
         return builder;
     }
@@ -48,6 +58,19 @@ public static class UiSetup
     {
         app.MapStaticAssets();
         app.MapRazorComponents<App>();
+
+        // The start page: someone not signed in signs in first and comes back here; then a partner's lawyers land on
+        // their clients' appeals and everyone else on the work queues.
+        app.MapGet("/", async (HttpContext http) =>
+        {
+            var signedIn = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+            if (signedIn.Principal is not { } user)
+            {
+                return Results.Challenge(authenticationSchemes: [IdentityConstants.ApplicationScheme]);
+            }
+
+            return Results.Redirect(user.IsInRole(CaseworkRoles.LegalAidPartner) ? PartnerHome : "/queue");
+        }).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 }

@@ -102,7 +102,6 @@ public static class ApiSetup
     {
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Redirect("/queue")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

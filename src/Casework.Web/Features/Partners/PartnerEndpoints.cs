@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
 using Casework.Data.Identity;
-using Casework.Data.Runtime;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,6 +34,7 @@ public static class PartnerEndpoints
 
     public static WebApplicationBuilder AddCaseworkPartners(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<PartnerAppeals>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Partners, p => p.RequireRole(CaseworkRoles.LegalAidPartner, CaseworkClaims.PartnerSystemRole));
         return builder;
     }
@@ -121,67 +120,23 @@ public static class PartnerEndpoints
             : TypedResults.NotFound();
     }
 
-    private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var cases = await RepresentedCasesAsync(user, db, clock).ToListAsync(cancellationToken);
-        var views = new List<PartnerAppealView>();
-        foreach (var c in cases)
-        {
-            views.Add(await ViewAsync(c, db, cancellationToken));
-        }
-
-        return TypedResults.Ok(views);
-    }
+    private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await appeals.ListAsync(OrganisationOf(user), cancellationToken));
 
     private static async Task<Results<Accepted<PartnerAppealView>, NotFound, Conflict<string>, UnprocessableEntity<string>, ValidationProblem>> LodgeAsync(
-        Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+        Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken)
     {
-        // A case the organisation does not represent is answered as if it did not exist.
-        var c = await RepresentedCasesAsync(user, db, clock).SingleOrDefaultAsync(x => x.Id == caseId, cancellationToken);
-        if (c is null)
+        var outcome = await appeals.LodgeAsync(OrganisationOf(user), caseId, request.Grounds, request.LateReason, user.UserName(), cancellationToken);
+        return outcome.Result switch
         {
-            return TypedResults.NotFound();
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Grounds) || request.Grounds.Length > 20_000 || request.LateReason is { Length: > 4000 })
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["grounds"] = ["The grounds are required, at most 20,000 characters (late reason at most 4,000)."] });
-        }
-
-        var variables = new Dictionary<string, JsonElement> { ["appealGrounds"] = JsonSerializer.SerializeToElement(request.Grounds) };
-        if (request.LateReason is { } late)
-        {
-            variables["lateReason"] = JsonSerializer.SerializeToElement(late);
-        }
-
-        variables["representingOrganisation"] = JsonSerializer.SerializeToElement(user.GetClaim(CaseworkClaims.Organisation));
-        try
-        {
-            var outcome = await runtime.CorrelateMessageAsync("AppealLodged", c.CaseNumber, variables, user.UserName(), cancellationToken);
-            return outcome.Succeeded
-                ? TypedResults.Accepted($"/api/partner/appeals", await ViewAsync(c, db, cancellationToken))
-                : TypedResults.Conflict("No appeal can be lodged on this case now: the decision has not been notified, the appeal is lodged already, or the window has closed.");
-        }
-        catch (Casework.Domain.Common.DomainException rule)
-        {
-            return TypedResults.UnprocessableEntity(rule.Message);
-        }
+            LodgeResult.Lodged => TypedResults.Accepted("/api/partner/appeals", outcome.View),
+            LodgeResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] }),
+            LodgeResult.Refused => TypedResults.UnprocessableEntity(outcome.Message),
+            LodgeResult.Conflict => TypedResults.Conflict(outcome.Message),
+            _ => TypedResults.NotFound(),
+        };
     }
 
-    private static IQueryable<CaseRecord> RepresentedCasesAsync(ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock)
-    {
-        var organisation = Guid.TryParse(user.GetClaim(CaseworkClaims.Organisation), out var id) ? id : Guid.Empty;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return db.Cases.AsNoTracking().Where(c => db.Representations.Any(r => r.CaseId == c.Id && r.OrganisationId == organisation && !r.Revoked
-            && r.ValidFrom <= today && (r.ValidUntil == null || r.ValidUntil >= today)));
-    }
-
-    private static async Task<PartnerAppealView> ViewAsync(CaseRecord c, CaseworkDbContext db, CancellationToken cancellationToken)
-    {
-        var state = c.InstanceId is null ? null : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
-        var vars = state is null ? default : JsonDocument.Parse(state).RootElement.GetProperty("variables");
-        string? Text(string name) => vars.ValueKind == JsonValueKind.Object && vars.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var status = Text("appealOutcome") ?? (Text("appealGrounds") is not null ? "Lodged" : Text("appealDeadline") is not null ? "Appeal window open" : "No appealable decision yet");
-        return new PartnerAppealView(c.Id, c.CaseNumber, Text("notifiedOn"), Text("appealDeadline"), Text("appealDeadlineExplanation"), Text("appealCutoff"), status);
-    }
+    /// <summary>The caller's organisation, from its token (a partner lawyer's or a partner system's).</summary>
+    private static Guid? OrganisationOf(ClaimsPrincipal user) => Guid.TryParse(user.GetClaim(CaseworkClaims.Organisation), out var id) ? id : null;
 }
