@@ -22,6 +22,9 @@ public static class UiSetup
     /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
     public const string PartnerPolicy = "ui-partner";
 
+    /// <summary>Legal aid organisations' authorities to represent a case: supervisors grant and revoke them.</summary>
+    public const string RepresentationPolicy = "ui-representations";
+
     /// <summary>Where a partner's lawyers start.</summary>
     public const string PartnerHome = "/partner/appeals";
 
@@ -48,6 +51,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            .AddPolicy(RepresentationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.Supervisor))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");

@@ -76,6 +76,7 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         var (caseId, caseNumber) = await ApiHost.RegisterCaseAsync(clerk);
         var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
         var representation = await grant.Content.ReadFromJsonAsync<Guid>(Ct);
+        var duplicate = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
         var seenBefore = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
 
         var withoutReason = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations/{representation}/revoke", new { reason = " " }, Ct);
@@ -87,6 +88,8 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         var seenAfter = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
         var lodge = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "After revocation" }, Ct);
         var record = Assert.Single((await auditor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/representations", Ct)).EnumerateArray());
+        var regranted = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
+        var seenAgain = await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct);
 
         Assert.Equal(caseNumber, Assert.Single(seenBefore.EnumerateArray()).GetProperty("caseNumber").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, withoutReason.StatusCode);
@@ -98,6 +101,9 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Empty(seenAfter.EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, lodge.StatusCode);
         Assert.False(record.GetProperty("active").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, regranted.StatusCode);
+        Assert.Single(seenAgain.EnumerateArray());
         Assert.Equal("supervisor.a", record.GetProperty("revokedBy").GetString());
         Assert.Equal("Client withdrew", record.GetProperty("revocationReason").GetString());
         Assert.Equal("Legal Aid A", record.GetProperty("organisationName").GetString());

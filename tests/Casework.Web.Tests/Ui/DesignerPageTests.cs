@@ -12,6 +12,7 @@ namespace Casework.Web.Tests.Ui;
 /// The workflow list and designer, in a real browser with bpmn-js drawing the reference workflows: supervisors edit a
 /// diagram on the canvas, save it as a draft, check it, publish it and retire versions; auditors only read.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DesignerPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,16 @@ namespace Casework.Web.Tests.Ui;
 /// Debian's Chromium, headless, driven by Playwright (no browser is ever downloaded). Without Chromium a test is
 /// skipped, saying so, or fails under <c>CI=true</c>.
 /// </summary>
+/// <summary>
+/// The browser tests run one after another: several Chromiums next to the parallel API tests starve a two-core
+/// machine until page loads time out.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "Browser";
+}
+
 public sealed class HeadlessChromium : IAsyncDisposable
 {
     private readonly IPlaywright playwright;
@@ -70,7 +80,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
         // The form posts, and the redirects that follow end in the page the user is taken to: its response.
         var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Frame == page.MainFrame && r.Status is < 300 or >= 400);
-        await page.WaitForLoadStateAsync();
+        // The document, not every style sheet: waiting for the load event timed out on a busy two-core machine.
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         return response;
     }
 

@@ -15,6 +15,7 @@ namespace Casework.Web.Tests.Ui;
 /// The legal aid partner's screens, in a real browser: a lawyer lands on the appeals of the clients their organisation
 /// represents, sees the deadlines, and lodges an appeal in time and a late one with its reason.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class PartnerPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

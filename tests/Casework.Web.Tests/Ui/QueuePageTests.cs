@@ -10,6 +10,7 @@ using Microsoft.Playwright;
 namespace Casework.Web.Tests.Ui;
 
 /// <summary>The work queue screen, in a real browser against the application on 127.0.0.1.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class QueuePageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

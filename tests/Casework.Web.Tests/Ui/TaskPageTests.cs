@@ -9,6 +9,7 @@ using Microsoft.Playwright;
 namespace Casework.Web.Tests.Ui;
 
 /// <summary>The task screen, in a real browser: an officer opens a task from the queue, claims it and completes its form.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class TaskPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

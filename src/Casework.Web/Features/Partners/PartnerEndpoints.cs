@@ -1,11 +1,8 @@
 using System.Security.Claims;
-using Casework.Data;
-using Casework.Data.Cases;
 using Casework.Data.Identity;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 
 namespace Casework.Web.Features.Partners;
@@ -35,6 +32,7 @@ public static class PartnerEndpoints
     public static WebApplicationBuilder AddCaseworkPartners(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<PartnerAppeals>();
+        builder.Services.AddScoped<Representations>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Partners, p => p.RequireRole(CaseworkRoles.LegalAidPartner, CaseworkClaims.PartnerSystemRole));
         return builder;
     }
@@ -53,72 +51,39 @@ public static class PartnerEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<Guid>, NotFound, ValidationProblem>> GrantAsync(Guid id, GrantRepresentationRequest request,
-        ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Created<Guid>, NotFound, ValidationProblem, Conflict<string>>> GrantAsync(Guid id,
+        GrantRepresentationRequest request, ClaimsPrincipal user, Representations representations, CancellationToken cancellationToken)
     {
-        if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
+        var outcome = await representations.GrantAsync(id, request.OrganisationId, request.ValidFrom, request.ValidUntil, user.UserName(),
+            cancellationToken);
+        return outcome.Result switch
         {
-            return TypedResults.NotFound();
-        }
-
-        if (request.OrganisationId is not { } organisation || !await db.Organisations.AnyAsync(o => o.Id == organisation, cancellationToken))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["organisationId"] = ["No organisation has this id."] });
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (request.ValidUntil is { } until && until < (request.ValidFrom ?? today))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["validUntil"] = ["Must not be before validFrom."] });
-        }
-
-        var record = new RepresentationRecord
-        {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseId = id, OrganisationId = organisation, ValidFrom = request.ValidFrom ?? today,
-            ValidUntil = request.ValidUntil, GrantedBy = user.UserName(), GrantedAt = clock.GetUtcNow(),
+            RepresentationResult.Done => TypedResults.Created($"/api/cases/{id}/representations/{outcome.Id}", outcome.Id!.Value),
+            RepresentationResult.Invalid => Invalid(outcome),
+            RepresentationResult.Conflict => TypedResults.Conflict(outcome.Message),
+            _ => TypedResults.NotFound(),
         };
-        db.Representations.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/cases/{id}/representations/{record.Id}", record.Id);
     }
 
-    private static async Task<Results<Ok<List<RepresentationView>>, NotFound>> ListAsync(Guid id, CaseworkDbContext db, TimeProvider clock,
-        CancellationToken cancellationToken)
-    {
-        if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
-        {
-            return TypedResults.NotFound();
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var rows = await db.Representations.AsNoTracking().Where(r => r.CaseId == id)
-            .Join(db.Organisations, r => r.OrganisationId, o => o.Id, (r, o) => new { r, o.Name })
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.OrderBy(x => x.r.GrantedAt).Select(x => new RepresentationView(x.r.Id, x.r.OrganisationId, x.Name, x.r.ValidFrom,
-            x.r.ValidUntil, !x.r.Revoked && x.r.ValidFrom <= today && (x.r.ValidUntil is null || x.r.ValidUntil >= today), x.r.GrantedBy, x.r.GrantedAt,
-            x.r.RevokedBy, x.r.RevokedAt, x.r.RevocationReason)).ToList());
-    }
+    private static async Task<Results<Ok<List<RepresentationView>>, NotFound>> ListAsync(Guid id, Representations representations,
+        CancellationToken cancellationToken) =>
+        await representations.ListAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> RevokeAsync(Guid id, Guid representationId,
-        RevokeRepresentationRequest request, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        RevokeRepresentationRequest request, ClaimsPrincipal user, Representations representations, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 1000)
+        var outcome = await representations.RevokeAsync(id, representationId, request.Reason, user.UserName(), cancellationToken);
+        return outcome.Result switch
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why, in at most 1,000 characters."] });
-        }
-
-        var revoked = await db.Representations.Where(r => r.Id == representationId && r.CaseId == id && !r.Revoked)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Revoked, true).SetProperty(r => r.RevokedBy, user.UserName())
-                .SetProperty(r => r.RevokedAt, clock.GetUtcNow()).SetProperty(r => r.RevocationReason, request.Reason), cancellationToken);
-        if (revoked == 1)
-        {
-            return TypedResults.NoContent();
-        }
-
-        return await db.Representations.AnyAsync(r => r.Id == representationId && r.CaseId == id, cancellationToken)
-            ? TypedResults.Conflict("This authority was revoked already.")
-            : TypedResults.NotFound();
+            RepresentationResult.Done => TypedResults.NoContent(),
+            RepresentationResult.Invalid => Invalid(outcome),
+            RepresentationResult.Conflict => TypedResults.Conflict(outcome.Message),
+            _ => TypedResults.NotFound(),
+        };
     }
+
+    private static ValidationProblem Invalid(RepresentationOutcome outcome) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] });
 
     private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken) =>
         TypedResults.Ok(await appeals.ListAsync(OrganisationOf(user), cancellationToken));
