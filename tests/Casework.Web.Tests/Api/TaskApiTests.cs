@@ -44,6 +44,33 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task AClaimedTask_IsPutBackOnlyByWhoeverClaimedItOrASupervisor(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        await host.StartClaimAsync("NBO-2026-000101");
+        var a = await host.ClientForAsync("clerk.a");
+        var b = await host.ClientForAsync("clerk.b");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var task = await FirstInQueueAsync(a, CaseworkRoles.RegistrationClerk);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await a.PostAsync($"/api/tasks/{task}/claim", null, Ct)).StatusCode);
+        var byColleague = await b.PostAsync($"/api/tasks/{task}/release", null, Ct);
+        var claimedBy = (await a.GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct)).GetProperty("claimedBy").GetString();
+        var bySupervisor = await supervisor.PostAsync($"/api/tasks/{task}/release", null, Ct);
+        var afterwards = await a.GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct);
+        var unknown = await a.PostAsync($"/api/tasks/{Guid.NewGuid()}/release", null, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, byColleague.StatusCode);
+        Assert.Equal("clerk.a", claimedBy);
+        Assert.Equal(HttpStatusCode.NoContent, bySupervisor.StatusCode);
+        Assert.Equal(JsonValueKind.Null, afterwards.GetProperty("claimedBy").ValueKind);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Queue_IsPagedWithATotal_AndOrderedByPriorityThenDueDate(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));

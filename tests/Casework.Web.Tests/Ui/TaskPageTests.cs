@@ -36,6 +36,17 @@ public sealed class TaskPageTests
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
 
+        // Put back: the queue says so and the task is unclaimed; claimed again to work it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue?released=*");
+        Assert.Contains(interview.Name!, await page.GetByTestId("released").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        await page.GotoAsync($"/tasks/{interview.Id}");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+
         // Without the required interview date: told so next to the field, and nothing is saved.
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
         var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
@@ -64,6 +75,10 @@ public sealed class TaskPageTests
             Assert.Equal("officer.a", entry.Actor);
             Assert.Contains(await db.AuditEntries.Select(a => a.Resource).ToListAsync(Ct), r => r == $"GET /tasks/{interview.Id}");
         }
+
+        // A closed task is not put back.
+        var closedRelease = await (await host.ClientForAsync("officer.a")).PostAsync($"/api/tasks/{interview.Id}/release", null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, closedRelease.StatusCode);
 
         // A partner never sees a task screen.
         var partner = await chromium.NewPageAsync(host.Server);

@@ -108,23 +108,42 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ReleaseAsync(
-        Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        await TryReleaseAsync(id, user, db, cancellationToken) switch
+        {
+            (StatusCodes.Status404NotFound, _) => TypedResults.NotFound(),
+            (StatusCodes.Status403Forbidden, _) => TypedResults.Forbid(),
+            (_, { } conflict) => TypedResults.Conflict(conflict),
+            _ => TypedResults.NoContent(),
+        };
+
+    /// <summary>
+    /// Puts a claimed task back in its queue (the API and the task screen): the person who claimed it or a supervisor
+    /// may. 204 with no message, or 404, 403 or 409 with why; a closed task stays as it is.
+    /// </summary>
+    internal static async Task<(int Status, string? Message)> TryReleaseAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db,
+        CancellationToken cancellationToken)
     {
-        var w = await db.WorkItems.SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
         {
-            return TypedResults.NotFound();
+            return (StatusCodes.Status404NotFound, "There is no such task.");
         }
 
         if (w.ClaimedBy != user.UserName() && !user.IsInRole(CaseworkRoles.Supervisor))
         {
-            return TypedResults.Forbid();
+            return (StatusCodes.Status403Forbidden, "Only the person who claimed this task, or a supervisor, may put it back in its queue.");
         }
 
-        var released = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision)
+        if (w.Status != WorkItemStatus.Open)
+        {
+            return (StatusCodes.Status409Conflict, "This task is closed.");
+        }
+
+        var released = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, (string?)null).SetProperty(x => x.ClaimedAt, (DateTimeOffset?)null)
                 .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
-        return released == 1 ? TypedResults.NoContent() : TypedResults.Conflict("Someone else changed this task at the same time; reload it.");
+        return released == 1 ? (StatusCodes.Status204NoContent, null) : (StatusCodes.Status409Conflict, "Someone else changed this task at the same time; reload it.");
     }
 
     private static async Task<Results<Ok<CompletedTask>, NotFound, ForbidHttpResult, ProblemHttpResult, ValidationProblem>> CompleteAsync(
