@@ -28,7 +28,7 @@ public enum LodgeResult
 }
 
 /// <summary>The answer to a lodging: the case as the partner now sees it, or why nothing happened.</summary>
-public sealed record LodgeOutcome(LodgeResult Result, PartnerAppealView? View = null, string? Field = null, string? Message = null, string? Code = null);
+public sealed record LodgeOutcome(LodgeResult Kind, PartnerAppealView? View = null, string? Field = null, string? Message = null, string? Code = null);
 
 /// <summary>
 /// What a legal aid organisation may see and do: the cases it represents under an active, unexpired authority, their

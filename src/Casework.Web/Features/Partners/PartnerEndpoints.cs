@@ -56,7 +56,7 @@ public static class PartnerEndpoints
     {
         var outcome = await representations.GrantAsync(id, request.OrganisationId, request.ValidFrom, request.ValidUntil, user.UserName(),
             cancellationToken);
-        return outcome.Result switch
+        return outcome.Kind switch
         {
             RepresentationResult.Done => TypedResults.Created($"/api/cases/{id}/representations/{outcome.Id}", outcome.Id!.Value),
             RepresentationResult.Invalid => Invalid(outcome),
@@ -73,7 +73,7 @@ public static class PartnerEndpoints
         RevokeRepresentationRequest request, ClaimsPrincipal user, Representations representations, CancellationToken cancellationToken)
     {
         var outcome = await representations.RevokeAsync(id, representationId, request.Reason, user.UserName(), cancellationToken);
-        return outcome.Result switch
+        return outcome.Kind switch
         {
             RepresentationResult.Done => TypedResults.NoContent(),
             RepresentationResult.Invalid => Invalid(outcome),
@@ -92,7 +92,7 @@ public static class PartnerEndpoints
         Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken)
     {
         var outcome = await appeals.LodgeAsync(OrganisationOf(user), caseId, request.Grounds, request.LateReason, user.UserName(), cancellationToken);
-        return outcome.Result switch
+        return outcome.Kind switch
         {
             LodgeResult.Lodged => TypedResults.Accepted("/api/partner/appeals", outcome.View),
             LodgeResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] }),

@@ -19,7 +19,7 @@ public enum RepresentationResult
     Conflict,
 }
 
-public sealed record RepresentationOutcome(RepresentationResult Result, Guid? Id = null, string? Field = null, string? Message = null);
+public sealed record RepresentationOutcome(RepresentationResult Kind, Guid? Id = null, string? Field = null, string? Message = null);
 
 /// <summary>
 /// The authorities legal aid organisations hold to represent a case's applicant, as supervisors grant and revoke them
