@@ -50,7 +50,7 @@ public sealed class PartnerAppeals(CaseworkDbContext db, WorkflowRuntime runtime
     public IQueryable<CaseRecord> Represented(Guid? organisation)
     {
         var id = organisation ?? Guid.Empty;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = Dates.Today(clock);
         return db.Cases.AsNoTracking().Where(c => db.Representations.Any(r => r.CaseId == c.Id && r.OrganisationId == id && !r.Revoked
             && r.ValidFrom <= today && (r.ValidUntil == null || r.ValidUntil >= today)));
     }
@@ -58,14 +58,12 @@ public sealed class PartnerAppeals(CaseworkDbContext db, WorkflowRuntime runtime
     /// <summary>Every represented case with its appeal deadlines.</summary>
     public async Task<List<PartnerAppealView>> ListAsync(Guid? organisation, CancellationToken cancellationToken)
     {
+        // One query for the cases and one for their instances' state, however many cases the organisation represents.
         var cases = await Represented(organisation).ToListAsync(cancellationToken);
-        var views = new List<PartnerAppealView>(cases.Count);
-        foreach (var c in cases)
-        {
-            views.Add(await ViewAsync(c, cancellationToken));
-        }
-
-        return views;
+        var instanceIds = cases.Where(c => c.InstanceId is not null).Select(c => c.InstanceId!.Value).ToList();
+        var states = await db.Instances.AsNoTracking().Where(i => instanceIds.Contains(i.Id)).Select(i => new { i.Id, i.State })
+            .ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
+        return [.. cases.Select(c => View(c, c.InstanceId is { } id ? states.GetValueOrDefault(id) : null))];
     }
 
     /// <summary>One represented case, or null when the organisation does not represent it.</summary>
@@ -113,11 +111,14 @@ public sealed class PartnerAppeals(CaseworkDbContext db, WorkflowRuntime runtime
         }
     }
 
-    private async Task<PartnerAppealView> ViewAsync(CaseRecord c, CancellationToken cancellationToken)
-    {
-        var state = c.InstanceId is null
+    private async Task<PartnerAppealView> ViewAsync(CaseRecord c, CancellationToken cancellationToken) =>
+        View(c, c.InstanceId is null
             ? null
-            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
+            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken));
+
+    /// <summary>The case as the partner sees it, from its instance's state document.</summary>
+    private PartnerAppealView View(CaseRecord c, string? state)
+    {
         using var document = state is null ? null : JsonDocument.Parse(state);
         var vars = document?.RootElement.GetProperty("variables") ?? default;
         string? Text(string name) => vars.ValueKind == JsonValueKind.Object && vars.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
