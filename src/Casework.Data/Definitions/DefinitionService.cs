@@ -217,12 +217,51 @@ public sealed class DefinitionService(
     /// <summary>The problem code of a publication refused because the draft is not the one the caller reviewed.</summary>
     public const string StaleDraft = "stale-draft";
 
-    /// <summary>Retires a version: running instances go on, no new instance starts on it.</summary>
-    public async Task<bool> RetireAsync(string processId, int version, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Retires a version: running instances go on, no new instance starts on it. The last published version of a process is
+    /// not retired, because then no new instance of the process could start (nor could a parent call it); publish a new version first.
+    /// </summary>
+    public async Task<RetireOutcome> RetireAsync(string processId, int version, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // Take the process's published versions first: an update that changes nothing still locks the rows it matches
+        // (SQLite takes its single writer's lock). Two supervisors retiring the last two versions at once then run one after
+        // the other, and the second sees the first's retirement instead of both seeing the other version still published.
+        var published = await db.WorkflowDefinitions
+            .Where(d => d.ProcessId == processId && d.Status == DefinitionStatus.Published)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, d => d.Status), cancellationToken);
+        var isPublished = published > 0 && await db.WorkflowDefinitions
+            .AnyAsync(d => d.ProcessId == processId && d.Version == version && d.Status == DefinitionStatus.Published, cancellationToken);
+        if (!isPublished)
+        {
+            return RetireOutcome.NotPublished;
+        }
+
+        if (published == 1)
+        {
+            return RetireOutcome.LastPublished;
+        }
+
         await db.WorkflowDefinitions
             .Where(d => d.ProcessId == processId && d.Version == version && d.Status == DefinitionStatus.Published)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DefinitionStatus.Retired), cancellationToken) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DefinitionStatus.Retired), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return RetireOutcome.Retired;
+    }
 
     public Task<List<WorkflowDefinitionRecord>> ListAsync(CancellationToken cancellationToken) =>
         db.WorkflowDefinitions.AsNoTracking().OrderBy(d => d.ProcessId).ThenBy(d => d.Version).ToListAsync(cancellationToken);
+}
+
+/// <summary>What became of a request to retire a version.</summary>
+public enum RetireOutcome
+{
+    Retired,
+
+    /// <summary>No such version, or it is a draft or retired already.</summary>
+    NotPublished,
+
+    /// <summary>It is the only published version of its process; nothing changed.</summary>
+    LastPublished,
 }

@@ -1,3 +1,4 @@
+using Casework.Data.Definitions;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Tests.Support;
@@ -193,7 +194,10 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
             Assert.Equal([1, 2], versions.Select(v => v.Version));
             Assert.Contains("PT1M", versions[0].BpmnXml, StringComparison.Ordinal);
 
-            Assert.True(await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 2, Ct)));
+            Assert.Equal(RetireOutcome.Retired, await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 2, Ct)));
+            Assert.Equal(RetireOutcome.NotPublished, await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 2, Ct)));
+            Assert.Equal(RetireOutcome.NotPublished, await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 9, Ct)));
+            Assert.Equal(RetireOutcome.LastPublished, await host.WithDefinitionsAsync(d => d.RetireAsync("wait", 1, Ct)));
             var started = await host.WithRuntimeAsync(r => r.StartAsync("wait", null, null, "clerk", Ct));
             var pinned = await host.WithRuntimeAsync(r => r.StartAsync("wait", null, null, "clerk", Ct, version: 2));
             await using var db = Database.NewContext();
@@ -203,6 +207,34 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TwoSupervisorsRetiringTheLastTwoVersionsAtOnce_LeaveOnePublished()
+    {
+        await using var host = Host();
+        var xml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "wait.bpmn"), Ct);
+        async Task<int> PublishAsync(int minutes)
+        {
+            var result = await host.WithDefinitionsAsync(d => d.PublishXmlAsync(xml.Replace("PT1M", $"PT{minutes}M", StringComparison.Ordinal), "supervisor", null, Ct));
+            return Assert.Single(result.Published).Version;
+        }
+
+        var survivor = await PublishAsync(1);
+        for (var round = 2; round <= 9; round++)
+        {
+            var newer = await PublishAsync(round);
+            var outcomes = await Task.WhenAll(
+                Task.Run(() => host.WithDefinitionsAsync(d => d.RetireAsync("wait", survivor, Ct)), Ct),
+                Task.Run(() => host.WithDefinitionsAsync(d => d.RetireAsync("wait", newer, Ct)), Ct));
+
+            Assert.Equal([RetireOutcome.Retired, RetireOutcome.LastPublished], outcomes.Order());
+            var expected = outcomes[0] == RetireOutcome.LastPublished ? survivor : newer;
+            await using var db = Database.NewContext();
+            survivor = Assert.Single(await db.WorkflowDefinitions.Where(d => d.ProcessId == "wait" && d.Status == DefinitionStatus.Published)
+                .Select(d => d.Version).ToListAsync(Ct));
+            Assert.Equal(expected, survivor);
         }
     }
 

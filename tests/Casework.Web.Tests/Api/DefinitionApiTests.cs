@@ -61,6 +61,22 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
             versions.EnumerateArray().Where(v => v.GetProperty("version").GetInt32() > 0)
                 .Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString(), v.GetProperty("releaseNote").GetString())));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // Retiring: an older version goes; the only published version left stays, or no new intake could start.
+        var retired = await supervisor.PostAsync("/api/workflow-definitions/intake/versions/1/retire", null, Ct);
+        var again = await supervisor.PostAsync("/api/workflow-definitions/intake/versions/1/retire", null, Ct);
+        var last = await supervisor.PostAsync("/api/workflow-definitions/intake/versions/2/retire", null, Ct);
+        var problem = await last.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var after = await clerk.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/versions", Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, retired.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("only published version of intake", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal([(2, "Published"), (1, "Retired")],
+            after.EnumerateArray().Where(v => v.GetProperty("version").GetInt32() > 0)
+                .Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString())));
     }
 
     [Theory]

@@ -27,6 +27,9 @@ public sealed class DesignerPageTests
 
         var appeal = page.Locator("[data-process=appeal]");
         Assert.Equal("Published", await appeal.Locator("tr[data-version='1'] [data-testid=status]").InnerTextAsync());
+        // The only published version of a process is not offered for retirement.
+        Assert.Equal(0, await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
+        Assert.Equal(1, await appeal.Locator("tr[data-version='1'] [data-testid=only-published]").CountAsync());
         await appeal.GetByRole(AriaRole.Link, new() { Name = "Open in the designer" }).ClickAsync();
         await page.WaitForURLAsync("**/workflows/appeal");
         await CanvasReadyAsync(page);
@@ -57,6 +60,16 @@ public sealed class DesignerPageTests
         await page.WaitForURLAsync("**/workflows?retired=appeal&version=1");
         Assert.Equal("Retired", await appeal.Locator("tr[data-version='1'] [data-testid=status]").InnerTextAsync());
         Assert.Equal(0, await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
+        Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
+            (await VersionsAsync(host, "appeal")).Select(v => (v.Version, v.Status)).ToList());
+        Assert.Equal(1, await appeal.Locator("tr[data-version='2'] [data-testid=only-published]").CountAsync());
+
+        // Posting the retirement of the last published version anyway (an old confirmation page) is refused, and nothing changes.
+        await page.GotoAsync("/workflows?confirmRetire=appeal&version=2");
+        await page.GetByTestId("confirm-retire").GetByRole(AriaRole.Button, new() { Name = "Retire version 2" }).ClickAsync();
+        var refusal = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "only published version of appeal" });
+        await refusal.WaitForAsync();
+        Assert.Contains("Publish a new version first", await refusal.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
             (await VersionsAsync(host, "appeal")).Select(v => (v.Version, v.Status)).ToList());
     }

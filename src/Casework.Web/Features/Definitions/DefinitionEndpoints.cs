@@ -138,8 +138,20 @@ public static class DefinitionEndpoints
             : TypedResults.UnprocessableEntity(new ValidationReport(false, result.Problems));
     }
 
-    private static async Task<Results<NoContent, NotFound>> RetireAsync(string processId, int version, DefinitionService definitions, CancellationToken cancellationToken) =>
-        await definitions.RetireAsync(processId, version, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetireAsync(string processId, int version, DefinitionService definitions,
+        CancellationToken cancellationToken) =>
+        await definitions.RetireAsync(processId, version, cancellationToken) switch
+        {
+            RetireOutcome.Retired => TypedResults.NoContent(),
+            RetireOutcome.LastPublished => TypedResults.Problem(LastPublished(processId, version), statusCode: StatusCodes.Status409Conflict,
+                title: "The last published version cannot be retired"),
+            _ => TypedResults.NotFound(),
+        };
+
+    /// <summary>Why the only published version of a process stays; the workflows screen says the same.</summary>
+    internal static string LastPublished(string processId, int version) =>
+        $"Version {version} is the only published version of {processId}: retired, no new case could start on {processId}. " +
+        "Publish a new version first, then retire this one. Nothing was changed.";
 
     private static async Task<Results<Ok<DefinitionDiff>, NotFound>> DiffAsync(string processId, int from, int to, CaseworkDbContext db,
         DefinitionCatalog catalog, CancellationToken cancellationToken)
