@@ -22,7 +22,7 @@ public static class UiSetup
     /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
     public const string PartnerPolicy = "ui-partner";
 
-    /// <summary>Legal aid organisations' authorities to represent a case: supervisors grant and revoke them.</summary>
+    /// <summary>Legal aid organisations' authorities to represent a case: supervisors grant and revoke them, auditors read them.</summary>
     public const string RepresentationPolicy = "ui-representations";
 
     /// <summary>Where a partner's lawyers start.</summary>
@@ -52,7 +52,7 @@ public static class UiSetup
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(RepresentationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireRole(CaseworkRoles.Supervisor))
+                .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");

@@ -62,6 +62,7 @@ public sealed class PartnerPageTests
         await page.GetByRole(AriaRole.Link, new() { Name = $"Lodge the appeal of case {inTime.Number}" }).ClickAsync();
         await page.WaitForURLAsync($"**/partner/appeals/{inTime.Id}");
         Assert.Equal(0, await page.Locator("#lateReason").CountAsync());
+        Assert.Equal(1, await page.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
         var refused = await SubmitAsync(page);
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.True(await page.Locator("[data-error=grounds]").IsVisibleAsync());
@@ -97,7 +98,7 @@ public sealed class PartnerPageTests
         // Nothing more to lodge on a lodged case; the case without a decision says why.
         await page.GotoAsync($"/partner/appeals/{waiting.Id}");
         Assert.Contains("No decision has been notified", await page.GetByTestId("not-lodgeable").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("form[name=lodge]").CountAsync());
+        Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
 
         // Another organisation's lawyer is answered as if the case did not exist; staff do not get the partner screens.
         var lawyerB = await chromium.NewPageAsync(host.Server);

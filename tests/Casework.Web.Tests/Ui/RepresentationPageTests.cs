@@ -24,7 +24,7 @@ public sealed class RepresentationPageTests
     public async Task ASupervisor_GrantsAndRevokesAnAuthority_AndThePartnerSeesTheCaseOnlyWhileItHoldsOne()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
-            ("supervisor.a", CaseworkRoles.Supervisor));
+            ("supervisor.a", CaseworkRoles.Supervisor), ("auditor.a", CaseworkRoles.Auditor));
         await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
         await host.AddPartnerAsync("lawyer.b", "Legal Aid B");
         var lawyer = await host.ClientForAsync("lawyer.a");
@@ -37,7 +37,7 @@ public sealed class RepresentationPageTests
         // An unknown number is named in the answer, with nothing to grant; the real one shows the case with no authority yet.
         await FindAsync(page, "NBO-1999-999999");
         Assert.Contains("There is no case numbered 'NBO-1999-999999'", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("form[name=grant]").CountAsync());
+        Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=grant])").CountAsync());
         await FindAsync(page, number);
         Assert.Contains($"Case {number}", await page.GetByTestId("case-heading").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await page.GetByTestId("no-authorities").CountAsync());
@@ -65,6 +65,16 @@ public sealed class RepresentationPageTests
         Assert.Equal(number, Assert.Single((await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct)).EnumerateArray())
             .GetProperty("caseNumber").GetString());
 
+        // An auditor reads the authorities and is offered nothing to change them by.
+        var auditor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditor, $"/representations?case={Uri.EscapeDataString(number)}", "auditor.a", ApiHost.Password);
+        Assert.Equal("Active", (await auditor.GetByTestId("authority-status").InnerTextAsync()).Trim());
+        Assert.Contains("Legal Aid A", await auditor.Locator("tr[data-authority]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("supervisors grant and revoke them", await auditor.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await auditor.Locator("form:has(input[name=_handler][value=grant]), form:has(input[name=_handler][value^=revoke-])").CountAsync());
+        // The same selector finds the supervisor's grant form and revoke form, so the auditor's nothing is not a wrong selector.
+        Assert.Equal(2, await page.Locator("form:has(input[name=_handler][value=grant]), form:has(input[name=_handler][value^=revoke-])").CountAsync());
+
         // The same organisation twice over the same days is a conflict; nothing is added.
         await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Legal Aid A" });
         var twice = await SubmitAsync(page, "Grant the authority");
@@ -85,7 +95,7 @@ public sealed class RepresentationPageTests
         Assert.Equal(0, await revoke.CountAsync());
         Assert.Empty((await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct)).EnumerateArray());
 
-        // Only supervisors manage authorities.
+        // Only supervisors manage authorities, and other staff do not see them here.
         var officer = await chromium.NewPageAsync(host.Server);
         var forbidden = await HeadlessChromium.SignInAsync(officer, "/representations", "officer.a", ApiHost.Password);
         Assert.Equal((int)HttpStatusCode.Forbidden, forbidden!.Status);
@@ -98,6 +108,7 @@ public sealed class RepresentationPageTests
         Assert.Equal("supervisor.a", only.RevokedBy);
         var audit = await db.AuditEntries.AsNoTracking().Select(a => new { a.Actor, a.Resource }).ToListAsync(Ct);
         Assert.Contains(audit, a => a.Actor == "supervisor.a" && a.Resource == "GET /representations");
+        Assert.Contains(audit, a => a.Actor == "auditor.a" && a.Resource == "GET /representations");
         Assert.Contains(audit, a => a.Actor == "supervisor.a" && a.Resource == "POST /representations");
     }
 

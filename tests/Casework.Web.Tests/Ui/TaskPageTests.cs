@@ -29,12 +29,13 @@ public sealed class TaskPageTests
         await page.WaitForURLAsync($"**/tasks/{interview.Id}");
         Assert.Contains("Amina Test", await page.GetByTestId("applicant").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("not claimed", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("form[name=complete]").CountAsync());
+        Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Equal(1, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
 
         // Put back: the queue says so and the task is unclaimed; claimed again to work it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
@@ -85,6 +86,51 @@ public sealed class TaskPageTests
         var response = await HeadlessChromium.SignInAsync(partner, $"/tasks/{interview.Id}", "partner.a", ApiHost.Password);
         Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
         Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AColleagueSeesWhoHoldsATask_ASupervisorPutsItBack_AndTheFourEyesRuleIsExplained()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
+            ("officer.b", "EligibilityOfficer"), ("super.a", "Supervisor"));
+        var officerA = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("super.a");
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var interview = await OpenItemAsync(host, number);
+        Assert.Equal(HttpStatusCode.NoContent, (await officerA.PostAsync($"/api/tasks/{interview.Id}/claim", null, Ct)).StatusCode);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // A colleague is told who holds the task, and is offered nothing that would only be refused.
+        var colleague = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(colleague, $"/tasks/{interview.Id}", "officer.b", ApiHost.Password);
+        Assert.Contains("officer.a is working on this task", await colleague.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
+        Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
+
+        // A supervisor is offered the release, not a claim, and the release frees the task for anyone.
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "super.a", ApiHost.Password);
+        Assert.Contains("Put it back in the queue", await page.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue?released=*");
+        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+
+        // The supervisor drafts the decision, then tries to review it: refused with 422 and why, and the review stays open.
+        await host.CompleteTaskAsync(officerA, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(supervisor, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
+        var review = await OpenItemAsync(host, number);
+        Assert.Equal("reviewDecision", review.ElementId);
+        await page.GotoAsync($"/tasks/{review.Id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        await page.GetByLabel("approve").CheckAsync();
+        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(review.Id, (await OpenItemAsync(host, number)).Id);
     }
 
     [Fact]
