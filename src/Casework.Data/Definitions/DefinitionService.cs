@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Casework.Data.Runtime.Handlers;
 using Casework.Engine.Expressions;
 using Casework.Engine.Parsing;
@@ -177,6 +178,85 @@ public sealed class DefinitionService(
         draft.ContentHash = hash;
         await db.SaveChangesAsync(cancellationToken);
         return draft;
+    }
+
+    /// <summary>What a new process id must look like: it names the process in the BPMN and in the designer's address.</summary>
+    public static readonly System.Text.RegularExpressions.Regex ProcessIdPattern = new("^[a-z][a-z0-9-]{1,62}$");
+
+    /// <summary>
+    /// Starts a new process as a draft the designer opens: a start event joined to an end event, with its diagram. Null when
+    /// the id is taken by any version or draft (also when another supervisor created it a moment earlier); nothing is written then.
+    /// </summary>
+    public async Task<WorkflowDefinitionRecord?> CreateProcessAsync(string processId, string name, CancellationToken cancellationToken)
+    {
+        if (await db.WorkflowDefinitions.AnyAsync(d => d.ProcessId == processId, cancellationToken))
+        {
+            return null;
+        }
+
+        var xml = NewProcessXml(processId, name);
+        var draft = new WorkflowDefinitionRecord
+        {
+            ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, Name = name, BpmnXml = xml, ContentHash = HashOf(xml),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.WorkflowDefinitions.Add(draft);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique (process, version) index: the same id was created meanwhile.
+            db.Entry(draft).State = EntityState.Detached;
+            if (await db.WorkflowDefinitions.AnyAsync(d => d.ProcessId == processId, cancellationToken))
+            {
+                return null;
+            }
+
+            throw;
+        }
+
+        return draft;
+    }
+
+    private static string NewProcessXml(string processId, string name)
+    {
+        XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        XNamespace bpmndi = "http://www.omg.org/spec/BPMN/20100524/DI";
+        XNamespace dc = "http://www.omg.org/spec/DD/20100524/DC";
+        XNamespace di = "http://www.omg.org/spec/DD/20100524/DI";
+        XNamespace cw = "urn:casework:bpmn";
+        static XElement Bounds(XNamespace dc, int x) =>
+            new(dc + "Bounds", new XAttribute("x", x), new XAttribute("y", 102), new XAttribute("width", 36), new XAttribute("height", 36));
+        var document = new XDocument(new XDeclaration("1.0", "UTF-8", null),
+            new XElement(bpmn + "definitions",
+                new XAttribute(XNamespace.Xmlns + "bpmn", bpmn), new XAttribute(XNamespace.Xmlns + "bpmndi", bpmndi),
+                new XAttribute(XNamespace.Xmlns + "dc", dc), new XAttribute(XNamespace.Xmlns + "di", di), new XAttribute(XNamespace.Xmlns + "cw", cw),
+                new XAttribute("id", "Definitions_" + processId), new XAttribute("targetNamespace", "urn:casework:workflows"),
+                new XElement(bpmn + "process", new XAttribute("id", processId), new XAttribute("name", name), new XAttribute("isExecutable", "true"),
+                    new XElement(bpmn + "startEvent", new XAttribute("id", "start"), new XAttribute("name", "Start")),
+                    new XElement(bpmn + "sequenceFlow", new XAttribute("id", "toEnd"), new XAttribute("sourceRef", "start"), new XAttribute("targetRef", "end")),
+                    new XElement(bpmn + "endEvent", new XAttribute("id", "end"), new XAttribute("name", "End"))),
+                new XElement(bpmndi + "BPMNDiagram", new XAttribute("id", "Diagram_" + processId),
+                    new XElement(bpmndi + "BPMNPlane", new XAttribute("id", "Plane_" + processId), new XAttribute("bpmnElement", processId),
+                        new XElement(bpmndi + "BPMNShape", new XAttribute("id", "start_di"), new XAttribute("bpmnElement", "start"), Bounds(dc, 152)),
+                        new XElement(bpmndi + "BPMNShape", new XAttribute("id", "end_di"), new XAttribute("bpmnElement", "end"), Bounds(dc, 352)),
+                        new XElement(bpmndi + "BPMNEdge", new XAttribute("id", "toEnd_di"), new XAttribute("bpmnElement", "toEnd"),
+                            new XElement(di + "waypoint", new XAttribute("x", 188), new XAttribute("y", 120)),
+                            new XElement(di + "waypoint", new XAttribute("x", 352), new XAttribute("y", 120)))))));
+        using var writer = new Utf8StringWriter();
+        document.Save(writer);
+        return writer.ToString();
+    }
+
+    private sealed class Utf8StringWriter : StringWriter
+    {
+        public Utf8StringWriter() : base(System.Globalization.CultureInfo.InvariantCulture)
+        {
+        }
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
     }
 
     private static string HashOf(string xml) =>

@@ -239,6 +239,24 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
     }
 
     [Fact]
+    public async Task ANewProcess_IsCreatedOnce_AsADraftThatPublishesAsItIs()
+    {
+        await using var host = Host();
+        var created = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => host.WithDefinitionsAsync(d => d.CreateProcessAsync("family-tracing", "Family <tracing> & \"reunification\"", Ct)), Ct)));
+
+        var draft = Assert.Single(created, c => c is not null)!;
+        Assert.Null(await host.WithDefinitionsAsync(d => d.CreateProcessAsync("family-tracing", "Again", Ct)));
+        var published = await host.WithDefinitionsAsync(d => d.PublishDraftAsync("family-tracing", "supervisor", "first", Ct));
+        Assert.True(published.Succeeded, string.Join("; ", published.Problems));
+        await using var db = Database.NewContext();
+        var version = await db.WorkflowDefinitions.SingleAsync(d => d.ProcessId == "family-tracing", Ct);
+        Assert.Equal((1, "Family <tracing> & \"reunification\"", draft.BpmnXml), (version.Version, version.Name, version.BpmnXml));
+        var started = await host.WithRuntimeAsync(r => r.StartAsync("family-tracing", null, null, "clerk", Ct));
+        Assert.True(started.Succeeded, started.Message);
+    }
+
+    [Fact]
     public async Task PublishingAnInvalidDraft_IsRefusedWithElementProblems_AndWritesNoVersion()
     {
         await using var host = Host();

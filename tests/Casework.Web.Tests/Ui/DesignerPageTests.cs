@@ -75,6 +75,52 @@ public sealed class DesignerPageTests
     }
 
     [Fact]
+    public async Task ASupervisor_CreatesANewWorkflow_OpensItInTheDesigner_AndPublishesIt()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("auditor.a", "Auditor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows", "super.a", ApiHost.Password);
+        var before = (await VersionsAsync(host, "appeal")).Count;
+
+        // An id that cannot name a process, and one already taken, are refused beside the field with the entries kept.
+        await page.FillAsync("#newProcessId", "Family Tracing!");
+        await page.FillAsync("#newName", "Family tracing & reunification");
+        var malformed = await SubmitAsync(page, "Create and open in the designer");
+        Assert.Equal((int)HttpStatusCode.BadRequest, malformed.Status);
+        Assert.Contains("lower-case letters, digits and hyphens", await page.Locator("[data-error=processId]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Family tracing & reunification", await page.InputValueAsync("#newName"));
+        await page.FillAsync("#newProcessId", "appeal");
+        var taken = await SubmitAsync(page, "Create and open in the designer");
+        Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
+        Assert.Contains("There is already a workflow 'appeal'", await page.Locator("[data-error=processId]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, (await VersionsAsync(host, "appeal")).Count);
+
+        // Created: the designer opens on a draft holding a start and an end event.
+        await page.FillAsync("#newProcessId", "family-tracing");
+        await SubmitAsync(page, "Create and open in the designer");
+        await page.WaitForURLAsync("**/workflows/family-tracing");
+        await CanvasReadyAsync(page);
+        Assert.Contains("The draft", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#designer-canvas g.djs-element[data-element-id=start]").IsVisibleAsync());
+        Assert.True(await page.Locator("#designer-canvas g.djs-element[data-element-id=end]").IsVisibleAsync());
+
+        // The list shows it as not published yet, to the auditor as well.
+        var auditor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditor, "/workflows", "auditor.a", ApiHost.Password);
+        Assert.Equal(1, await auditor.Locator("[data-process=family-tracing] [data-testid=not-published]").CountAsync());
+        Assert.Equal(0, await auditor.GetByTestId("new-workflow").CountAsync());
+
+        // Published as it is: version 1, under the name given, and new cases could start on it.
+        await page.GetByLabel("Release note").FillAsync("First version: tracing requests are recorded.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=family-tracing&version=1");
+        var published = Assert.Single(await VersionsAsync(host, "family-tracing"));
+        Assert.Equal((1, DefinitionStatus.Published, "Family tracing & reunification", "super.a"),
+            (published.Version, published.Status, published.Name, published.PublishedBy));
+    }
+
+    [Fact]
     public async Task ADraftWithAProblem_IsShownByElementAndMarkedOnTheDiagram_AndIsNotPublished_WhileAuditorsOnlyRead()
     {
         await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("auditor.a", "Auditor"), ("officer.a", "EligibilityOfficer"));
