@@ -222,11 +222,13 @@ public sealed class DefinitionService(
 
     private static string NewProcessXml(string processId, string name)
     {
-        XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        var bpmn = BpmnNamespaces.Bpmn;
+        var cw = BpmnNamespaces.Cw;
+
+        // The diagram's namespaces, which the parser ignores and bpmn-js draws from.
         XNamespace bpmndi = "http://www.omg.org/spec/BPMN/20100524/DI";
         XNamespace dc = "http://www.omg.org/spec/DD/20100524/DC";
         XNamespace di = "http://www.omg.org/spec/DD/20100524/DI";
-        XNamespace cw = "urn:casework:bpmn";
         static XElement Bounds(XNamespace dc, int x) =>
             new(dc + "Bounds", new XAttribute("x", x), new XAttribute("y", 102), new XAttribute("width", 36), new XAttribute("height", 36));
         var document = new XDocument(new XDeclaration("1.0", "UTF-8", null),
