@@ -22,6 +22,9 @@ public static class UiSetup
     /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
     public const string PartnerPolicy = "ui-partner";
 
+    /// <summary>Moving running cases to another workflow version: supervisors only, as in the API.</summary>
+    public const string MigrationPolicy = "ui-migrations";
+
     /// <summary>Legal aid organisations' authorities to represent a case: supervisors grant and revoke them, auditors read them.</summary>
     public const string RepresentationPolicy = "ui-representations";
 
@@ -51,6 +54,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            .AddPolicy(MigrationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.Supervisor))
             .AddPolicy(RepresentationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

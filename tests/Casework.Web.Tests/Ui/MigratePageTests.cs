@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using Casework.Data;
+using Casework.Data.Runtime.Records;
+using Casework.Data.Runtime.Workers;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// Moving running cases to a newer workflow version from the screen, in a real browser: the supervisor sees what changed
+/// and which cases cannot move and why, maps a renamed task, starts the move and follows it to the end.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class MigratePageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ASupervisor_SeesWhichCasesCannotMove_MapsTheRenamedTask_AndMovesThemAll()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("clerk.a", "RegistrationClerk"), ("auditor.a", "Auditor"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("super.a");
+        var amina = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var farah = await ApiHost.RegisterCaseAsync(clerk, "Farah");
+        // Version 2 gives the registration task, where both cases wait, another id.
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
+        var v2 = v1.Replace("\"register\"", "\"registerBiodata\"", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft", new { bpmn = v2 }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "Registration task renamed" }, Ct)).StatusCode);
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows", "super.a", ApiHost.Password);
+        var claim = page.Locator("[data-process=asylum-claim]");
+        Assert.Equal(0, await claim.Locator("tr[data-version='2'] [data-testid=move-cases]").CountAsync());
+        await claim.Locator("tr[data-version='1'] [data-testid=move-cases]").ClickAsync();
+        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?from=1&to=2");
+
+        // Nothing can move while the task the cases wait at has no counterpart; the screen says which cases and why.
+        Assert.Equal("0 of 2 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
+        Assert.Contains("registerBiodata", await page.Locator("[data-diff=added]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Register biodata and specific needs (register)", await page.Locator("[data-diff=removed]").InnerTextAsync(), StringComparison.Ordinal);
+        var blocked = await page.GetByTestId("cannot-move").InnerTextAsync();
+        Assert.Contains(amina.Number, blocked, StringComparison.Ordinal);
+        Assert.Contains(farah.Number, blocked, StringComparison.Ordinal);
+        Assert.Contains("has no counterpart in version 2", blocked, StringComparison.Ordinal);
+        Assert.DoesNotContain("Amina", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=migrate])").CountAsync());
+
+        await page.GetByLabel("Register biodata and specific needs (register) becomes").SelectOptionAsync("register=registerBiodata");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check again with this mapping" }).ClickAsync();
+        await page.WaitForURLAsync("**/migrate?from=1&to=2&map=register%3DregisterBiodata");
+        Assert.Equal("2 of 2 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.GetByTestId("cannot-move").CountAsync());
+        Assert.Equal("register=registerBiodata", await page.GetByLabel("Register biodata and specific needs (register) becomes").InputValueAsync());
+        Assert.Equal([1, 1], await VersionsAsync(host));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move 2 case(s) to version 2" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        Assert.Equal("In progress: 0 of 2 case(s) moved so far, 0 could not move. This page refreshes itself.",
+            (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
+
+        // A second move of the same process is refused while this one runs.
+        await page.GotoAsync("/workflows/asylum-claim/migrate?from=1&to=2&map=register%3DregisterBiodata");
+        var second = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Move 2 case(s) to version 2" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+        Assert.Equal(409, second.Status);
+        Assert.Contains("being moved already", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountJobsAsync(host));
+
+        // The job runs as the outbox dispatcher delivers its batches (workers are off in tests: one pass by hand).
+        await host.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
+        await page.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Link, new() { Name = "See its progress." }).ClickAsync();
+        await page.WaitForURLAsync("**/migrate?job=*");
+        Assert.Equal("Finished: 2 of 2 case(s) moved to version 2, 0 could not move.", (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
+        Assert.Equal([2, 2], await VersionsAsync(host));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var open = await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open).Select(w => new { w.CaseId, w.ElementId }).ToListAsync(Ct);
+            Assert.Equal(2, open.Count);
+            Assert.All(open, w => Assert.Equal("registerBiodata", w.ElementId));
+        }
+
+        // The clerk goes on with the moved task; an auditor reads the workflows but does not move cases.
+        await host.CompleteTaskAsync(clerk, amina.Number, "registerBiodata", new { registeredOn = "2026-03-02" });
+        await page.GotoAsync("/workflows");
+        Assert.Equal(0, await page.Locator("[data-process=asylum-claim] [data-testid=move-cases]").CountAsync());
+        var auditor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditor, "/workflows/asylum-claim/migrate", "auditor.a", ApiHost.Password);
+        await auditor.WaitForURLAsync("**/access-denied**");
+    }
+
+    [Fact]
+    public async Task AMoveToAVersionThatIsNoLongerPublished_IsRefused_AndNothingMoves()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("clerk.a", "RegistrationClerk"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("super.a");
+        await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
+        foreach (var note in new[] { "v2", "v3" })
+        {
+            await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft", new { bpmn = v1.Replace("P3D", note == "v2" ? "P4D" : "P5D", StringComparison.Ordinal) }, Ct);
+            Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = note }, Ct)).StatusCode);
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim/migrate?from=1&to=2", "super.a", ApiHost.Password);
+        Assert.Equal("1 of 1 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
+        // A changed due date moves with the case: the diff names the task.
+        Assert.Contains("(register)", await page.Locator("[data-diff=changed]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Someone retires version 2 while the page is open.
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync("/api/workflow-definitions/asylum-claim/versions/2/retire", null, Ct)).StatusCode);
+        var refused = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("Version 2 of asylum-claim is not published", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await CountJobsAsync(host));
+        Assert.Equal([1], await VersionsAsync(host));
+
+        // The same page with two equal versions, or a mapping that is not a pair, says what is wrong.
+        Assert.Equal(400, (await page.GotoAsync("/workflows/asylum-claim/migrate?from=1&to=1"))!.Status);
+        Assert.Contains("two different versions", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(400, (await page.GotoAsync("/workflows/asylum-claim/migrate?from=1&to=3&map=register"))!.Status);
+        Assert.Contains("The element mapping 'register'", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(404, (await page.GotoAsync("/workflows/no-such-process/migrate"))!.Status);
+    }
+
+    private static async Task<List<int>> VersionsAsync(ApiHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.Instances.Where(i => i.ProcessId == "asylum-claim").OrderBy(i => i.CreatedAt).Select(i => i.Version).ToListAsync(Ct);
+    }
+
+    private static async Task<int> CountJobsAsync(ApiHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().MigrationJobs.CountAsync(Ct);
+    }
+}
