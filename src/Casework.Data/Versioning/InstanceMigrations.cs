@@ -40,6 +40,14 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
         return [.. states.Select(s => planner.DryRun(plan, source.Value.Definition, target.Value.Definition, InstanceStateSerializer.Deserialize(s), clock.GetUtcNow()))];
     }
 
+    /// <summary>
+    /// The move of <paramref name="processId"/>'s cases that has not finished, if any. The screen and the API start no
+    /// second one meanwhile: two jobs would race for the same instances and report each other's moves as failures.
+    /// </summary>
+    public Task<Guid?> UnfinishedAsync(string processId, CancellationToken cancellationToken) =>
+        db.MigrationJobs.AsNoTracking().Where(j => j.ProcessId == processId && j.Status != MigrationJobStatus.Completed)
+            .OrderBy(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>Creates a job and queues its first batch; null when a version does not exist.</summary>
     public async Task<MigrationJobRecord?> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
         string requestedBy, CancellationToken cancellationToken)

@@ -50,6 +50,7 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         var bpmn = await clerk.GetStringAsync("/api/workflow-definitions/intake/versions/2/bpmn", Ct);
         var versions = await clerk.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/versions", Ct);
         var unknown = await clerk.GetAsync("/api/workflow-definitions/no-such-process/versions", Ct);
+        var badId = await supervisor.PutAsJsonAsync("/api/workflow-definitions/Intake_2/draft", new { bpmn = Intake }, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
@@ -61,6 +62,10 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
             versions.EnumerateArray().Where(v => v.GetProperty("version").GetInt32() > 0)
                 .Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString(), v.GetProperty("releaseNote").GetString())));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        // A new process id the screens could not address is refused, naming the field, and nothing is written.
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.True((await badId.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("processId", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await clerk.GetAsync("/api/workflow-definitions/Intake_2/versions/0/bpmn", Ct)).StatusCode);
 
         // Retiring: an older version goes; the only published version left stays, or no new intake could start.
         var retired = await supervisor.PostAsync("/api/workflow-definitions/intake/versions/1/retire", null, Ct);
@@ -200,6 +205,7 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
         var dryRun = await (await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations/dry-run", new { from = 1, to = 2 }, ct))
             .Content.ReadFromJsonAsync<JsonElement>(ct);
         var started = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct);
+        var second = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct);
         var outbox = host.Services.GetRequiredService<Casework.Data.Runtime.Workers.OutboxDispatcher>();
         await outbox.RunOnceAsync(ct);
         var progress = await supervisor.GetFromJsonAsync<JsonElement>(started.Headers.Location!, ct);
@@ -208,6 +214,9 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.All(dryRun.EnumerateArray(), r => Assert.True(r.GetProperty("canMigrate").GetBoolean()));
         Assert.Contains(dryRun[0].GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "TimerRecomputed");
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        // One migration of a process at a time: the second is refused while the first has batches to run.
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains(started.Headers.Location!.ToString(), await second.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(("Completed", 3, 3, 0), (progress.GetProperty("status").GetString(), progress.GetProperty("total").GetInt32(),
             progress.GetProperty("migrated").GetInt32(), progress.GetProperty("failed").GetInt32()));
         foreach (var id in ids)

@@ -71,12 +71,21 @@ public static class DefinitionEndpoints
     }
 
     private static async Task<Results<Ok<WorkflowDefinitionRecordView>, ValidationProblem, ProblemHttpResult>> SaveDraftAsync(
-        string processId, DraftRequest request, HttpContext http, DefinitionService definitions, CancellationToken cancellationToken,
+        string processId, DraftRequest request, HttpContext http, DefinitionService definitions, CaseworkDbContext db, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         if (string.IsNullOrWhiteSpace(request.Bpmn) || request.Bpmn.Length > MaxBpmnLength)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["bpmn"] = [$"The BPMN XML is required, at most {MaxBpmnLength:N0} characters."] });
+        }
+
+        // A new process gets an id the screens can address; a process that exists already (a file's id) keeps its own.
+        if (!DefinitionService.ProcessIdPattern.IsMatch(processId) && !await db.WorkflowDefinitions.AnyAsync(d => d.ProcessId == processId, cancellationToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["processId"] = ["A new process id is 2 to 63 lower-case letters, digits and hyphens, starting with a letter, for example family-tracing."],
+            });
         }
 
         var draft = await definitions.SaveDraftAsync(processId, request.Bpmn, HashFrom(ifMatch), cancellationToken);

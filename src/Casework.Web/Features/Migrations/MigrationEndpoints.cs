@@ -38,12 +38,18 @@ public static class MigrationEndpoints
         return reports is null ? TypedResults.NotFound() : TypedResults.Ok(reports);
     }
 
-    private static async Task<Results<Accepted<MigrationProgress>, NotFound, ValidationProblem>> StartAsync(
+    private static async Task<Results<Accepted<MigrationProgress>, NotFound, ValidationProblem, ProblemHttpResult>> StartAsync(
         string processId, MigrationRequest request, ClaimsPrincipal user, InstanceMigrations migrations, CancellationToken cancellationToken)
     {
         if (Invalid(request) is { } problem)
         {
             return problem;
+        }
+
+        if (await migrations.UnfinishedAsync(processId, cancellationToken) is { } running)
+        {
+            return TypedResults.Problem($"A migration of {processId} is still running (/api/migrations/{running}); start another when it has finished. Nothing was started.",
+                statusCode: StatusCodes.Status409Conflict, title: "A migration of this process is running");
         }
 
         var job = await migrations.StartAsync(processId, request.From, request.To, request.Mapping, user.UserName(), cancellationToken);
