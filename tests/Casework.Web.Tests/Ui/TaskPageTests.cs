@@ -106,6 +106,13 @@ public sealed class TaskPageTests
         Assert.Contains("officer.a is working on this task", await colleague.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
         Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
+        Assert.Contains("claimed again once they put it back", await colleague.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
+        // Someone of another role is not promised a claim they could not make.
+        var clerk = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(clerk, $"/tasks/{interview.Id}", "clerk.a", ApiHost.Password);
+        var notice = await clerk.GetByTestId("claimed-by-other").InnerTextAsync();
+        Assert.Contains("It is not a task of your role.", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain("claimed again", notice, StringComparison.Ordinal);
 
         // A supervisor is offered the release, not a claim, and the release frees the task for anyone.
         var page = await chromium.NewPageAsync(host.Server);
