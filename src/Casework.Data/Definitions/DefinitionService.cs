@@ -180,6 +180,26 @@ public sealed class DefinitionService(
         return draft;
     }
 
+    /// <summary>
+    /// Throws away the draft of a process; published and retired versions are untouched, and a process that was never
+    /// published goes with its draft. With <paramref name="expectedHash"/> (the draft the supervisor looked at) only if the
+    /// draft is still that one.
+    /// </summary>
+    public async Task<DiscardOutcome> DiscardDraftAsync(string processId, string? expectedHash, CancellationToken cancellationToken)
+    {
+        var deleted = await db.WorkflowDefinitions
+            .Where(d => d.ProcessId == processId && d.Version == 0 && (expectedHash == null || d.ContentHash == expectedHash))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            return DiscardOutcome.Discarded;
+        }
+
+        return expectedHash is not null && await db.WorkflowDefinitions.AnyAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken)
+            ? DiscardOutcome.Stale
+            : DiscardOutcome.NoDraft;
+    }
+
     /// <summary>What a new process id must look like: it names the process in the BPMN and in the designer's address.</summary>
     public static readonly System.Text.RegularExpressions.Regex ProcessIdPattern = new("^[a-z][a-z0-9-]{1,62}$");
 
@@ -337,6 +357,17 @@ public sealed class DefinitionService(
 }
 
 /// <summary>What became of a request to retire a version.</summary>
+public enum DiscardOutcome
+{
+    Discarded,
+
+    /// <summary>The process has no draft (never had one, or it was published or discarded meanwhile).</summary>
+    NoDraft,
+
+    /// <summary>Someone saved another draft since the caller looked; nothing was deleted.</summary>
+    Stale,
+}
+
 public enum RetireOutcome
 {
     Retired,

@@ -42,6 +42,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/workflow-definitions/{processId}/versions/{version:int}/bpmn"] = Readers,
         ["GET /api/workflow-definitions/{processId}/diff"] = Readers,
         ["PUT /api/workflow-definitions/{processId}/draft"] = [Supervisor],
+        ["DELETE /api/workflow-definitions/{processId}/draft"] = [Supervisor],
         ["POST /api/workflow-definitions/{processId}/draft/validate"] = [Supervisor],
         ["POST /api/workflow-definitions/{processId}/draft/publish"] = [Supervisor],
         ["POST /api/workflow-definitions/{processId}/versions/{version:int}/retire"] = [Supervisor],

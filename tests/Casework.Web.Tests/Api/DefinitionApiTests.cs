@@ -159,6 +159,42 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("bpmn", out _));
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Supervisor_DiscardsADraft_OnlyTheOneTheyLoaded_AndPublishedVersionsStay(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake }, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "first" }, Ct)).StatusCode);
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake.Replace("P3D", "P4D", StringComparison.Ordinal) }, Ct);
+        var loaded = await supervisor.GetAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        // A colleague saves another draft after that one was loaded.
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake.Replace("P3D", "P6D", StringComparison.Ordinal) }, Ct);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Delete, "/api/workflow-definitions/intake/draft");
+        stale.Headers.IfMatch.Add(loaded.Headers.ETag!);
+        var refused = await supervisor.SendAsync(stale, Ct);
+        var kept = await supervisor.GetStringAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        var discarded = await supervisor.DeleteAsync("/api/workflow-definitions/intake/draft", Ct);
+        var gone = await supervisor.GetAsync("/api/workflow-definitions/intake/versions/0/bpmn", Ct);
+        var again = await supervisor.DeleteAsync("/api/workflow-definitions/intake/draft", Ct);
+        var versions = await supervisor.GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/versions", Ct);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.Contains("P6D", kept, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, discarded.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal([(1, "Published")], versions.EnumerateArray().Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString())));
+
+        // A process that was never published goes with its draft.
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/tracing/draft", new { bpmn = Intake.Replace("\"intake\"", "\"tracing\"", StringComparison.Ordinal) }, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.DeleteAsync("/api/workflow-definitions/tracing/draft", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync("/api/workflow-definitions/tracing/versions", Ct)).StatusCode);
+    }
 }
 
 public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Casework.Data;
 using Casework.Data.Definitions;
 using Casework.Web.Tests.Api;
@@ -72,6 +73,69 @@ public sealed class DesignerPageTests
         Assert.Contains("Publish a new version first", await refusal.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
             (await VersionsAsync(host, "appeal")).Select(v => (v.Version, v.Status)).ToList());
+    }
+
+    [Fact]
+    public async Task ASupervisor_DiscardsADraftAfterConfirming_ADraftSavedMeanwhileIsKept_AndStaleConfirmationsAreAnswered()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        var api = await host.ClientForAsync("super.a");
+        var appealXml = await api.GetStringAsync("/api/workflow-definitions/appeal/versions/1/bpmn", Ct);
+        await api.PutAsJsonAsync("/api/workflow-definitions/appeal/draft", new { bpmn = appealXml + "\n<!-- first draft -->" }, Ct);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows", "super.a", ApiHost.Password);
+
+        var appeal = page.Locator("[data-process=appeal]");
+        await appeal.GetByRole(AriaRole.Link, new() { Name = "Discard draft…" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?confirmDiscard=appeal");
+        Assert.Contains("Its published versions, and the cases running on them, are not affected.",
+            await page.GetByTestId("confirm-discard").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await DraftsAsync(host, "appeal"));
+
+        // A colleague saves another draft while the confirmation is open: theirs is kept.
+        await api.PutAsJsonAsync("/api/workflow-definitions/appeal/draft", new { bpmn = appealXml + "\n<!-- second draft -->" }, Ct);
+        var kept = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(412, kept.Status);
+        Assert.Contains("so it was kept", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("second draft", await api.GetStringAsync("/api/workflow-definitions/appeal/versions/0/bpmn", Ct), StringComparison.Ordinal);
+
+        await page.GotoAsync("/workflows");
+        await appeal.GetByRole(AriaRole.Link, new() { Name = "Discard draft…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?discarded=appeal");
+        Assert.Contains("Discarded the draft of appeal", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await appeal.GetByTestId("draft-chip").CountAsync());
+        Assert.Equal(0, await DraftsAsync(host, "appeal"));
+        Assert.Equal([(1, DefinitionStatus.Published)], (await VersionsAsync(host, "appeal")).Select(v => (v.Version, v.Status)).ToList());
+
+        // A confirmation left open while someone else discarded the draft says so, and one for a retirement someone
+        // else made says that too (their forms are still answered, not refused as unknown).
+        await api.PutAsJsonAsync("/api/workflow-definitions/tracing/draft", new { bpmn = appealXml.Replace("\"appeal\"", "\"tracing\"", StringComparison.Ordinal) }, Ct);
+        await page.GotoAsync("/workflows?confirmDiscard=tracing");
+        Assert.Contains("never published, so the workflow goes with it", await page.GetByTestId("confirm-discard").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/workflow-definitions/tracing/draft", Ct)).StatusCode);
+        var gone = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(409, gone.Status);
+        Assert.Contains("There is no draft of tracing any more", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        await api.PutAsJsonAsync("/api/workflow-definitions/appeal/draft", new { bpmn = appealXml.Replace("cw:due=\"P90D\"", "cw:due=\"P60D\"", StringComparison.Ordinal) }, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/workflow-definitions/appeal/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+        await page.GotoAsync("/workflows?confirmRetire=appeal&version=1");
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync("/api/workflow-definitions/appeal/versions/1/retire", null, Ct)).StatusCode);
+        var retired = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Retire version 1" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(409, retired.Status);
+        Assert.Contains("That version is not published", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<int> DraftsAsync(ApiHost host, string processId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkflowDefinitions
+            .CountAsync(d => d.ProcessId == processId && d.Version == 0, Ct);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public static class DefinitionEndpoints
         read.MapGet("/{processId}/diff", DiffAsync).WithSummary("Elements added, removed and changed between two versions.");
         var write = app.MapGroup("/api/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(ApiSetup.Supervisors);
         write.MapPut("/{processId}/draft", SaveDraftAsync).WithSummary("Create or replace the draft of a process.");
+        write.MapDelete("/{processId}/draft", DiscardDraftAsync).WithSummary("Throw the draft away; published versions stay as they are.");
         write.MapPost("/{processId}/draft/validate", ValidateAsync).WithSummary("Element-level problems of the draft.");
         write.MapPost("/{processId}/draft/publish", PublishAsync).WithSummary("Publish the draft as the next version, if it is valid.");
         write.MapPost("/{processId}/versions/{version:int}/retire", RetireAsync).WithSummary("No new instances on this version.");
@@ -101,6 +102,15 @@ public static class DefinitionEndpoints
     private static string ETag(string contentHash) => $"\"{contentHash}\"";
 
     /// <summary>The content hash named by an If-Match header (quotes and a weak prefix removed), or null without one (or with *).</summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DiscardDraftAsync(string processId, DefinitionService definitions,
+        CancellationToken cancellationToken, [FromHeader(Name = "If-Match")] string? ifMatch = null) =>
+        await definitions.DiscardDraftAsync(processId, HashFrom(ifMatch), cancellationToken) switch
+        {
+            DiscardOutcome.Discarded => TypedResults.NoContent(),
+            DiscardOutcome.Stale => Stale("Someone saved this draft after you loaded it; it was not discarded. Reload it and decide again."),
+            _ => TypedResults.NotFound(),
+        };
+
     private static string? HashFrom(string? ifMatch) =>
         string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*" ? null : ifMatch.Trim().TrimStart('W', '/').Trim('"');
 
