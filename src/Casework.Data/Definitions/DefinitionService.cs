@@ -133,14 +133,17 @@ public sealed class DefinitionService(
     private async Task<List<DefinitionProblem>> ProblemsAsync(BpmnParseResult parsed, IReadOnlySet<string>? alsoKnownProcesses, CancellationToken cancellationToken)
     {
         var inFile = parsed.Processes.Select(p => p.ProcessId).ToHashSet(StringComparer.Ordinal);
-        var published = (await db.WorkflowDefinitions.Where(d => d.Status != DefinitionStatus.Draft).Select(d => d.ProcessId).Distinct()
-            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var versions = await db.WorkflowDefinitions.Where(d => d.Status != DefinitionStatus.Draft).Select(d => new { d.ProcessId, d.Version })
+            .ToListAsync(cancellationToken);
+        var published = versions.Select(v => v.ProcessId).ToHashSet(StringComparer.Ordinal);
+        var pinnable = versions.Select(v => (v.ProcessId, v.Version)).ToHashSet();
         var context = new ValidationContext(
             expressions,
             HandlerKeys: handlers.Select(h => h.Key).ToHashSet(StringComparer.Ordinal),
             ProcessExists: id => inFile.Contains(id) || published.Contains(id) || alsoKnownProcesses?.Contains(id) == true,
             FormKeys: forms.Keys,
-            Stages: vocabulary.Stages);
+            Stages: vocabulary.Stages,
+            VersionExists: (id, version) => pinnable.Contains((id, version)));
         var validator = new DefinitionValidator();
         return [.. parsed.Processes.SelectMany(p => validator.Validate(p, context))];
     }

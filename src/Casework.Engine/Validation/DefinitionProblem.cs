@@ -32,6 +32,7 @@ public static class ProblemCodes
     public const string UnknownHandler = "unknown-handler";
     public const string MissingHandler = "missing-handler";
     public const string UnknownProcess = "unknown-process";
+    public const string UnknownVersion = "unknown-version";
     public const string UnknownForm = "unknown-form";
     public const string UnknownStage = "unknown-stage";
     public const string BadFlowReference = "bad-flow-reference";

@@ -275,6 +275,11 @@ public sealed class DefinitionValidator
             {
                 Add(ProblemCodes.UnknownProcess, call, $"It calls process '{call.CalledProcessId}', which is not published.");
             }
+            else if (call.CalledVersion is { } pinned && context.VersionExists is { } versionExists && !versionExists(call.CalledProcessId, pinned))
+            {
+                Add(ProblemCodes.UnknownVersion, call,
+                    $"It calls version {pinned} of process '{call.CalledProcessId}', which has no such version; leave the version out to call the newest published one.");
+            }
 
             foreach (var mapping in call.Inputs.Concat(call.Outputs))
             {

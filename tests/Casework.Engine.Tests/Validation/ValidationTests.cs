@@ -11,7 +11,8 @@ public sealed class ValidationTests
         HandlerKeys: new HashSet<string> { "case.triage" },
         ProcessExists: id => id is "p" or "appeal",
         FormKeys: new HashSet<string> { "interview" },
-        Stages: new HashSet<string> { "Assessment" });
+        Stages: new HashSet<string> { "Assessment" },
+        VersionExists: (id, version) => id == "appeal" && version is 1 or 2);
 
     [Theory]
     [InlineData("no-start-event", ProblemCodes.NoStartEvent, "p", "process", null)]
@@ -25,6 +26,7 @@ public sealed class ValidationTests
     [InlineData("bad-timer", ProblemCodes.BadTimer, "wait", "intermediateCatchEvent", 6)]
     [InlineData("unknown-handler", ProblemCodes.UnknownHandler, "task", "serviceTask", 6)]
     [InlineData("unknown-process", ProblemCodes.UnknownProcess, "task", "callActivity", 6)]
+    [InlineData("unknown-version", ProblemCodes.UnknownVersion, "task", "callActivity", 6)]
     [InlineData("duplicate-id", ProblemCodes.DuplicateId, "task", "userTask", 7)]
     [InlineData("unsupported-element", ProblemCodes.UnsupportedElement, "task", "businessRuleTask", 6)]
     [InlineData("bad-event-gateway", ProblemCodes.BadEventGateway, "gw", "eventBasedGateway", 6)]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Xml.Linq;
 using Casework.Data;
 using Casework.Data.Definitions;
 using Casework.Web.Tests.Api;
@@ -318,9 +319,103 @@ public sealed class DesignerPageTests
         Assert.Contains("cw:form=\"assign-appeal-officer\"", published, StringComparison.Ordinal);
     }
 
-    private static async Task SelectAsync(IPage page, string elementId)
+    [Fact]
+    public async Task ASupervisor_SetsTimersMessagesCallsScriptsAndAssignees_InThePropertiesPanel_AndABadTimerIsCaughtBeforePublishing()
     {
-        await page.Locator($"#designer-canvas g.djs-shape[data-element-id={elementId}]").ClickAsync();
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        var panel = page.Locator("#designer-properties");
+
+        // A timer: its kind and expression as the file has them, and nothing of the other sections.
+        await SelectAsync(page, "windowClosed");
+        Assert.Equal("timeDate", await panel.GetByLabel("The timer fires").InputValueAsync());
+        Assert.Equal("${appealCutoff}", await panel.GetByLabel("Timer expression").InputValueAsync());
+        Assert.False(await panel.GetByLabel("Message name").IsVisibleAsync());
+        Assert.False(await panel.GetByLabel("Form").IsVisibleAsync());
+        await panel.GetByLabel("The timer fires").SelectOptionAsync("timeDuration");
+        await panel.GetByLabel("Timer expression").FillAsync("a month");
+        await page.Keyboard.PressAsync("Tab");
+
+        // A message event: the declared message's name and the element's correlation key.
+        await SelectAsync(page, "appealLodged");
+        Assert.False(await panel.GetByLabel("The timer fires").IsVisibleAsync());
+        Assert.Equal("AppealLodged", await panel.GetByLabel("Message name").InputValueAsync());
+        Assert.Equal("${caseId}", await panel.GetByLabel("Correlation key").InputValueAsync());
+        await panel.GetByLabel("Message name").FillAsync("AppealReceived");
+        await panel.GetByLabel("Correlation key").FillAsync("${caseNumber}");
+        await page.Keyboard.PressAsync("Tab");
+
+        // A call activity: the workflow it starts, offered from the published ones, and a pinned version.
+        await SelectAsync(page, "appeal");
+        Assert.Equal("appeal", await panel.GetByLabel("Workflow it starts").InputValueAsync());
+        Assert.Equal(1, await page.Locator("#designer-process-ids option[value=durable-solutions]").CountAsync());
+        Assert.Equal("", await panel.GetByLabel("Pinned version").InputValueAsync());
+        await panel.GetByLabel("Pinned version").FillAsync("9");
+        await page.Keyboard.PressAsync("Tab");
+
+        // A user task's assignee and candidate users.
+        await SelectAsync(page, "escalateSla");
+        await panel.GetByLabel("Assigned to").FillAsync("super.b");
+        await panel.GetByLabel("Also offered to these users").FillAsync("super.c, super.d");
+        await page.Keyboard.PressAsync("Tab");
+
+        // A service task turned into a script task with bpmn-js's own replace menu, then given its script.
+        await SelectAsync(page, "recordReferral", new() { X = 3, Y = 3 }); // a flow crosses its middle
+        await page.Locator(".djs-context-pad .entry[data-action=replace]").ClickAsync();
+        await page.Locator(".djs-popup [data-id=replace-with-script-task]").ClickAsync();
+        await panel.Locator("[data-bind=type]:text-is('ScriptTask')").WaitForAsync();
+        await panel.GetByLabel("Code to run").FillAsync("referralsRecorded = (referralsRecorded || 0) + 1");
+        await panel.GetByLabel("Result variable").FillAsync("referralsRecorded");
+        await page.Keyboard.PressAsync("Tab");
+
+        // "a month" is no ISO 8601 duration and appeal has no version 9: checking names both, and the page keeps every
+        // edit to correct.
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        Assert.Equal(2, await page.Locator("[data-testid=problems] li").CountAsync());
+        Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=windowClosed]").CountAsync());
+        Assert.Contains("version 9", await page.Locator("[data-testid=problems] li[data-problem-element=appeal]").InnerTextAsync(), StringComparison.Ordinal);
+        await CanvasReadyAsync(page);
+        await SelectAsync(page, "appeal");
+        Assert.Equal("9", await panel.GetByLabel("Pinned version").InputValueAsync());
+        await panel.GetByLabel("Pinned version").FillAsync("1");
+        await page.Keyboard.PressAsync("Tab");
+        await SelectAsync(page, "windowClosed");
+        Assert.Equal("timeDuration", await panel.GetByLabel("The timer fires").InputValueAsync());
+        Assert.Equal("a month", await panel.GetByLabel("Timer expression").InputValueAsync());
+        await panel.GetByLabel("Timer expression").FillAsync("P30D");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=asylum-claim&version=2");
+
+        var published = (await VersionsAsync(host, "asylum-claim")).Single(v => v.Version == 2).BpmnXml;
+        var document = XDocument.Parse(published);
+        XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        XNamespace cw = "urn:casework:bpmn";
+        XElement Element(string id) => document.Descendants().Single(e => (string?)e.Attribute("id") == id);
+
+        var timer = Element("windowClosed").Element(bpmn + "timerEventDefinition")!;
+        Assert.Equal("P30D", timer.Element(bpmn + "timeDuration")?.Value);
+        Assert.Null(timer.Element(bpmn + "timeDate"));
+        Assert.Equal("AppealReceived", (string?)Element("AppealLodged").Attribute("name"));
+        Assert.Equal("${caseNumber}", (string?)Element("appealLodged").Attribute(cw + "correlationKey"));
+        Assert.Equal("1", (string?)Element("appeal").Attribute(cw + "calledVersion"));
+        Assert.Equal("appeal", (string?)Element("appeal").Attribute("calledElement"));
+        Assert.Equal("super.b", (string?)Element("escalateSla").Attribute(cw + "assignee"));
+        Assert.Equal("super.c, super.d", (string?)Element("escalateSla").Attribute(cw + "candidateUsers"));
+        var script = document.Descendants(bpmn + "scriptTask").Single();
+        Assert.Equal("referralsRecorded = (referralsRecorded || 0) + 1", script.Element(bpmn + "script")?.Value);
+        Assert.Equal("referralsRecorded", (string?)script.Attribute(cw + "resultVariable"));
+        Assert.DoesNotContain(document.Descendants(bpmn + "serviceTask"), e => (string?)e.Attribute("id") == "recordReferral");
+    }
+
+    private static async Task SelectAsync(IPage page, string elementId, Position? at = null)
+    {
+        // Click away first: the context pad of a selected element can cover its neighbour on a small diagram.
+        await page.Locator("#designer-canvas").ClickAsync(new() { Position = new() { X = 8, Y = 8 } });
+        await page.Locator($"#designer-canvas g.djs-shape[data-element-id={elementId}]").ClickAsync(new() { Position = at });
         await page.Locator($"#designer-properties [data-bind=id]:text-is('{elementId}')").WaitForAsync();
     }
 

@@ -59,8 +59,9 @@
     return;
   }
 
-  // The properties panel: the project's own attributes (cw:…) that bpmn-js draws nothing for, set through modeling so
-  // that undo works and the change counts as unsaved.
+  // The properties panel: what bpmn-js draws nothing for, that is the project's own attributes (cw:…), a flow's
+  // condition, a timer's kind and expression, the message an element waits for, the workflow a call activity starts
+  // and a script task's script.
   const casework = 'urn:casework:bpmn';
   const panel = document.getElementById('designer-properties');
   let selected = null;
@@ -76,6 +77,27 @@
     return 'cw';
   }
 
+  // The event definition of a kind on an event (timer, message), if it has one.
+  function definitionOf(businessObject, type) {
+    return (businessObject.eventDefinitions || []).find(function (definition) { return definition.$instanceOf(type); }) || null;
+  }
+
+  const timerKinds = ['timeDuration', 'timeDate', 'timeCycle'];
+
+  // What a message event or receive task waits for: its own element, and its event definition if it is an event.
+  function messageOf(businessObject) {
+    const definition = definitionOf(businessObject, 'bpmn:MessageEventDefinition');
+    if (!definition && !businessObject.$instanceOf('bpmn:ReceiveTask')) {
+      return null;
+    }
+
+    return { definition: definition, message: (definition || businessObject).messageRef || null };
+  }
+
+  function attribute(moddleElement, name) {
+    return (moddleElement && moddleElement.$attrs[prefix() + ':' + name]) || '';
+  }
+
   function read(businessObject, property) {
     if (property === 'name') {
       return businessObject.name || '';
@@ -85,7 +107,79 @@
       return (businessObject.conditionExpression && businessObject.conditionExpression.body) || '';
     }
 
+    const timer = definitionOf(businessObject, 'bpmn:TimerEventDefinition');
+    if (property === 'timerKind') {
+      return (timer && timerKinds.find(function (kind) { return timer[kind]; })) || 'timeDuration';
+    }
+
+    if (property === 'timerValue') {
+      const kind = timer && timerKinds.find(function (k) { return timer[k]; });
+      return (kind && timer[kind].body) || '';
+    }
+
+    const waits = messageOf(businessObject);
+    if (property === 'messageName') {
+      return waits ? (waits.message ? waits.message.name || waits.message.id : attribute(businessObject, 'message')) : '';
+    }
+
+    if (property === 'correlationKey') {
+      return waits ? attribute(businessObject, 'correlationKey') || attribute(waits.definition, 'correlationKey') : '';
+    }
+
+    if (property === 'calledElement' || property === 'script') {
+      return businessObject[property] || '';
+    }
+
     return businessObject.$attrs[prefix() + property.substring(2)] || '';
+  }
+
+  // Sets what a changed field stands for, through modeling so that undo works and the change counts as unsaved.
+  function write(modeling, element, field) {
+    const businessObject = element.businessObject;
+    const value = field.value.trim();
+    const properties = {};
+    if (field.dataset.role !== undefined) {
+      const roles = Array.prototype.map.call(panel.querySelectorAll('[data-role]:checked'), function (box) { return box.dataset.role; });
+      properties[prefix() + ':candidateRoles'] = roles.length ? roles.join(',') : undefined;
+    } else if (field.dataset.prop === 'condition') {
+      properties.conditionExpression = value ? diagram.get('moddle').create('bpmn:FormalExpression', { body: value }) : undefined;
+    } else if (field.dataset.prop === 'timerKind' || field.dataset.prop === 'timerValue') {
+      // One of the three kinds at a time: the chosen one carries the expression, the others go.
+      const kind = panel.querySelector('[data-prop=timerKind]').value;
+      const when = panel.querySelector('[data-prop=timerValue]').value.trim();
+      const timer = {};
+      timerKinds.forEach(function (k) { timer[k] = undefined; });
+      timer[kind] = when ? diagram.get('moddle').create('bpmn:FormalExpression', { body: when }) : undefined;
+      modeling.updateModdleProperties(element, definitionOf(businessObject, 'bpmn:TimerEventDefinition'), timer);
+      return;
+    } else if (field.dataset.prop === 'messageName') {
+      const waits = messageOf(businessObject);
+      if (waits.message) {
+        // A message declared once in the file and referred to: its name is what senders use.
+        modeling.updateModdleProperties(element, waits.message, { name: value || undefined });
+        return;
+      }
+
+      properties[prefix() + ':message'] = value || undefined;
+    } else if (field.dataset.prop === 'correlationKey') {
+      const waits = messageOf(businessObject);
+      if (waits.definition && attribute(waits.definition, 'correlationKey')) {
+        // The element's own key wins; one left on the event definition would come back when the field is cleared.
+        const cleared = {};
+        cleared[prefix() + ':correlationKey'] = undefined;
+        modeling.updateModdleProperties(element, waits.definition, cleared);
+      }
+
+      properties[prefix() + ':correlationKey'] = value || undefined;
+    } else if (field.dataset.prop === 'calledElement' || field.dataset.prop === 'script') {
+      properties[field.dataset.prop] = (field.dataset.prop === 'script' ? field.value : value) || undefined;
+    } else if (field.dataset.prop === 'name') {
+      properties.name = value || undefined;
+    } else if (field.dataset.prop) {
+      properties[prefix() + field.dataset.prop.substring(2)] = value || undefined;
+    }
+
+    modeling.updateProperties(element, properties);
   }
 
   function show(element) {
@@ -103,6 +197,10 @@
     panel.querySelector('[data-section=serviceTask]').hidden = !businessObject.$instanceOf('bpmn:ServiceTask');
     panel.querySelector('[data-section=sequenceFlow]').hidden = !businessObject.$instanceOf('bpmn:SequenceFlow');
     panel.querySelector('[data-section=flowNode]').hidden = !businessObject.$instanceOf('bpmn:FlowNode');
+    panel.querySelector('[data-section=timer]').hidden = !definitionOf(businessObject, 'bpmn:TimerEventDefinition');
+    panel.querySelector('[data-section=message]').hidden = !messageOf(businessObject);
+    panel.querySelector('[data-section=callActivity]').hidden = !businessObject.$instanceOf('bpmn:CallActivity');
+    panel.querySelector('[data-section=scriptTask]').hidden = !businessObject.$instanceOf('bpmn:ScriptTask');
     panel.querySelectorAll('[data-prop]').forEach(function (field) {
       field.value = read(businessObject, field.dataset.prop);
     });
@@ -127,22 +225,7 @@
         return;
       }
 
-      const field = event.target;
-      const properties = {};
-      if (field.dataset.role !== undefined) {
-        const roles = Array.prototype.map.call(panel.querySelectorAll('[data-role]:checked'), function (box) { return box.dataset.role; });
-        properties[prefix() + ':candidateRoles'] = roles.length ? roles.join(',') : undefined;
-      } else if (field.dataset.prop === 'condition') {
-        properties.conditionExpression = field.value.trim()
-          ? diagram.get('moddle').create('bpmn:FormalExpression', { body: field.value.trim() })
-          : undefined;
-      } else if (field.dataset.prop === 'name') {
-        properties.name = field.value.trim() || undefined;
-      } else if (field.dataset.prop) {
-        properties[prefix() + field.dataset.prop.substring(2)] = field.value.trim() || undefined;
-      }
-
-      modeling.updateProperties(selected, properties);
+      write(modeling, selected, event.target);
     });
   }
 
