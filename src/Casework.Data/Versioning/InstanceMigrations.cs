@@ -45,7 +45,8 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     /// second one meanwhile: two jobs would race for the same instances and report each other's moves as failures.
     /// </summary>
     public Task<Guid?> UnfinishedAsync(string processId, CancellationToken cancellationToken) =>
-        db.MigrationJobs.AsNoTracking().Where(j => j.ProcessId == processId && j.Status != MigrationJobStatus.Completed)
+        db.MigrationJobs.AsNoTracking()
+            .Where(j => j.ProcessId == processId && (j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running))
             .OrderBy(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Creates a job and queues its first batch; null when a version does not exist.</summary>
@@ -71,10 +72,36 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
         return job;
     }
 
-    /// <summary>Migrates the next batch of the job's instances; queues another batch while any remain.</summary>
+    /// <summary>
+    /// Stops a job that has not finished: no further batch starts, and a batch running now moves its instances but
+    /// queues no next one. Cases already moved stay on the new version; the rest stay on theirs and can be moved later.
+    /// </summary>
+    public async Task<MigrationCancelOutcome> CancelAsync(Guid jobId, string cancelledBy, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var stopped = await db.MigrationJobs
+            .Where(j => j.Id == jobId && (j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, MigrationJobStatus.Cancelled)
+                .SetProperty(j => j.CancelledBy, cancelledBy)
+                .SetProperty(j => j.CompletedAt, now), cancellationToken);
+        if (stopped == 1)
+        {
+            return MigrationCancelOutcome.Cancelled;
+        }
+
+        return await db.MigrationJobs.AnyAsync(j => j.Id == jobId, cancellationToken) ? MigrationCancelOutcome.Finished : MigrationCancelOutcome.NotFound;
+    }
+
+    /// <summary>Migrates the next batch of the job's instances; queues another batch while any remain and it was not stopped.</summary>
     public async Task RunBatchAsync(Guid jobId, CancellationToken cancellationToken)
     {
         var job = await db.MigrationJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, cancellationToken);
+        if (job.Status is MigrationJobStatus.Cancelled or MigrationJobStatus.Completed)
+        {
+            return;
+        }
+
         var source = (await catalog.FindAsync(db, job.ProcessId, job.FromVersion, cancellationToken))!.Value;
         var target = (await catalog.FindAsync(db, job.ProcessId, job.ToVersion, cancellationToken))!.Value;
         var mapping = JsonSerializer.Deserialize<Dictionary<string, string>>(job.Mapping);
@@ -103,13 +130,17 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
 
         var now = clock.GetUtcNow();
         var done = batch.Count < BatchSize;
+        // The counts always; the status only if nobody stopped the job while this batch ran.
+        var status = done ? MigrationJobStatus.Completed : MigrationJobStatus.Running;
+        DateTimeOffset? completedAt = done ? now : null;
         await db.MigrationJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Migrated, j => j.Migrated + migrated)
             .SetProperty(j => j.Failed, j => j.Failed + failed)
             .SetProperty(j => j.Failures, failures.Length == 0 ? null : failures.ToString())
-            .SetProperty(j => j.Status, done ? MigrationJobStatus.Completed : MigrationJobStatus.Running)
-            .SetProperty(j => j.CompletedAt, done ? now : null), cancellationToken);
-        if (!done)
+            .SetProperty(j => j.Status, j => j.Status == MigrationJobStatus.Cancelled ? MigrationJobStatus.Cancelled : status)
+            .SetProperty(j => j.CompletedAt, j => j.Status == MigrationJobStatus.Cancelled ? j.CompletedAt : completedAt), cancellationToken);
+        var running = !done && await db.MigrationJobs.AnyAsync(j => j.Id == jobId && j.Status == MigrationJobStatus.Running, cancellationToken);
+        if (running)
         {
             db.Outbox.Add(BatchMessage(jobId, now));
             await db.SaveChangesAsync(cancellationToken);
@@ -120,6 +151,15 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     {
         Id = Guid.CreateVersion7(now), Type = MigrationBatchHandler.MessageType, Payload = JsonSerializer.Serialize(jobId), CreatedAt = now, DueAt = now,
     };
+}
+
+public enum MigrationCancelOutcome
+{
+    Cancelled,
+    NotFound,
+
+    /// <summary>It had already completed, or was stopped before.</summary>
+    Finished,
 }
 
 /// <summary>Runs one batch of a migration job when the outbox dispatcher delivers its message.</summary>

@@ -8,6 +8,9 @@ public enum MigrationJobStatus
     Pending,
     Running,
     Completed,
+
+    /// <summary>A supervisor stopped it: cases already moved stay moved, the rest stay where they were.</summary>
+    Cancelled,
 }
 
 /// <summary>A migration of running instances from one version to another, applied in batches; its progress is polled.</summary>
@@ -30,7 +33,13 @@ public sealed class MigrationJobRecord
     public string? Failures { get; set; }
 
     public required string RequestedBy { get; set; }
+
+    /// <summary>Who stopped it, when <see cref="Status"/> is <see cref="MigrationJobStatus.Cancelled"/>.</summary>
+    public string? CancelledBy { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When it finished, or when it was stopped.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
 }
 
@@ -42,6 +51,7 @@ internal sealed class MigrationJobConfiguration : IEntityTypeConfiguration<Migra
         builder.HasKey(j => j.Id);
         builder.Property(j => j.ProcessId).HasMaxLength(200);
         builder.Property(j => j.RequestedBy).HasMaxLength(200);
+        builder.Property(j => j.CancelledBy).HasMaxLength(200);
         builder.Property(j => j.Mapping).IsRequired();
     }
 }

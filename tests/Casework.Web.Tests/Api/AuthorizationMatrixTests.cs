@@ -68,6 +68,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/workflow-definitions/{processId}/migrations/dry-run"] = [Supervisor],
         ["POST /api/workflow-definitions/{processId}/migrations"] = [Supervisor],
         ["GET /api/migrations/{id:guid}"] = [Supervisor],
+        ["POST /api/migrations/{id:guid}/cancel"] = [Supervisor],
     };
 
     [Theory]

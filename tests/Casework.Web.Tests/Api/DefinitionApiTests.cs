@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
@@ -260,5 +261,71 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
             var instance = await supervisor.GetFromJsonAsync<JsonElement>($"/api/instances/{id}", ct);
             Assert.Equal(2, instance.GetProperty("version").GetInt32());
         }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Supervisor_StopsAMigrationBetweenBatches_MovedCasesStayMoved_TheRestStay_AndANewMoveCanStart(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", Casework.Data.Identity.CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1 }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v1" }, ct);
+        var cases = Casework.Data.Versioning.InstanceMigrations.BatchSize + 5;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var runtime = scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>();
+            for (var i = 0; i < cases; i++)
+            {
+                await runtime.StartAsync("intake", $"C-{i}", null, "clerk", ct);
+            }
+        }
+
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1.Replace("P3D", "P5D", StringComparison.Ordinal) }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v2" }, ct);
+        var started = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct);
+        var job = started.Headers.Location!.ToString();
+        var outbox = host.Services.GetRequiredService<Casework.Data.Runtime.Workers.OutboxDispatcher>();
+        await outbox.RunOnceAsync(ct); // the first batch moves; the second is queued
+
+        var stopped = await supervisor.PostAsync(job + "/cancel", null, ct);
+        var stoppedBody = await stopped.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var again = await supervisor.PostAsync(job + "/cancel", null, ct);
+        var unknown = await supervisor.PostAsync($"/api/migrations/{Guid.NewGuid()}/cancel", null, ct);
+        await outbox.RunOnceAsync(ct); // the queued batch finds the job stopped
+        var progress = await supervisor.GetFromJsonAsync<JsonElement>(job, ct);
+
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        Assert.Equal(("Cancelled", "supervisor.a"), (stoppedBody.GetProperty("status").GetString(), stoppedBody.GetProperty("cancelledBy").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already been stopped", await again.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(("Cancelled", cases, Casework.Data.Versioning.InstanceMigrations.BatchSize, 0),
+            (progress.GetProperty("status").GetString(), progress.GetProperty("total").GetInt32(),
+                progress.GetProperty("migrated").GetInt32(), progress.GetProperty("failed").GetInt32()));
+        Assert.Equal(5, await RunningOnVersionAsync(host, 1, ct));
+        Assert.Equal(Casework.Data.Versioning.InstanceMigrations.BatchSize, await RunningOnVersionAsync(host, 2, ct));
+
+        // A stopped move no longer blocks the next one, which takes the cases left behind.
+        var next = await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct);
+        await outbox.RunOnceAsync(ct);
+        var finished = await supervisor.GetFromJsonAsync<JsonElement>(next.Headers.Location!, ct);
+        var finishedAgain = await supervisor.PostAsync(next.Headers.Location + "/cancel", null, ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
+        Assert.Equal(("Completed", 5), (finished.GetProperty("status").GetString(), finished.GetProperty("migrated").GetInt32()));
+        Assert.Equal(0, await RunningOnVersionAsync(host, 1, ct));
+        Assert.Equal(HttpStatusCode.Conflict, finishedAgain.StatusCode);
+        Assert.Contains("already finished", await finishedAgain.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    private static async Task<int> RunningOnVersionAsync(ApiHost host, int version, CancellationToken ct)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        var definition = await db.WorkflowDefinitions.Where(d => d.ProcessId == "intake" && d.Version == version).Select(d => d.Id).SingleAsync(ct);
+        return await db.Instances.CountAsync(i => i.DefinitionId == definition && i.Status == Casework.Data.Runtime.Records.InstanceStatus.Running, ct);
     }
 }

@@ -137,6 +137,55 @@ public sealed class MigratePageTests
         Assert.Equal(404, (await page.GotoAsync("/workflows/no-such-process/migrate"))!.Status);
     }
 
+    [Fact]
+    public async Task ASupervisor_StopsAMove_TheCasesStay_AColleaguesLateStopIsAnswered_AndANewMoveCanStart()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("super.b", "Supervisor"), ("clerk.a", "RegistrationClerk"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("super.a");
+        await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft",
+            new { bpmn = v1.Replace("cw:due=\"P3D\"", "cw:due=\"P4D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim/migrate?from=1&to=2", "super.a", ApiHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        var colleague = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(colleague, new Uri(page.Url).PathAndQuery, "super.b", ApiHost.Password);
+        Assert.Equal(1, await colleague.Locator("meta[http-equiv=refresh]").CountAsync());
+
+        var stop = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+        Assert.Equal(200, stop.Status);
+        Assert.Equal("Stopped: 0 of 1 case(s) moved to version 2, 0 could not move. The others stay on version 1 and can be moved later.",
+            (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
+        Assert.Contains("stopped by super.a", await page.GetByTestId("job").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).CountAsync());
+        Assert.Equal(0, await page.Locator("meta[http-equiv=refresh]").CountAsync());
+
+        // The colleague's page still offered the button; their stop is answered, not failed.
+        var late = await colleague.RunAndWaitForResponseAsync(() => colleague.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+        Assert.Equal(409, late.Status);
+        Assert.Contains("stopped already, by super.a", await colleague.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        // Its queued batch finds it stopped: the case stays on version 1, and a new move may start.
+        await host.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
+        Assert.Equal([1], await VersionsAsync(host));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Move other cases" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        await host.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
+        await page.ReloadAsync();
+        Assert.Equal("Finished: 1 of 1 case(s) moved to version 2, 0 could not move.", (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
+        Assert.Equal([2], await VersionsAsync(host));
+        Assert.Equal(2, await CountJobsAsync(host));
+    }
+
     private static async Task<List<int>> VersionsAsync(ApiHost host)
     {
         await using var scope = host.Services.CreateAsyncScope();

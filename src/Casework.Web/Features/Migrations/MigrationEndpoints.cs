@@ -12,7 +12,7 @@ namespace Casework.Web.Features.Migrations;
 public sealed record MigrationRequest(int From, int To, Dictionary<string, string>? Mapping);
 
 public sealed record MigrationProgress(Guid Id, string ProcessId, int From, int To, string Status, int Total, int Migrated, int Failed,
-    IReadOnlyList<string> Failures);
+    IReadOnlyList<string> Failures, string? CancelledBy);
 
 /// <summary>Migration of running instances: dry run per instance, then a batched job whose progress is polled.</summary>
 public static class MigrationEndpoints
@@ -23,6 +23,8 @@ public static class MigrationEndpoints
         group.MapPost("/workflow-definitions/{processId}/migrations/dry-run", DryRunAsync).WithSummary("Per running instance: can it move, why not, what changes.");
         group.MapPost("/workflow-definitions/{processId}/migrations", StartAsync).WithSummary("Migrate every running instance in batches.");
         group.MapGet("/migrations/{id:guid}", ProgressAsync).WithSummary("Progress of a migration job.");
+        group.MapPost("/migrations/{id:guid}/cancel", CancelAsync)
+            .WithSummary("Stops a migration job: cases already moved stay moved, the others stay on their version.");
         return app;
     }
 
@@ -48,7 +50,7 @@ public static class MigrationEndpoints
 
         if (await migrations.UnfinishedAsync(processId, cancellationToken) is { } running)
         {
-            return TypedResults.Problem($"A migration of {processId} is still running (/api/migrations/{running}); start another when it has finished. Nothing was started.",
+            return TypedResults.Problem($"A migration of {processId} is still running (/api/migrations/{running}); start another when it has finished, or stop it (POST /api/migrations/{running}/cancel). Nothing was started.",
                 statusCode: StatusCodes.Status409Conflict, title: "A migration of this process is running");
         }
 
@@ -61,11 +63,27 @@ public static class MigrationEndpoints
             ? TypedResults.Ok(View(job))
             : TypedResults.NotFound();
 
+    private static async Task<Results<Ok<MigrationProgress>, NotFound, ProblemHttpResult>> CancelAsync(
+        Guid id, ClaimsPrincipal user, InstanceMigrations migrations, CaseworkDbContext db, CancellationToken cancellationToken)
+    {
+        var outcome = await migrations.CancelAsync(id, user.UserName(), cancellationToken);
+        if (outcome == MigrationCancelOutcome.NotFound)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var job = await db.MigrationJobs.AsNoTracking().SingleAsync(j => j.Id == id, cancellationToken);
+        return outcome == MigrationCancelOutcome.Cancelled
+            ? TypedResults.Ok(View(job))
+            : TypedResults.Problem($"The migration has already {(job.Status == MigrationJobStatus.Cancelled ? "been stopped" : "finished")}; nothing was changed.",
+                statusCode: StatusCodes.Status409Conflict, title: "The migration is not running");
+    }
+
     private static ValidationProblem? Invalid(MigrationRequest request) =>
         request.From < 1 || request.To < 1 || request.From == request.To
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Name two different published versions (1 or more)."] })
             : null;
 
     private static MigrationProgress View(MigrationJobRecord job) => new(job.Id, job.ProcessId, job.FromVersion, job.ToVersion, job.Status.ToString(),
-        job.Total, job.Migrated, job.Failed, (job.Failures ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        job.Total, job.Migrated, job.Failed, (job.Failures ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries), job.CancelledBy);
 }
