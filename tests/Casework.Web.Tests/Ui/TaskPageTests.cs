@@ -159,6 +159,46 @@ public sealed class TaskPageTests
         Assert.Contains("There is no such task", await page.GetByRole(AriaRole.Heading).First.InnerTextAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnOfficerWhoseTaskChangedWhileTheFormWasOpen_IsToldWhatHappened_AndNothingIsSaved()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
+            ("officer.b", "EligibilityOfficer"), ("super.a", "Supervisor"));
+        var officerB = await host.ClientForAsync("officer.b");
+        var supervisor = await host.ClientForAsync("super.a");
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var interview = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "officer.a", ApiHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+
+        // A supervisor puts it back and a colleague takes it, while officer.a is still typing.
+        await page.GetByLabel("Interview date").FillAsync("2026-03-10");
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync($"/api/tasks/{interview.Id}/release", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await officerB.PostAsync($"/api/tasks/{interview.Id}/claim", null, Ct)).StatusCode);
+        var taken = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("officer.b", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("has claimed this task meanwhile. Nothing you entered was saved.", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).CountAsync());
+        Assert.Equal(interview.Id, (await OpenItemAsync(host, number)).Id);
+
+        // The colleague completes it; a stale form of the supervisor's is answered the same way.
+        var supervisorPage = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(supervisorPage, $"/tasks/{interview.Id}", "super.a", ApiHost.Password);
+        await host.CompleteTaskAsync(officerB, number, "interviewRegular", new { interviewDate = "2026-03-11" });
+        var release = await supervisorPage.RunAndWaitForResponseAsync(
+            () => supervisorPage.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.Conflict, release.Status);
+        Assert.Contains("This task is no longer open: officer.b completed it.", await supervisorPage.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await supervisorPage.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
+    }
+
     private static async Task<WorkItemRecord> OpenItemAsync(ApiHost host, string caseNumber)
     {
         await using var scope = host.Services.CreateAsyncScope();

@@ -88,7 +88,7 @@ public static class TaskEndpoints
         var me = user.UserName();
         if (w.Status != WorkItemStatus.Open || (w.ClaimedBy is not null && w.ClaimedBy != me))
         {
-            return (StatusCodes.Status409Conflict, w.Status != WorkItemStatus.Open ? "This task is closed." : $"{w.ClaimedBy} has claimed this task.");
+            return (StatusCodes.Status409Conflict, w.Status != WorkItemStatus.Open ? Closed(w) : $"{w.ClaimedBy} has claimed this task.");
         }
 
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
@@ -96,6 +96,11 @@ public static class TaskEndpoints
                 .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
         return claimed == 1 ? (StatusCodes.Status204NoContent, null) : (StatusCodes.Status409Conflict, "Someone else changed this task at the same time; reload it.");
     }
+
+    /// <summary>Why a task can no longer be worked: what closed it.</summary>
+    internal static string Closed(WorkItemRecord w) => w.Status == WorkItemStatus.Completed
+        ? $"This task is no longer open: {w.ClosedBy ?? "someone"} completed it."
+        : "This task is no longer open: the case moved on without it.";
 
     /// <summary>The case context a task shows (the API's task view and the task screen).</summary>
     internal static async Task<TaskCaseContext?> CaseContextAsync(CaseworkDbContext db, WorkItemRecord w, TimeProvider clock, CancellationToken cancellationToken)
@@ -137,7 +142,7 @@ public static class TaskEndpoints
 
         if (w.Status != WorkItemStatus.Open)
         {
-            return (StatusCodes.Status409Conflict, "This task is closed.");
+            return (StatusCodes.Status409Conflict, Closed(w));
         }
 
         var released = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
