@@ -49,14 +49,23 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
             .Where(j => j.ProcessId == processId && (j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running))
             .OrderBy(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Creates a job and queues its first batch; null when a version does not exist.</summary>
-    public async Task<MigrationJobRecord?> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
+    /// <summary>
+    /// Creates a job and queues its first batch. Nothing is started when a version does not exist (both fields null) or
+    /// while another move of the process is unfinished (<see cref="MigrationStart.Unfinished"/>): the database's unique
+    /// index on unfinished jobs decides between two starts in the same instant.
+    /// </summary>
+    public async Task<MigrationStart> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
         string requestedBy, CancellationToken cancellationToken)
     {
         var source = await catalog.FindAsync(db, processId, from, cancellationToken);
         if (source is null || await catalog.FindAsync(db, processId, to, cancellationToken) is null)
         {
-            return null;
+            return new MigrationStart(null, null);
+        }
+
+        if (await UnfinishedAsync(processId, cancellationToken) is { } unfinished)
+        {
+            return new MigrationStart(null, unfinished);
         }
 
         var now = clock.GetUtcNow();
@@ -66,10 +75,26 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
             Mapping = JsonSerializer.Serialize(mapping ?? new Dictionary<string, string>()), RequestedBy = requestedBy, CreatedAt = now,
             Total = await db.Instances.CountAsync(i => i.DefinitionId == source.Value.Record.Id && i.Status == Runtime.Records.InstanceStatus.Running, cancellationToken),
         };
+        var batch = BatchMessage(job.Id, now);
         db.MigrationJobs.Add(job);
-        db.Outbox.Add(BatchMessage(job.Id, now));
-        await db.SaveChangesAsync(cancellationToken);
-        return job;
+        db.Outbox.Add(batch);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(job).State = EntityState.Detached;
+            db.Entry(batch).State = EntityState.Detached;
+            if (await UnfinishedAsync(processId, cancellationToken) is { } started)
+            {
+                return new MigrationStart(null, started);
+            }
+
+            throw;
+        }
+
+        return new MigrationStart(job, null);
     }
 
     /// <summary>
@@ -152,6 +177,9 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
         Id = Guid.CreateVersion7(now), Type = MigrationBatchHandler.MessageType, Payload = JsonSerializer.Serialize(jobId), CreatedAt = now, DueAt = now,
     };
 }
+
+/// <summary>What starting a move did: <see cref="Job"/> when it started, <see cref="Unfinished"/> when another move of the process holds it.</summary>
+public sealed record MigrationStart(MigrationJobRecord? Job, Guid? Unfinished);
 
 public enum MigrationCancelOutcome
 {

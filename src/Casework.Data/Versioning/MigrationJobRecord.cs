@@ -53,5 +53,11 @@ internal sealed class MigrationJobConfiguration : IEntityTypeConfiguration<Migra
         builder.Property(j => j.RequestedBy).HasMaxLength(200);
         builder.Property(j => j.CancelledBy).HasMaxLength(200);
         builder.Property(j => j.Mapping).IsRequired();
+
+        // One unfinished move per process, held by the database: two moves started in the same instant cannot both be
+        // written (statuses are stored by name; the quoted column works on SQLite, PostgreSQL and SQL Server).
+        builder.HasIndex(j => j.ProcessId).IsUnique()
+            .HasFilter($"\"Status\" IN ('{nameof(MigrationJobStatus.Pending)}', '{nameof(MigrationJobStatus.Running)}')")
+            .HasDatabaseName("IX_migration_jobs_unfinished_process");
     }
 }

@@ -321,6 +321,38 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Contains("already finished", await finishedAgain.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task MovesOfOneProcessStartedTogether_OneStarts_TheOthersAre409_AndTheDatabaseHoldsTheRule(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", Casework.Data.Identity.CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1 }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v1" }, ct);
+        await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = V1.Replace("P3D", "P5D", StringComparison.Ordinal) }, ct);
+        await supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "v2" }, ct);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            supervisor.PostAsJsonAsync("/api/workflow-definitions/intake/migrations", new { from = 1, to = 2 }, ct)));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        Assert.Equal(1, await db.MigrationJobs.CountAsync(ct));
+        Assert.Equal(1, await db.Outbox.CountAsync(m => m.Type == Casework.Data.Versioning.MigrationBatchHandler.MessageType, ct));
+
+        // Written past the service's check, a second unfinished move is refused by the database itself.
+        db.MigrationJobs.Add(new Casework.Data.Versioning.MigrationJobRecord
+        {
+            Id = Guid.NewGuid(), ProcessId = "intake", FromVersion = 1, ToVersion = 2, Mapping = "{}", RequestedBy = "supervisor.a",
+            CreatedAt = DateTimeOffset.UtcNow, Status = Casework.Data.Versioning.MigrationJobStatus.Pending,
+        });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+    }
+
     private static async Task<int> RunningOnVersionAsync(ApiHost host, int version, CancellationToken ct)
     {
         await using var scope = host.Services.CreateAsyncScope();

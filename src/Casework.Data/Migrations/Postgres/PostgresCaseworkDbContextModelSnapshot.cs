@@ -1080,6 +1080,11 @@ namespace Casework.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProcessId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_migration_jobs_unfinished_process")
+                        .HasFilter("\"Status\" IN ('Pending', 'Running')");
+
                     b.ToTable("migration_jobs", (string)null);
                 });
 

@@ -1082,6 +1082,11 @@ namespace Casework.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProcessId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_migration_jobs_unfinished_process")
+                        .HasFilter("\"Status\" IN ('Pending', 'Running')");
+
                     b.ToTable("migration_jobs", (string)null);
                 });
 

@@ -1069,6 +1069,11 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ProcessId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_migration_jobs_unfinished_process")
+                        .HasFilter("\"Status\" IN ('Pending', 'Running')");
+
                     b.ToTable("migration_jobs", (string)null);
                 });
 

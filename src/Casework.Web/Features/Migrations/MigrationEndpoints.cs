@@ -48,14 +48,14 @@ public static class MigrationEndpoints
             return problem;
         }
 
-        if (await migrations.UnfinishedAsync(processId, cancellationToken) is { } running)
+        var start = await migrations.StartAsync(processId, request.From, request.To, request.Mapping, user.UserName(), cancellationToken);
+        if (start.Unfinished is { } running)
         {
             return TypedResults.Problem($"A migration of {processId} is still running (/api/migrations/{running}); start another when it has finished, or stop it (POST /api/migrations/{running}/cancel). Nothing was started.",
                 statusCode: StatusCodes.Status409Conflict, title: "A migration of this process is running");
         }
 
-        var job = await migrations.StartAsync(processId, request.From, request.To, request.Mapping, user.UserName(), cancellationToken);
-        return job is null ? TypedResults.NotFound() : TypedResults.Accepted($"/api/migrations/{job.Id}", View(job));
+        return start.Job is { } job ? TypedResults.Accepted($"/api/migrations/{job.Id}", View(job)) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<MigrationProgress>, NotFound>> ProgressAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>
