@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text;
 using System.Text.Json;
 using Casework.Data.Definitions;
@@ -21,6 +22,10 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     WorkflowRuntime runtime, TimeProvider clock)
 {
     public const int BatchSize = 50;
+
+    /// <summary>A job that may still move cases: the state the unique index on unfinished jobs covers.</summary>
+    private static readonly Expression<Func<MigrationJobRecord, bool>> Unfinished =
+        j => j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running;
 
     public async Task<IReadOnlyList<MigrationReport>?> DryRunAsync(string processId, int from, int to,
         IReadOnlyDictionary<string, string>? mapping, CancellationToken cancellationToken)
@@ -46,7 +51,7 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     /// </summary>
     public Task<Guid?> UnfinishedAsync(string processId, CancellationToken cancellationToken) =>
         db.MigrationJobs.AsNoTracking()
-            .Where(j => j.ProcessId == processId && (j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running))
+            .Where(j => j.ProcessId == processId).Where(Unfinished)
             .OrderBy(j => j.CreatedAt).Select(j => (Guid?)j.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
@@ -105,7 +110,7 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     {
         var now = clock.GetUtcNow();
         var stopped = await db.MigrationJobs
-            .Where(j => j.Id == jobId && (j.Status == MigrationJobStatus.Pending || j.Status == MigrationJobStatus.Running))
+            .Where(j => j.Id == jobId).Where(Unfinished)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, MigrationJobStatus.Cancelled)
                 .SetProperty(j => j.CancelledBy, cancelledBy)
