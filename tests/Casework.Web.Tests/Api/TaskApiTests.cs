@@ -113,6 +113,50 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task ATaskAColleagueClaimedOrCompleted_Answers409SayingWho_WhileATaskOfAnotherRoleAnswers403(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer));
+        await host.StartClaimAsync("NBO-2026-000102");
+        var a = await host.ClientForAsync("clerk.a");
+        var b = await host.ClientForAsync("clerk.b");
+        var officer = await host.ClientForAsync("officer.a");
+        var task = await FirstInQueueAsync(a, CaseworkRoles.RegistrationClerk);
+        var body = new { data = new { registeredOn = "2026-03-02" } };
+
+        Assert.Equal(HttpStatusCode.NoContent, (await a.PostAsync($"/api/tasks/{task}/claim", null, Ct)).StatusCode);
+        var claimWhileHeld = await b.PostAsync($"/api/tasks/{task}/claim", null, Ct);
+        var completeWhileHeld = await b.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct);
+        var claimByOtherRole = await officer.PostAsync($"/api/tasks/{task}/claim", null, Ct);
+        var completeByOtherRole = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct);
+        var stillOpen = await a.GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await a.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct)).StatusCode);
+        var completeWhenDone = await b.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct);
+        var claimWhenDone = await b.PostAsync($"/api/tasks/{task}/claim", null, Ct);
+        var otherRoleWhenDone = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, claimWhileHeld.StatusCode);
+        Assert.Equal("clerk.a has claimed this task.", await claimWhileHeld.Content.ReadFromJsonAsync<string>(Ct));
+        Assert.Equal(HttpStatusCode.Conflict, completeWhileHeld.StatusCode);
+        var held = await completeWhileHeld.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("Claimed by someone else", held.GetProperty("title").GetString());
+        Assert.Equal("clerk.a has claimed this task; nothing was saved.", held.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, claimByOtherRole.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, completeByOtherRole.StatusCode);
+        Assert.Equal("Open", stillOpen.GetProperty("status").GetString());
+        Assert.Equal("clerk.a", stillOpen.GetProperty("claimedBy").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, completeWhenDone.StatusCode);
+        var done = await completeWhenDone.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("The task is no longer open", done.GetProperty("title").GetString());
+        Assert.Equal("This task is no longer open: clerk.a completed it.", done.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, claimWhenDone.StatusCode);
+        Assert.Equal("This task is no longer open: clerk.a completed it.", await claimWhenDone.Content.ReadFromJsonAsync<string>(Ct));
+        Assert.Equal(HttpStatusCode.Forbidden, otherRoleWhenDone.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task ATaskOfAnotherRole_CannotBeCompleted_AndAnonymousCallersGet401(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("officer.a", CaseworkRoles.EligibilityOfficer), ("clerk.a", CaseworkRoles.RegistrationClerk));

@@ -80,7 +80,7 @@ public static class TaskEndpoints
             return (StatusCodes.Status404NotFound, "There is no such task.");
         }
 
-        if (!MayWork(user, w))
+        if (!OfferedTo(user, w))
         {
             return (StatusCodes.Status403Forbidden, "This task is not offered to your roles.");
         }
@@ -160,9 +160,18 @@ public static class TaskEndpoints
             return TypedResults.NotFound();
         }
 
-        if (!MayWork(user, w))
+        if (!OfferedTo(user, w))
         {
             return TypedResults.Forbid();
+        }
+
+        if (!MayWork(user, w))
+        {
+            // Theirs to work, but a colleague took it (and may have finished it) since they opened it: a conflict.
+            return w.Status != WorkItemStatus.Open
+                ? TypedResults.Problem(Closed(w), statusCode: StatusCodes.Status409Conflict, title: "The task is no longer open")
+                : TypedResults.Problem($"{w.ClaimedBy} has claimed this task; nothing was saved.", statusCode: StatusCodes.Status409Conflict,
+                    title: "Claimed by someone else");
         }
 
         var outcome = await runtime.CompleteTaskAsync(id, user.UserName(), request.Data, cancellationToken);
@@ -180,7 +189,20 @@ public static class TaskEndpoints
         };
     }
 
-    /// <summary>A caller may work a task assigned to them, claimed by them, or offered to one of their roles.</summary>
+    /// <summary>
+    /// A task is offered to its assignee, to whoever claimed it, to the people of its candidate roles when nobody is
+    /// assigned, and to supervisors. To them a task someone else holds or closed is a conflict (409); to anyone else it
+    /// is not theirs (403).
+    /// </summary>
+    internal static bool OfferedTo(ClaimsPrincipal user, WorkItemRecord w)
+    {
+        var me = user.UserName();
+        return w.Assignee == me || w.ClaimedBy == me
+            || (w.Assignee is null && Split(w.CandidateRoles).Any(user.IsInRole))
+            || user.IsInRole(CaseworkRoles.Supervisor);
+    }
+
+    /// <summary>A caller may work a task assigned to them, claimed by them, or offered to one of their roles and unclaimed.</summary>
     internal static bool MayWork(ClaimsPrincipal user, WorkItemRecord w)
     {
         var me = user.UserName();
