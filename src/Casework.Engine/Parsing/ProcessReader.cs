@@ -220,9 +220,8 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
             version = v;
         }
 
-        var extensions = e.Element(Bpmn + "extensionElements");
-        var inputs = Mappings(extensions, "in");
-        var outputs = Mappings(extensions, "out");
+        var inputs = Mappings(e, id, "in");
+        var outputs = Mappings(e, id, "out");
         return new CallActivity
         {
             Id = id,
@@ -235,8 +234,9 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
         };
     }
 
-    private static (List<VariableMapping> Mappings, bool All) Mappings(XElement? extensions, string direction)
+    private (List<VariableMapping> Mappings, bool All) Mappings(XElement call, string id, string direction)
     {
+        var extensions = call.Element(Bpmn + "extensionElements");
         var mappings = new List<VariableMapping>();
         var all = false;
         if (extensions is null)
@@ -255,7 +255,19 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
             var target = (string?)mapping.Attribute("target");
             var source = (string?)mapping.Attribute("source")
                 ?? ((string?)mapping.Attribute("sourceExpression") is { } expression ? EnsureWrapped(expression) : null);
-            if (target is not null && source is not null)
+            if (string.IsNullOrWhiteSpace(target) || string.IsNullOrWhiteSpace(source))
+            {
+                // Dropping it would start the child (or resume the parent) without a variable the supervisor meant to pass.
+                MappingProblem(call, id, mapping,
+                    $"A variable mapping ({direction}) needs both target (the variable it sets) and source (a variable or ${{expression}}); it has "
+                    + (string.IsNullOrWhiteSpace(target) ? "no target." : $"target '{target}' but no source."));
+            }
+            else if (target.Any(char.IsWhiteSpace) || target.StartsWith("${", StringComparison.Ordinal))
+            {
+                MappingProblem(call, id, mapping,
+                    $"A variable mapping ({direction}) sets '{target}', which is not a variable name; the target is a plain name.");
+            }
+            else
             {
                 mappings.Add(new VariableMapping(source, target));
             }
@@ -359,6 +371,9 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
         Problem(ProblemCodes.MissingAttribute, id, e, char.ToUpperInvariant(what[0]) + what[1..] + ".");
         return null;
     }
+
+    private void MappingProblem(XElement call, string id, XElement mapping, string message) =>
+        Problems.Add(new DefinitionProblem(ProblemCodes.MissingAttribute, id, call.Name.LocalName, message, BpmnParser.LineOf(mapping)));
 
     private void Problem(string code, string? id, XElement e, string message) =>
         Problems.Add(new DefinitionProblem(code, id, e.Name.LocalName, message, BpmnParser.LineOf(e)));

@@ -411,6 +411,60 @@ public sealed class DesignerPageTests
         Assert.DoesNotContain(document.Descendants(bpmn + "serviceTask"), e => (string?)e.Attribute("id") == "recordReferral");
     }
 
+    [Fact]
+    public async Task ASupervisor_SetsTheVariablesACallActivityPassesInAndBringsBack_AndAnIncompleteLineIsCaughtBeforePublishing()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        var panel = page.Locator("#designer-properties");
+
+        // The file passes everything into the appeal and brings back one variable.
+        await SelectAsync(page, "appeal");
+        Assert.True(await panel.GetByLabel("Pass all variables").IsCheckedAsync());
+        Assert.Equal("", await panel.GetByLabel("Passed in").InputValueAsync());
+        Assert.Equal("appealOutcome", await panel.GetByLabel("Brought back").InputValueAsync());
+        await panel.GetByLabel("Pass all variables").UncheckAsync();
+        await panel.GetByLabel("Passed in").FillAsync("caseId\nfastTrack = ${track == 'Accelerated'}");
+        await panel.GetByLabel("Brought back").FillAsync("appealOutcome\nappealDecidedOn = decidedOn");
+        await page.Keyboard.PressAsync("Tab");
+
+        // A line without its target is kept as written and named by the check, not silently dropped.
+        await SelectAsync(page, "durableSolutions");
+        Assert.True(await panel.GetByLabel("Pass all variables").IsCheckedAsync());
+        await panel.GetByLabel("Passed in").FillAsync("= caseId");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        var problem = page.Locator("[data-testid=problems] li");
+        Assert.Equal(1, await problem.CountAsync());
+        Assert.Equal("durableSolutions", await problem.GetAttributeAsync("data-problem-element"));
+        Assert.Contains("no target", await problem.InnerTextAsync(), StringComparison.Ordinal);
+
+        await CanvasReadyAsync(page);
+        await SelectAsync(page, "appeal");
+        Assert.False(await panel.GetByLabel("Pass all variables").IsCheckedAsync());
+        Assert.Equal("caseId\nfastTrack = ${track == 'Accelerated'}", await panel.GetByLabel("Passed in").InputValueAsync());
+        await SelectAsync(page, "durableSolutions");
+        Assert.Equal("= caseId", await panel.GetByLabel("Passed in").InputValueAsync());
+        await panel.GetByLabel("Passed in").FillAsync("");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=asylum-claim&version=2");
+
+        var document = XDocument.Parse((await VersionsAsync(host, "asylum-claim")).Single(v => v.Version == 2).BpmnXml);
+        XNamespace cw = "urn:casework:bpmn";
+        IEnumerable<string> Mappings(string id, string direction) => document.Descendants()
+            .Single(e => (string?)e.Attribute("id") == id).Descendants(cw + direction)
+            .Select(m => (string?)m.Attribute("variables") ?? $"{(string?)m.Attribute("target")} <- {(string?)m.Attribute("source")}");
+
+        Assert.Equal(["caseId <- caseId", "fastTrack <- ${track == 'Accelerated'}"], Mappings("appeal", "in"));
+        Assert.Equal(["appealOutcome <- appealOutcome", "appealDecidedOn <- decidedOn"], Mappings("appeal", "out"));
+        Assert.Equal(["all"], Mappings("durableSolutions", "in"));
+        Assert.Empty(Mappings("durableSolutions", "out"));
+    }
+
     private static async Task SelectAsync(IPage page, string elementId, Position? at = null)
     {
         // Click away first: the context pad of a selected element can cover its neighbour on a small diagram.

@@ -61,7 +61,7 @@
 
   // The properties panel: what bpmn-js draws nothing for, that is the project's own attributes (cw:…), a flow's
   // condition, a timer's kind and expression, the message an element waits for, the workflow a call activity starts
-  // and a script task's script.
+  // and the variables it passes, and a script task's script.
   const casework = 'urn:casework:bpmn';
   const panel = document.getElementById('designer-properties');
   let selected = null;
@@ -92,6 +92,77 @@
     }
 
     return { definition: definition, message: (definition || businessObject).messageRef || null };
+  }
+
+  // A call activity's variable mappings: cw:in and cw:out in its extension elements (camunda:in and camunda:out are read
+  // too, as the engine reads them, and are rewritten as cw: when the mappings are changed here).
+  const mappingNamespaces = [casework, 'http://camunda.org/schema/1.0/bpmn'];
+  const mappingFields = { passAll: true, inputs: 'in', outputs: 'out' };
+
+  function mappingDirection(value) {
+    const ns = value.$descriptor && value.$descriptor.ns;
+    return ns && mappingNamespaces.indexOf(ns.uri) >= 0 && (ns.localName === 'in' || ns.localName === 'out') ? ns.localName : null;
+  }
+
+  function extensionValues(businessObject) {
+    return (businessObject.extensionElements && businessObject.extensionElements.values) || [];
+  }
+
+  function readMappings(businessObject, property) {
+    const mappings = extensionValues(businessObject).filter(mappingDirection);
+    if (property === 'passAll') {
+      return mappings.some(function (m) { return m.variables === 'all'; }) ? 'true' : '';
+    }
+
+    return mappings.filter(function (m) { return mappingDirection(m) === mappingFields[property] && m.variables !== 'all'; })
+      .map(function (m) {
+        const source = m.source || (m.sourceExpression ? (m.sourceExpression.indexOf('${') === 0 ? m.sourceExpression : '${' + m.sourceExpression + '}') : '');
+        return source === m.target ? m.target : [m.target || '', '=', source].join(' ').trim();
+      }).join('\n');
+  }
+
+  // Rewrites every mapping from the three fields; other extension elements stay as they are. A line is
+  // "target = source" (split at the first '=', so an expression may hold more) or a lone name passed as itself. A line
+  // missing a side is written as it is, and publishing names the call activity.
+  function writeMappings(modeling, element) {
+    const businessObject = element.businessObject;
+    const moddle = diagram.get('moddle');
+    const kept = extensionValues(businessObject).filter(function (value) { return !mappingDirection(value); });
+    const created = [];
+    if (panel.querySelector('[data-prop=passAll]').checked) {
+      created.push(moddle.createAny(prefix() + ':in', casework, { variables: 'all' }));
+    }
+
+    ['inputs', 'outputs'].forEach(function (field) {
+      panel.querySelector('[data-prop=' + field + ']').value.split('\n').forEach(function (line) {
+        if (!line.trim()) {
+          return;
+        }
+
+        const split = line.indexOf('=');
+        const target = (split < 0 ? line : line.substring(0, split)).trim();
+        const source = split < 0 ? target : line.substring(split + 1).trim();
+        created.push(moddle.createAny(prefix() + ':' + mappingFields[field], casework, { source: source, target: target }));
+      });
+    });
+
+    const values = kept.concat(created);
+    if (!businessObject.extensionElements) {
+      if (values.length) {
+        const extensions = moddle.create('bpmn:ExtensionElements', { values: values });
+        values.forEach(function (value) { value.$parent = extensions; });
+        modeling.updateProperties(element, { extensionElements: extensions });
+      }
+
+      return;
+    }
+
+    values.forEach(function (value) { value.$parent = businessObject.extensionElements; });
+    if (values.length) {
+      modeling.updateModdleProperties(element, businessObject.extensionElements, { values: values });
+    } else {
+      modeling.updateProperties(element, { extensionElements: undefined });
+    }
   }
 
   function attribute(moddleElement, name) {
@@ -128,6 +199,10 @@
 
     if (property === 'calledElement' || property === 'script') {
       return businessObject[property] || '';
+    }
+
+    if (mappingFields[property]) {
+      return readMappings(businessObject, property);
     }
 
     return businessObject.$attrs[prefix() + property.substring(2)] || '';
@@ -173,6 +248,9 @@
       properties[prefix() + ':correlationKey'] = value || undefined;
     } else if (field.dataset.prop === 'calledElement' || field.dataset.prop === 'script') {
       properties[field.dataset.prop] = (field.dataset.prop === 'script' ? field.value : value) || undefined;
+    } else if (mappingFields[field.dataset.prop]) {
+      writeMappings(modeling, element);
+      return;
     } else if (field.dataset.prop === 'name') {
       properties.name = value || undefined;
     } else if (field.dataset.prop) {
@@ -202,7 +280,11 @@
     panel.querySelector('[data-section=callActivity]').hidden = !businessObject.$instanceOf('bpmn:CallActivity');
     panel.querySelector('[data-section=scriptTask]').hidden = !businessObject.$instanceOf('bpmn:ScriptTask');
     panel.querySelectorAll('[data-prop]').forEach(function (field) {
-      field.value = read(businessObject, field.dataset.prop);
+      if (field.type === 'checkbox') {
+        field.checked = read(businessObject, field.dataset.prop) === 'true';
+      } else {
+        field.value = read(businessObject, field.dataset.prop);
+      }
     });
     const roles = read(businessObject, 'cw:candidateRoles').split(',').map(function (role) { return role.trim(); });
     panel.querySelectorAll('[data-role]').forEach(function (box) {
