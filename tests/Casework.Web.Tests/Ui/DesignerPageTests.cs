@@ -465,6 +465,39 @@ public sealed class DesignerPageTests
         Assert.Empty(Mappings("durableSolutions", "out"));
     }
 
+    [Fact]
+    public async Task ASupervisor_ChangesTheErrorABoundaryEventCatches_WithoutChangingTheDeclaredErrorOthersShare()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/return", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        var panel = page.Locator("#designer-properties");
+
+        await SelectAsync(page, "checkDeparture");
+        Assert.False(await panel.GetByLabel("Error code").IsVisibleAsync());
+        await SelectAsync(page, "blocked");
+        Assert.Equal("DEPARTURE_BLOCKED", await panel.GetByLabel("Error code").InputValueAsync());
+        Assert.Equal(1, await page.Locator("#designer-error-codes option[value=DEPARTURE_BLOCKED]").CountAsync());
+        await panel.GetByLabel("Error code").FillAsync("NO_TRAVEL_DOCUMENT");
+        await page.Keyboard.PressAsync("Tab");
+        await SelectAsync(page, "checkDeparture");
+        await SelectAsync(page, "blocked");
+        Assert.Equal("NO_TRAVEL_DOCUMENT", await panel.GetByLabel("Error code").InputValueAsync());
+        Assert.Equal(1, await page.Locator("#designer-error-codes option[value=NO_TRAVEL_DOCUMENT]").CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await page.WaitForURLAsync("**/workflows?published=return&version=2");
+
+        var document = XDocument.Parse((await VersionsAsync(host, "return")).Single(v => v.Version == 2).BpmnXml);
+        XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        var errors = document.Root!.Elements(bpmn + "error").ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("errorCode"));
+        var caught = (string?)document.Descendants().Single(e => (string?)e.Attribute("id") == "blocked")
+            .Element(bpmn + "errorEventDefinition")!.Attribute("errorRef");
+        Assert.Equal("NO_TRAVEL_DOCUMENT", errors[caught!]);
+        Assert.Equal("DEPARTURE_BLOCKED", errors["DepartureBlocked"]);
+    }
+
     private static async Task SelectAsync(IPage page, string elementId, Position? at = null)
     {
         // Click away first: the context pad of a selected element can cover its neighbour on a small diagram.

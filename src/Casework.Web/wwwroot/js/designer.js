@@ -61,7 +61,7 @@
 
   // The properties panel: what bpmn-js draws nothing for, that is the project's own attributes (cw:…), a flow's
   // condition, a timer's kind and expression, the message an element waits for, the workflow a call activity starts
-  // and the variables it passes, and a script task's script.
+  // and the variables it passes, a script task's script, and the error an event raises or catches.
   const casework = 'urn:casework:bpmn';
   const panel = document.getElementById('designer-properties');
   let selected = null;
@@ -165,6 +165,34 @@
     }
   }
 
+  // The errors declared in the file (bpmn:error, shared by every event that refers to one).
+  function declaredErrors() {
+    return (diagram.getDefinitions().rootElements || []).filter(function (root) { return root.$instanceOf('bpmn:Error'); });
+  }
+
+  // Points the event at the declared error with that code, declaring one if there is none, so that other events
+  // referring to the error they shared keep their code; blank takes the reference away (a boundary event then catches
+  // every error).
+  function writeErrorCode(modeling, element, code) {
+    const definition = definitionOf(element.businessObject, 'bpmn:ErrorEventDefinition');
+    if (!code) {
+      modeling.updateModdleProperties(element, definition, { errorRef: undefined });
+      return;
+    }
+
+    let error = declaredErrors().find(function (e) { return (e.errorCode || e.id) === code; });
+    if (!error) {
+      const moddle = diagram.get('moddle');
+      const definitions = diagram.getDefinitions();
+      error = moddle.create('bpmn:Error', { name: code, errorCode: code });
+      error.id = moddle.ids.nextPrefixed('Error_', error);
+      error.$parent = definitions;
+      modeling.updateModdleProperties(element, definitions, { rootElements: (definitions.rootElements || []).concat([error]) });
+    }
+
+    modeling.updateModdleProperties(element, definition, { errorRef: error });
+  }
+
   function attribute(moddleElement, name) {
     return (moddleElement && moddleElement.$attrs[prefix() + ':' + name]) || '';
   }
@@ -203,6 +231,11 @@
 
     if (mappingFields[property]) {
       return readMappings(businessObject, property);
+    }
+
+    if (property === 'errorCode') {
+      const error = definitionOf(businessObject, 'bpmn:ErrorEventDefinition');
+      return (error && error.errorRef && (error.errorRef.errorCode || error.errorRef.id)) || '';
     }
 
     return businessObject.$attrs[prefix() + property.substring(2)] || '';
@@ -248,6 +281,9 @@
       properties[prefix() + ':correlationKey'] = value || undefined;
     } else if (field.dataset.prop === 'calledElement' || field.dataset.prop === 'script') {
       properties[field.dataset.prop] = (field.dataset.prop === 'script' ? field.value : value) || undefined;
+    } else if (field.dataset.prop === 'errorCode') {
+      writeErrorCode(modeling, element, value);
+      return;
     } else if (mappingFields[field.dataset.prop]) {
       writeMappings(modeling, element);
       return;
@@ -277,6 +313,13 @@
     panel.querySelector('[data-section=flowNode]').hidden = !businessObject.$instanceOf('bpmn:FlowNode');
     panel.querySelector('[data-section=timer]').hidden = !definitionOf(businessObject, 'bpmn:TimerEventDefinition');
     panel.querySelector('[data-section=message]').hidden = !messageOf(businessObject);
+    panel.querySelector('[data-section=error]').hidden = !definitionOf(businessObject, 'bpmn:ErrorEventDefinition');
+    const codes = panel.querySelector('#designer-error-codes');
+    codes.replaceChildren.apply(codes, declaredErrors().map(function (e) {
+      const option = document.createElement('option');
+      option.value = e.errorCode || e.id;
+      return option;
+    }));
     panel.querySelector('[data-section=callActivity]').hidden = !businessObject.$instanceOf('bpmn:CallActivity');
     panel.querySelector('[data-section=scriptTask]').hidden = !businessObject.$instanceOf('bpmn:ScriptTask');
     panel.querySelectorAll('[data-prop]').forEach(function (field) {
