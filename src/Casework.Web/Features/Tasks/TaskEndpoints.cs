@@ -202,13 +202,14 @@ public static class TaskEndpoints
             || user.IsInRole(CaseworkRoles.Supervisor);
     }
 
-    /// <summary>A caller may work a task assigned to them, claimed by them, or offered to one of their roles and unclaimed.</summary>
+    /// <summary>
+    /// A caller may work a task offered to them that nobody else holds: unclaimed, or claimed by them, or assigned to
+    /// them; supervisors always.
+    /// </summary>
     internal static bool MayWork(ClaimsPrincipal user, WorkItemRecord w)
     {
         var me = user.UserName();
-        return w.Assignee == me || w.ClaimedBy == me
-            || (w.ClaimedBy is null && w.Assignee is null && Split(w.CandidateRoles).Any(user.IsInRole))
-            || user.IsInRole(CaseworkRoles.Supervisor);
+        return OfferedTo(user, w) && (w.ClaimedBy is null || w.ClaimedBy == me || w.Assignee == me || user.IsInRole(CaseworkRoles.Supervisor));
     }
 
     internal static IReadOnlyList<string> Split(string? roles) =>
