@@ -13,7 +13,7 @@ namespace Casework.Web.Features.Audit;
 public static class AuditEndpoints
 {
     public const string Auditors = "auditors";
-    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/queue", "/tasks", "/partner", "/representations"];
+    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/queue", "/tasks", "/partner", "/representations", "/cases"];
 
     public static WebApplicationBuilder AddCaseworkAudit(this WebApplicationBuilder builder)
     {

@@ -194,7 +194,7 @@ public static class CaseTriage
         return errors;
     }
 
-    private static async Task<TriageView> ViewAsync(CaseRecord c, CaseworkDbContext db, CancellationToken cancellationToken)
+    internal static async Task<TriageView> ViewAsync(CaseRecord c, CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var state = c.InstanceId is not { } instance ? null
             : await db.Instances.AsNoTracking().Where(i => i.Id == instance).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);

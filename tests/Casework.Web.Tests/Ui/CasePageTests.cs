@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The case screen, in a real browser: staff read the whole case file (applicant, family, triage, representation and
+/// the procedure's tasks); exclusion material and a supervisor's exclusion review reach supervisors only; every read is
+/// audited; partners and unknown case numbers get nothing.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CasePageTests
+{
+    private const string ExclusionCanary = "Canary-Exclusion-4471";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnOfficer_OpensTheCaseFromATask_AndReadsTheFile_WhileExclusionMaterialIsShownToSupervisorsOnly()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid Kenya");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (_, relative) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members", new
+        {
+            relationship = "Child", dependant = true,
+            person = new { givenName = "Yusuf", familyName = "Test", dateOfBirth = "2019-05-01", sex = "Male", nationalities = new[] { "SOM" } },
+        }, Ct)).StatusCode);
+        var relativeId = await CaseIdAsync(host, relative);
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{id}/family-members",
+            new { relationship = "Sibling", linkedCaseId = relativeId }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await supervisor.PostAsJsonAsync($"/api/cases/{id}/representations", new { organisationId = organisation }, Ct)).StatusCode);
+
+        // Exclusion indicators at profiling; the drafter flags exclusion; a supervisor confirms it with notes.
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling",
+            new { referral = "SeeksAsylum", claimFeatures = new[] { "ExclusionIndicators", "SimilarProfileRecognitionRateHigh" } }, Ct)).StatusCode);
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Excluded", reasons = "Article 1F.", exclusionFlagged = true });
+        await host.CompleteTaskAsync(supervisor, number, "exclusionReview", new { exclusionConfirmed = true, exclusionNotes = ExclusionCanary });
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // The officer reaches the case from the task screen of the draft decision they completed.
+        var page = await chromium.NewPageAsync(host.Server);
+        var draft = await WorkItemIdAsync(host, number, "draftDecision");
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{draft}", "officer.a", ApiHost.Password);
+        await page.GetByTestId("task-summary").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await page.WaitForURLAsync($"**/cases/{number}");
+
+        var summary = await page.GetByTestId("case-summary").InnerTextAsync();
+        Assert.Contains("NBO", summary, StringComparison.Ordinal);
+        Assert.Contains("registered 2 Mar 2026", summary, StringComparison.Ordinal);
+        Assert.Contains("Regular track", summary, StringComparison.Ordinal);
+        var principal = await page.GetByTestId("principal").InnerTextAsync();
+        Assert.Contains("Amina Test", principal, StringComparison.Ordinal);
+        Assert.Contains("1 Jan 1990", principal, StringComparison.Ordinal);
+        var family = await page.GetByTestId("family").InnerTextAsync();
+        Assert.Contains("Yusuf Test", family, StringComparison.Ordinal);
+        Assert.Contains("Child (dependant)", family, StringComparison.Ordinal);
+        Assert.Contains("Legal Aid Kenya", await page.GetByTestId("representation").InnerTextAsync(), StringComparison.Ordinal);
+        var triage = await page.GetByTestId("triage").InnerTextAsync();
+        Assert.Contains("SeeksAsylum", triage, StringComparison.Ordinal);
+        Assert.Contains("SimilarProfileRecognitionRateHigh", triage, StringComparison.Ordinal);
+
+        // Exclusion material, and the supervisor's exclusion review, stay out of the officer's view.
+        var content = await page.ContentAsync();
+        Assert.DoesNotContain(ExclusionCanary, content, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExclusionIndicators", content, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("exclusion").CountAsync());
+        var review = await WorkItemIdAsync(host, number, "exclusionReview");
+        var tasks = page.GetByTestId("tasks");
+        Assert.Equal(1, await tasks.Locator($"tr[data-task='{draft}']").CountAsync());
+        Assert.Equal(0, await tasks.Locator($"tr[data-task='{review}']").CountAsync());
+        Assert.Contains("officer.a", await tasks.Locator($"tr[data-task='{draft}']").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A linked relative's case is one click away.
+        await page.GetByTestId("family").GetByRole(AriaRole.Link, new() { Name = relative }).ClickAsync();
+        await page.WaitForURLAsync($"**/cases/{relative}");
+        Assert.Contains("Hodan Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The supervisor sees the exclusion material and the review task.
+        var supervisorPage = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(supervisorPage, $"/cases/{number}", "supervisor.a", ApiHost.Password);
+        var exclusion = await supervisorPage.GetByTestId("exclusion").InnerTextAsync();
+        Assert.Contains(ExclusionCanary, exclusion, StringComparison.Ordinal);
+        Assert.Contains("Confirmed on review", exclusion, StringComparison.Ordinal);
+        Assert.Equal(1, await supervisorPage.GetByTestId("tasks").Locator($"tr[data-task='{review}']").CountAsync());
+
+        // An auditor reads the case and the review task exists for them, but not the exclusion material itself.
+        var auditorPage = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditorPage, $"/cases/{number}", "auditor.a", ApiHost.Password);
+        Assert.DoesNotContain(ExclusionCanary, await auditorPage.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await auditorPage.GetByTestId("exclusion").CountAsync());
+
+        // Every read is in the audit trail.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var readers = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().AuditEntries.AsNoTracking()
+                .Where(a => a.Resource == $"GET /cases/{number}" && a.Action == "read").Select(a => a.Actor).ToListAsync(Ct);
+            Assert.Contains("officer.a", readers);
+            Assert.Contains("supervisor.a", readers);
+            Assert.Contains("auditor.a", readers);
+        }
+    }
+
+    [Fact]
+    public async Task TheQueueLinksTheCase_AnUnknownCaseNumberAnswers404_AndAPartnerIsRefusedTheCaseScreen()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        await host.AddPartnerAsync("lawyer.a", "Legal Aid Kenya");
+        var (_, number) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        var clerk = await chromium.NewPageAsync(host.Server);
+        var missing = await HeadlessChromium.SignInAsync(clerk, "/cases/NBO-2026-999999", "clerk.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.NotFound, missing.Status);
+        // The queue links each task's case.
+        await clerk.GotoAsync("/queue?view=RegistrationClerk");
+        await clerk.Locator("tr[data-task]").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
+        await clerk.WaitForURLAsync($"**/cases/{number}");
+        Assert.Contains("Amina Test", await clerk.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+
+        var partner = await chromium.NewPageAsync(host.Server);
+        var refused = await HeadlessChromium.SignInAsync(partner, $"/cases/{number}", "lawyer.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused.Status);
+        Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> CaseIdAsync(ApiHost host, string number)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Cases.Where(c => c.CaseNumber == number).Select(c => c.Id).SingleAsync(Ct);
+    }
+
+    private static async Task<Guid> WorkItemIdAsync(ApiHost host, string number, string element)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+            .Where(w => w.CaseId == number && w.ElementId == element).Select(w => w.Id).SingleAsync(Ct);
+    }
+}
