@@ -116,11 +116,21 @@ public sealed class CasePageTests
     }
 
     [Fact]
-    public async Task TheQueueLinksTheCase_AnUnknownCaseNumberAnswers404_AndAPartnerIsRefusedTheCaseScreen()
+    public async Task TheQueueLinksTheCase_WhichListsCorrections_AnUnknownCaseNumberAnswers404_AndAPartnerIsRefusedTheCaseScreen()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
         await host.AddPartnerAsync("lawyer.a", "Legal Aid Kenya");
-        var (_, number) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var clerkApi = await host.ClientForAsync("clerk.a");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerkApi, "Amina");
+        // A correction of the principal's name, which the case screen lists with who made it and the values before and after.
+        var etag = (await clerkApi.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        using (var correct = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/principal"))
+        {
+            correct.Content = JsonContent.Create(new { givenName = "Aminah", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } });
+            correct.Headers.TryAddWithoutValidation("If-Match", etag);
+            Assert.Equal(HttpStatusCode.OK, (await clerkApi.SendAsync(correct, Ct)).StatusCode);
+        }
+
         await using var chromium = await HeadlessChromium.LaunchAsync();
 
         var clerk = await chromium.NewPageAsync(host.Server);
@@ -130,7 +140,9 @@ public sealed class CasePageTests
         await clerk.GotoAsync("/queue?view=RegistrationClerk");
         await clerk.Locator("tr[data-task]").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
         await clerk.WaitForURLAsync($"**/cases/{number}");
-        Assert.Contains("Amina Test", await clerk.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Aminah Test", await clerk.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+        var corrections = await clerk.GetByTestId("corrections").InnerTextAsync();
+        Assert.Contains("clerk.a, principal applicant: givenName Amina → Aminah", corrections, StringComparison.Ordinal);
 
         var partner = await chromium.NewPageAsync(host.Server);
         var refused = await HeadlessChromium.SignInAsync(partner, $"/cases/{number}", "lawyer.a", ApiHost.Password);

@@ -220,11 +220,15 @@ public static class CaseCorrections
         return TypedResults.Ok(CaseDetails.View(corrected, linkedNumber, held));
     }
 
-    private static async Task<Ok<IReadOnlyList<CorrectionView>>> HistoryAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<CorrectionView>>> HistoryAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await HistoryOfAsync(id, db, cancellationToken));
+
+    /// <summary>The case's corrections, oldest first (the API's history and the case screen).</summary>
+    internal static async Task<IReadOnlyList<CorrectionView>> HistoryOfAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Corrections.AsNoTracking().Where(c => c.CaseId == id).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<CorrectionView>>([.. rows.OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => new CorrectionView(c.Id, c.At, c.By,
-            c.FamilyMemberId, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))]);
+        return [.. rows.OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => new CorrectionView(c.Id, c.At, c.By,
+            c.FamilyMemberId, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))];
     }
 
     /// <summary>A person's registration fields as text, in a fixed order, for comparing before and after.</summary>
