@@ -150,6 +150,44 @@ public sealed class CasePageTests
         Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnOfficer_FindsCasesByTheStartOfTheirNumberOrAName_FiltersByStage_AndOpensOne()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (_, amina) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (_, hodan) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/queue", "officer.a", ApiHost.Password);
+        await page.GetByTestId("nav-cases").ClickAsync();
+        await page.WaitForURLAsync("**/cases");
+
+        // Every case, the most recently registered (here: the higher number) first.
+        Assert.Contains("1–2 of 2 cases", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal([hodan, amina], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
+
+        // By part of a name, in any case.
+        await page.GetByLabel("Applicant's name").FillAsync("hoD");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases?*name=hoD*");
+        Assert.Equal([hodan], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
+
+        // By the start of the number, typed in lower case; a stage no case is at finds nothing.
+        await page.GotoAsync($"/cases?number={Uri.EscapeDataString(amina[..^1].ToLowerInvariant())}");
+        Assert.Equal(2, await page.GetByTestId("cases").Locator("tbody tr").CountAsync());
+        await page.GotoAsync($"/cases?number={Uri.EscapeDataString(amina)}&stage=Closed");
+        Assert.Contains("No case matches.", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+        var wrongStage = await page.GotoAsync("/cases?stage=Sideways");
+        Assert.Equal((int)HttpStatusCode.BadRequest, wrongStage!.Status);
+        Assert.Contains("'Sideways' is not a stage", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.GotoAsync($"/cases?number={Uri.EscapeDataString(amina)}");
+        await page.GetByTestId("cases").GetByRole(AriaRole.Link, new() { Name = amina }).ClickAsync();
+        await page.WaitForURLAsync($"**/cases/{amina}");
+        Assert.Contains("Amina Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<Guid> CaseIdAsync(ApiHost host, string number)
     {
         await using var scope = host.Services.CreateAsyncScope();
