@@ -21,6 +21,30 @@ public sealed record TriageOverrideRequest(string? Track, int? Priority, string?
 public sealed record TriageOverrideView(Guid Id, DateTimeOffset At, string By, string? FromTrack, string ToTrack, int FromPriority, int ToPriority,
     string Reason);
 
+/// <summary>How an override ended; <see cref="OverrideOutcome.Case"/> is the case after a done one.</summary>
+public enum OverrideResult
+{
+    Done,
+    NotFound,
+
+    /// <summary>The request has problems (<see cref="OverrideOutcome.Errors"/>, by field); nothing was written.</summary>
+    Invalid,
+
+    /// <summary>The caller named no revision of the case (no If-Match).</summary>
+    PreconditionRequired,
+
+    /// <summary>The case changed after the caller loaded it.</summary>
+    Stale,
+
+    /// <summary>A concurrent command changed the case's workflow first.</summary>
+    Conflict,
+
+    /// <summary>The case cannot be overridden now (not triaged, or the procedure refuses); <see cref="OverrideOutcome.Message"/> says why.</summary>
+    Refused,
+}
+
+public sealed record OverrideOutcome(OverrideResult Kind, CaseRecord? Case = null, Dictionary<string, string[]>? Errors = null, string? Message = null);
+
 /// <summary>
 /// The case's processing track and priority now, the reasons triage gave for them, and every override since, oldest first.
 /// </summary>
@@ -63,36 +87,65 @@ public static class CaseTriage
         TriageOverrideRequest request, HttpContext http, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock,
         CancellationToken cancellationToken, [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
+        var outcome = await ApplyAsync(id, request, CaseCorrections.RevisionFrom(ifMatch), user, db, runtime, clock, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case OverrideResult.Done:
+                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Case!);
+                return TypedResults.Ok(await ViewAsync(outcome.Case!, db, cancellationToken));
+            case OverrideResult.NotFound:
+                return TypedResults.NotFound();
+            case OverrideResult.Invalid:
+                return TypedResults.ValidationProblem(outcome.Errors!);
+            case OverrideResult.PreconditionRequired:
+                return CaseCorrections.PreconditionRequired(id, "An override");
+            case OverrideResult.Stale:
+                return CaseCorrections.Stale();
+            case OverrideResult.Conflict:
+                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case changed");
+            default:
+                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case cannot be overridden now");
+        }
+    }
+
+    /// <summary>
+    /// Applies an override decided on the case's revision <paramref name="expected"/> (null when the caller named none):
+    /// everything in the command's one transaction, or nothing. The API and the case screen both come here.
+    /// </summary>
+    internal static async Task<OverrideOutcome> ApplyAsync(Guid id, TriageOverrideRequest request, long? expected, ClaimsPrincipal user,
+        CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+    {
         if (Validate(request) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return new OverrideOutcome(OverrideResult.Invalid, Errors: errors);
         }
 
         if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } before)
         {
-            return TypedResults.NotFound();
+            return new OverrideOutcome(OverrideResult.NotFound);
         }
 
-        if (CaseCorrections.RevisionFrom(ifMatch) is not { } expected)
+        if (expected is not { } revision)
         {
-            return CaseCorrections.PreconditionRequired(id, "An override");
+            return new OverrideOutcome(OverrideResult.PreconditionRequired);
         }
 
-        if (before.Revision != expected)
+        if (before.Revision != revision)
         {
-            return CaseCorrections.Stale();
+            return new OverrideOutcome(OverrideResult.Stale);
         }
 
         if (before.Track is null || before.InstanceId is not { } instanceId)
         {
-            return Refused("The case has not been triaged yet; its track is set when profiling refers it to refugee status determination.");
+            return new OverrideOutcome(OverrideResult.Refused,
+                Message: "The case has not been triaged yet; its track is set when profiling refers it to refugee status determination.");
         }
 
         var track = request.Track is null ? before.Track : Enum.Parse<ProcessingTrack>(request.Track, ignoreCase: true).ToString();
         var priority = request.Priority ?? before.Priority;
         if (track == before.Track && priority == before.Priority)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return new OverrideOutcome(OverrideResult.Invalid, Errors: new Dictionary<string, string[]>
             {
                 [request.Track is null ? "priority" : "track"] = [$"The case is already on the {track} track with priority {priority}; nothing to override."],
             });
@@ -111,7 +164,7 @@ public static class CaseTriage
             outcome = await runtime.ExecuteAsync(instanceId, _ => new SetVariables(variables), by, cancellationToken, async () =>
             {
                 // In the command's transaction: the case only if it is still the copy the supervisor decided on.
-                var updated = await db.Cases.Where(c => c.Id == id && c.Revision == expected).ExecuteUpdateAsync(s => s
+                var updated = await db.Cases.Where(c => c.Id == id && c.Revision == revision).ExecuteUpdateAsync(s => s
                     .SetProperty(c => c.Track, track)
                     .SetProperty(c => c.Priority, priority)
                     .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
@@ -130,22 +183,16 @@ public static class CaseTriage
         }
         catch (StaleCaseException)
         {
-            return CaseCorrections.Stale();
+            return new OverrideOutcome(OverrideResult.Stale);
         }
 
-        switch (outcome.Kind)
+        return outcome.Kind switch
         {
-            case RuntimeOutcomeKind.Completed:
-                break;
-            case RuntimeOutcomeKind.Conflict:
-                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case changed");
-            default:
-                return Refused($"The case's procedure does not accept an override now: {outcome.Message}");
-        }
-
-        var after = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
-        http.Response.Headers.ETag = CaseEndpoints.ETag(after);
-        return TypedResults.Ok(await ViewAsync(after, db, cancellationToken));
+            RuntimeOutcomeKind.Completed => new OverrideOutcome(OverrideResult.Done,
+                await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken)),
+            RuntimeOutcomeKind.Conflict => new OverrideOutcome(OverrideResult.Conflict, Message: outcome.Message),
+            _ => new OverrideOutcome(OverrideResult.Refused, Message: $"The case's procedure does not accept an override now: {outcome.Message}"),
+        };
     }
 
     /// <summary>
@@ -206,9 +253,6 @@ public static class CaseTriage
         return new TriageView(c.Track, c.Priority, reasons, [.. overrides.OrderBy(o => o.At).ThenBy(o => o.Id)
             .Select(o => new TriageOverrideView(o.Id, o.At, o.By, o.FromTrack, o.ToTrack, o.FromPriority, o.ToPriority, o.Reason))]);
     }
-
-    private static ProblemHttpResult Refused(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "The case cannot be overridden now");
 
     /// <summary>The case moved on after the supervisor loaded it: the command's transaction is rolled back.</summary>
     private sealed class StaleCaseException : Exception;
