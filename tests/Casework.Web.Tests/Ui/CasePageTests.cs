@@ -188,6 +188,102 @@ public sealed class CasePageTests
         Assert.Contains("Amina Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ASupervisor_OverridesTheTriageOnTheCaseScreen_WithAReason_AndAStaleScreenOrAnotherRoleChangesNothing()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var (id, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var supervisorApi = await host.ClientForAsync("supervisor.a");
+        var before = await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct);
+        var track = before.GetProperty("track").GetString()!;
+        var newTrack = track == "Accelerated" ? "Regular" : "Accelerated";
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "supervisor.a", ApiHost.Password);
+        var stale = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(stale, $"/cases/{number}", "supervisor.a", ApiHost.Password);
+        Assert.Equal(track, await page.GetByLabel("Processing track").InputValueAsync());
+
+        // Without a reason: told so beside the field, the choices kept, nothing changed.
+        await page.GetByLabel("Processing track").SelectOptionAsync(newTrack);
+        await page.GetByLabel("Priority (0–100").FillAsync("80");
+        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        await page.WaitForLoadStateAsync();
+        Assert.True(await page.Locator("[data-error=reason]").IsVisibleAsync());
+        Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
+        Assert.Equal("80", await page.GetByLabel("Priority (0–100").InputValueAsync());
+        Assert.Equal(track, (await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct)).GetProperty("track").GetString());
+
+        await page.GetByLabel("Why (kept with the override)").FillAsync("Medical evidence makes the claim manifestly well-founded.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases/*?overridden=true");
+        Assert.Contains("The override is saved", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains($"{newTrack} track", await page.GetByTestId("case-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("supervisor.a: " + track + " → " + newTrack + ", priority " + before.GetProperty("priority").GetInt32() + " → 80. Medical evidence",
+            await page.GetByTestId("overrides").InnerTextAsync(), StringComparison.Ordinal);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var item = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems.AsNoTracking()
+                .SingleAsync(w => w.CaseId == number && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open, Ct);
+            Assert.Equal(newTrack, item.CaseTrack);
+            Assert.Equal(80, item.CasePriority);
+        }
+
+        // The second screen was opened before the override: its override is refused and changes nothing.
+        await stale.GetByLabel("Priority (0–100").FillAsync("10");
+        await stale.GetByLabel("Why (kept with the override)").FillAsync("Second thoughts.");
+        var late = await stale.RunAndWaitForResponseAsync(() => stale.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.PreconditionFailed, late.Status);
+        await stale.WaitForLoadStateAsync();
+        Assert.Contains("nothing was changed", await stale.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+
+        // An officer sees no override form, and a forged post (with the officer's own antiforgery token) is refused.
+        var officer = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(officer, $"/cases/{number}", "officer.a", ApiHost.Password);
+        Assert.Equal(0, await officer.GetByTestId("override").CountAsync());
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems.AsNoTracking()
+                .Where(w => w.CaseId == number && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open).Select(w => w.Id).SingleAsync(Ct);
+        }
+
+        await officer.GotoAsync($"/tasks/{task}");
+        var currentRevision = await CurrentRevisionAsync(host, number);
+        var forged = await officer.RunAndWaitForResponseAsync(() => officer.EvaluateAsync(@"([action, revision]) => {
+                const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = action;
+                for (const [name, value] of Object.entries({ _handler: 'override', __RequestVerificationToken: token, revision,
+                        track: 'Simplified', priority: '5', reason: 'Forged.' })) {
+                    const input = document.createElement('input');
+                    input.type = 'hidden';
+                    input.name = name;
+                    input.value = value;
+                    form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();
+            }", new object[] { $"/cases/{number}", currentRevision }),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
+        var after = await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct);
+        Assert.Equal(newTrack, after.GetProperty("track").GetString());
+        Assert.Equal(1, after.GetProperty("overrides").GetArrayLength());
+    }
+
+    private static async Task<string> CurrentRevisionAsync(ApiHost host, string number)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var revision = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Cases.Where(c => c.CaseNumber == number).Select(c => c.Revision).SingleAsync(Ct);
+        return revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<Guid> CaseIdAsync(ApiHost host, string number)
     {
         await using var scope = host.Services.CreateAsyncScope();
