@@ -97,6 +97,11 @@ public sealed class CasePageTests
         Assert.Contains(ExclusionCanary, exclusion, StringComparison.Ordinal);
         Assert.Contains("Confirmed on review", exclusion, StringComparison.Ordinal);
         Assert.Equal(1, await supervisorPage.GetByTestId("tasks").Locator($"tr[data-task='{review}']").CountAsync());
+        // ... and reaches the representation screen of the case from it.
+        await supervisorPage.GetByRole(AriaRole.Link, new() { Name = "All authorities, past and present" }).ClickAsync();
+        await supervisorPage.WaitForURLAsync("**/representations?case=*");
+        Assert.Contains(number, await supervisorPage.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Legal Aid Kenya", await supervisorPage.ContentAsync(), StringComparison.Ordinal);
 
         // An auditor reads the case and the review task exists for them, but not the exclusion material itself.
         var auditorPage = await chromium.NewPageAsync(host.Server);
