@@ -26,6 +26,11 @@ public static class TriagePolicy
         (SpecificNeed.SeriousMedicalCondition, 70, "urgent medical needs"),
     ];
 
+    /// <summary>
+    /// The reason given when exclusion indicators decide the track. It is exclusion material: only supervisors see it.
+    /// </summary>
+    public const string ExclusionReason = "regular track: exclusion indicators need a full examination";
+
     public static TriageResult Decide(ReferralOutcome referral, IReadOnlyCollection<SpecificNeed> needs, ClaimFeatures features,
         bool childInDetention = false)
     {
@@ -46,7 +51,7 @@ public static class TriagePolicy
         if (features.HasFlag(ClaimFeatures.ExclusionIndicators))
         {
             track = ProcessingTrack.Regular;
-            reasons.Add("regular track: exclusion indicators need a full examination");
+            reasons.Add(ExclusionReason);
         }
         else if (group is not null && priority >= 80)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
+using Casework.Domain.Triage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -127,6 +128,35 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
         await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Excluded", reasons = "Article 1F.", exclusionFlagged = true });
         await host.CompleteTaskAsync(supervisor, number, "exclusionReview", new { exclusionConfirmed = true, exclusionNotes = ExclusionCanary });
+
+        Guid reviewTask;
+        Guid instance;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            reviewTask = await db.WorkItems.Where(w => w.CaseId == number && w.ElementId == "exclusionReview").Select(w => w.Id).SingleAsync(Ct);
+            instance = await db.Cases.Where(c => c.Id == id).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
+        }
+
+        // The senior review, and the instance's journal that names it, stay with supervisors (and auditors, who read
+        // every queue): not the clerk's or the officer's, though the officer drafted the decision.
+        foreach (var (reader, allowed) in new[] { (clerk, false), (officer, false), (auditor, true), (supervisor, true) })
+        {
+            var expected = allowed ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+            Assert.Equal(expected, (await reader.GetAsync($"/api/tasks/{reviewTask}", Ct)).StatusCode);
+            Assert.Equal(expected, (await reader.GetAsync($"/api/instances/{instance}/journal", Ct)).StatusCode);
+        }
+
+        // The reason triage gave (exclusion indicators → regular track) is exclusion material too.
+        foreach (var reader in new[] { clerk, officer, auditor })
+        {
+            var triage = await reader.GetStringAsync($"/api/cases/{id}/triage", Ct);
+            Assert.DoesNotContain("exclusion", triage, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("Regular", JsonDocument.Parse(triage).RootElement.GetProperty("track").GetString());
+        }
+
+        Assert.Contains(TriagePolicy.ExclusionReason, (await supervisor.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct))
+            .GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
 
         foreach (var reader in new[] { clerk, officer, auditor })
         {

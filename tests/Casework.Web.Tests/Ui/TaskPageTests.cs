@@ -92,7 +92,7 @@ public sealed class TaskPageTests
     public async Task AColleagueSeesWhoHoldsATask_ASupervisorPutsItBack_AndTheFourEyesRuleIsExplained()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
-            ("officer.b", "EligibilityOfficer"), ("super.a", "Supervisor"));
+            ("officer.b", "EligibilityOfficer"), ("super.a", "Supervisor"), ("auditor.a", "Auditor"));
         var officerA = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("super.a");
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
@@ -107,10 +107,10 @@ public sealed class TaskPageTests
         Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
         Assert.Equal(0, await colleague.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
         Assert.Contains("claimed again once they put it back", await colleague.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
-        // Someone of another role is not promised a claim they could not make.
-        var clerk = await chromium.NewPageAsync(host.Server);
-        await HeadlessChromium.SignInAsync(clerk, $"/tasks/{interview.Id}", "clerk.a", ApiHost.Password);
-        var notice = await clerk.GetByTestId("claimed-by-other").InnerTextAsync();
+        // An auditor (who reads every task, of any role) is not promised a claim they could not make.
+        var auditor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(auditor, $"/tasks/{interview.Id}", "auditor.a", ApiHost.Password);
+        var notice = await auditor.GetByTestId("claimed-by-other").InnerTextAsync();
         Assert.Contains("It is not a task of your role.", notice, StringComparison.Ordinal);
         Assert.DoesNotContain("claimed again", notice, StringComparison.Ordinal);
 
@@ -141,18 +141,51 @@ public sealed class TaskPageTests
     }
 
     [Fact]
-    public async Task AClerk_SeesAnOfficersTask_ButCannotClaimIt_AndAnUnknownTaskIsNotFound()
+    public async Task AClerk_IsRefusedAnOfficersTask_AndAForgedClaimOfIt_ButSeesTheirOwn_AndAnUnknownTaskIsNotFound()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"));
-        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (_, number) = await host.TriagedCaseAsync(clerk, "Amina");
         var interview = await OpenItemAsync(host, number);
+        var (_, other) = await ApiHost.RegisterCaseAsync(clerk, "Bashir");
+        var registration = await OpenItemAsync(host, other);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
 
-        var shown = await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "clerk.a", ApiHost.Password);
-        Assert.Equal(200, shown.Status);
-        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
-        Assert.Equal(0, await page.Locator("form").Filter(new() { HasText = "Complete" }).CountAsync());
+        // The officers' interview is not the clerk's: nothing of it or its applicant is shown.
+        var refused = await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "clerk.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains("not one of your roles' tasks", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Amina", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("applicant").CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Claim" }).CountAsync());
+
+        // The clerk's own registration task is shown, with its claim button.
+        var shown = await page.GotoAsync($"/tasks/{registration.Id}");
+        Assert.Equal(200, shown!.Status);
+        Assert.Contains("Bashir", await page.GetByTestId("applicant").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A claim of the interview forged from that page (its antiforgery token) is refused, and the task stays unclaimed.
+        var forged = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"action => {
+                const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = action;
+                for (const [name, value] of Object.entries({ _handler: 'claim', __RequestVerificationToken: token })) {
+                    const input = document.createElement('input');
+                    input.type = 'hidden';
+                    input.name = name;
+                    input.value = value;
+                    form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();
+            }", $"/tasks/{interview.Id}"), r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
+        Assert.DoesNotContain("Amina", await forged.TextAsync(), StringComparison.Ordinal);
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("not one of your roles' tasks", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
 
         var missing = await page.GotoAsync($"/tasks/{Guid.NewGuid()}");
         Assert.Equal((int)HttpStatusCode.NotFound, missing!.Status);

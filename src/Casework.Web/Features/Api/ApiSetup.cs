@@ -13,6 +13,7 @@ public static class ApiSetup
     public const string CaseWorkers = "case-workers";
     public const string Supervisors = "supervisors";
     public const string Readers = "readers";
+    public const string Overseers = "overseers";
     private const string BearerScheme = "Bearer";
 
     public static WebApplicationBuilder AddCaseworkApi(this WebApplicationBuilder builder)
@@ -65,7 +66,10 @@ public static class ApiSetup
             .AddPolicy(CaseWorkers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
             .AddPolicy(Supervisors, p => p.RequireRole(CaseworkRoles.Supervisor))
             // Administrators manage users, clients and rule packs; case data is not theirs to read.
-            .AddPolicy(Readers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
+            .AddPolicy(Readers, p => p.RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            // A workflow instance's internals (its tokens, journal and incidents) name every element the case passed,
+            // the senior exclusion review included: supervisors and auditors only. Clerks and officers have the case.
+            .AddPolicy(Overseers, p => p.RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor));
         return builder;
     }
 

@@ -2,9 +2,11 @@ using System.Security.Claims;
 using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
+using Casework.Data.Identity;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Domain.Cases;
+using Casework.Domain.Triage;
 using Casework.Engine.Execution;
 using Casework.Engine.State;
 using Casework.Web.Features.Api;
@@ -73,14 +75,15 @@ public static class CaseTriage
         return app;
     }
 
-    private static async Task<Results<Ok<TriageView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TriageView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db,
+        CancellationToken cancellationToken)
     {
         if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } c)
         {
             return TypedResults.NotFound();
         }
 
-        return TypedResults.Ok(await ViewAsync(c, db, cancellationToken));
+        return TypedResults.Ok(await ViewAsync(c, user, db, cancellationToken));
     }
 
     private static async Task<Results<Ok<TriageView>, NotFound, ValidationProblem, ProblemHttpResult>> OverrideAsync(Guid id,
@@ -92,7 +95,7 @@ public static class CaseTriage
         {
             case OverrideResult.Done:
                 http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Case!);
-                return TypedResults.Ok(await ViewAsync(outcome.Case!, db, cancellationToken));
+                return TypedResults.Ok(await ViewAsync(outcome.Case!, user, db, cancellationToken));
             case OverrideResult.NotFound:
                 return TypedResults.NotFound();
             case OverrideResult.Invalid:
@@ -241,13 +244,18 @@ public static class CaseTriage
         return errors;
     }
 
-    internal static async Task<TriageView> ViewAsync(CaseRecord c, CaseworkDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The triage of a case as the caller may see it: the reason that exclusion indicators gave is exclusion material,
+    /// so only supervisors receive it (as only they receive the indicator itself).
+    /// </summary>
+    internal static async Task<TriageView> ViewAsync(CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var state = c.InstanceId is not { } instance ? null
             : await db.Instances.AsNoTracking().Where(i => i.Id == instance).Select(i => i.State).SingleOrDefaultAsync(cancellationToken);
         IReadOnlyList<string> reasons = state is not null && InstanceStateSerializer.Deserialize(state).Variables.TryGetValue("triageReasons", out var r)
             && r.ValueKind == JsonValueKind.Array
-            ? [.. r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
+            ? [.. r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)
+                .Where(reason => reason != TriagePolicy.ExclusionReason || user.IsInRole(CaseworkRoles.Supervisor))]
             : [];
         var overrides = await db.TriageOverrides.AsNoTracking().Where(o => o.CaseId == c.Id).ToListAsync(cancellationToken);
         return new TriageView(c.Track, c.Priority, reasons, [.. overrides.OrderBy(o => o.At).ThenBy(o => o.Id)

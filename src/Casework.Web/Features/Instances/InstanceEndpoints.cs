@@ -21,7 +21,7 @@ public static class InstanceEndpoints
 {
     public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/api/instances").WithTags("Instances").RequireAuthorization(ApiSetup.Readers);
+        var read = app.MapGroup("/api/instances").WithTags("Instances").RequireAuthorization(ApiSetup.Overseers);
         read.MapGet("/{id:guid}", GetAsync).WithSummary("Status and the element ids its tokens are on.");
         read.MapGet("/{id:guid}/journal", JournalAsync).WithSummary("Every command on the instance: who, when, what, effects.");
         read.MapGet("/{id:guid}/incidents", IncidentsAsync).WithSummary("What stopped the instance, resolved or not.");

@@ -35,7 +35,8 @@ public static class TaskEndpoints
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("A task with its form and case context.");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
+            .WithSummary("A task with its form and case context; 403 to anyone it is not visible to (see VisibleTo).");
         group.MapPost("/{id:guid}/claim", ClaimAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Take a task from a queue.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Put a claimed task back in its queue.");
         group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAuthorization(ApiSetup.CaseWorkers)
@@ -43,13 +44,18 @@ public static class TaskEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, CaseworkDbContext db, FormCatalog forms, TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskView>, NotFound, ForbidHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db,
+        FormCatalog forms, TimeProvider clock, CancellationToken cancellationToken)
     {
         var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (!VisibleTo(user, w))
+        {
+            return TypedResults.Forbid();
         }
 
         var context = await CaseContextAsync(db, w, clock, cancellationToken);
@@ -200,6 +206,18 @@ public static class TaskEndpoints
         return w.Assignee == me || w.ClaimedBy == me
             || (w.Assignee is null && Split(w.CandidateRoles).Any(user.IsInRole))
             || user.IsInRole(CaseworkRoles.Supervisor);
+    }
+
+    /// <summary>
+    /// Who may read a task (the API, the task screen, the case screen's task list): supervisors and auditors every task,
+    /// as they see every queue; anyone else the tasks of their roles and the ones assigned to, claimed or completed by
+    /// them. So a task kept for supervisors (the senior exclusion review, for one) is not shown to the case's officers.
+    /// </summary>
+    internal static bool VisibleTo(ClaimsPrincipal user, WorkItemRecord w)
+    {
+        var me = user.UserName();
+        return user.IsInRole(CaseworkRoles.Supervisor) || user.IsInRole(CaseworkRoles.Auditor)
+            || Split(w.CandidateRoles).Any(user.IsInRole) || w.Assignee == me || w.ClaimedBy == me || w.ClosedBy == me;
     }
 
     /// <summary>
