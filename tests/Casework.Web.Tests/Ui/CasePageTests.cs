@@ -259,23 +259,10 @@ public sealed class CasePageTests
 
         await officer.GotoAsync($"/tasks/{task}");
         var currentRevision = await CurrentRevisionAsync(host, number);
-        var forged = await officer.RunAndWaitForResponseAsync(() => officer.EvaluateAsync(@"([action, revision]) => {
-                const token = document.querySelector('input[name=__RequestVerificationToken]').value;
-                const form = document.createElement('form');
-                form.method = 'post';
-                form.action = action;
-                for (const [name, value] of Object.entries({ _handler: 'override', __RequestVerificationToken: token, revision,
-                        track: 'Simplified', priority: '5', reason: 'Forged.' })) {
-                    const input = document.createElement('input');
-                    input.type = 'hidden';
-                    input.name = name;
-                    input.value = value;
-                    form.appendChild(input);
-                }
-                document.body.appendChild(form);
-                form.submit();
-            }", new object[] { $"/cases/{number}", currentRevision }),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var forged = await HeadlessChromium.ForgePostAsync(officer, $"/cases/{number}", new Dictionary<string, string>
+        {
+            ["_handler"] = "override", ["revision"] = currentRevision, ["track"] = "Simplified", ["priority"] = "5", ["reason"] = "Forged.",
+        });
         Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
         var after = await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct);
         Assert.Equal(newTrack, after.GetProperty("track").GetString());

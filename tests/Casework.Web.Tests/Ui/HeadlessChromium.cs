@@ -85,6 +85,27 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return response;
     }
 
+    /// <summary>
+    /// Posts a form the page never offered: <paramref name="fields"/> to <paramref name="action"/>, with the antiforgery
+    /// token of a form the page shows, as a forged submission (a user who got hold of a token) would. The response to it.
+    /// </summary>
+    public static Task<IResponse> ForgePostAsync(IPage page, string action, IReadOnlyDictionary<string, string> fields) =>
+        page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"([action, fields]) => {
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = action;
+                const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+                for (const [name, value] of Object.entries({ ...fields, __RequestVerificationToken: token })) {
+                    const input = document.createElement('input');
+                    input.type = 'hidden';
+                    input.name = name;
+                    input.value = value;
+                    form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();
+            }", new object[] { action, fields }), r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

@@ -166,21 +166,7 @@ public sealed class TaskPageTests
         Assert.Contains("Bashir", await page.GetByTestId("applicant").InnerTextAsync(), StringComparison.Ordinal);
 
         // A claim of the interview forged from that page (its antiforgery token) is refused, and the task stays unclaimed.
-        var forged = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"action => {
-                const token = document.querySelector('input[name=__RequestVerificationToken]').value;
-                const form = document.createElement('form');
-                form.method = 'post';
-                form.action = action;
-                for (const [name, value] of Object.entries({ _handler: 'claim', __RequestVerificationToken: token })) {
-                    const input = document.createElement('input');
-                    input.type = 'hidden';
-                    input.name = name;
-                    input.value = value;
-                    form.appendChild(input);
-                }
-                document.body.appendChild(form);
-                form.submit();
-            }", $"/tasks/{interview.Id}"), r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var forged = await HeadlessChromium.ForgePostAsync(page, $"/tasks/{interview.Id}", new Dictionary<string, string> { ["_handler"] = "claim" });
         Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
         Assert.DoesNotContain("Amina", await forged.TextAsync(), StringComparison.Ordinal);
         await page.WaitForLoadStateAsync();
