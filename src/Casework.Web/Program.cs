@@ -1,3 +1,4 @@
+using Casework.Web.Features.Administration;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Audit;
 using Casework.Web.Features.Auth;
@@ -33,6 +34,7 @@ try
     builder.AddCaseworkCases();
     builder.AddCaseworkStatistics();
     builder.AddCaseworkPartners();
+    builder.AddCaseworkAdministration();
     builder.AddCaseworkQueues();
     builder.AddCaseworkUi();
 
@@ -64,6 +66,7 @@ try
     app.MapMigrationEndpoints();
     app.MapStatisticsEndpoints();
     app.MapPartnerEndpoints();
+    app.MapAdministrationEndpoints();
     app.MapCaseworkApiReference();
     app.MapCaseworkUi();
 

@@ -69,6 +69,16 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/workflow-definitions/{processId}/migrations"] = [Supervisor],
         ["GET /api/migrations/{id:guid}"] = [Supervisor],
         ["POST /api/migrations/{id:guid}/cancel"] = [Supervisor],
+        ["GET /api/admin/users"] = [Admin],
+        ["GET /api/admin/users/{id}"] = [Admin],
+        ["POST /api/admin/users"] = [Admin],
+        ["PUT /api/admin/users/{id}"] = [Admin],
+        ["POST /api/admin/users/{id}/disable"] = [Admin],
+        ["POST /api/admin/users/{id}/enable"] = [Admin],
+        ["POST /api/admin/users/{id}/password"] = [Admin],
+        ["GET /api/admin/organisations"] = [Admin],
+        ["GET /api/admin/organisations/{id:guid}"] = [Admin],
+        ["POST /api/admin/organisations"] = [Admin],
     };
 
     [Theory]

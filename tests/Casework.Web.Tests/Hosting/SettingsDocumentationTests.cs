@@ -28,6 +28,8 @@ public sealed class SettingsDocumentationTests
         .. ScalarSettings(typeof(Casework.Data.Runtime.Workers.WorkerOptions), Casework.Data.Runtime.Workers.WorkerOptions.Section),
         "Runtime:NodeName",
         "Workflows:Path",
+        "Bootstrap:Administrator:UserName",
+        "Bootstrap:Administrator:Password",
         "Demo:Enabled",
         "Demo:Cases",
         "Statistics:SuppressBelow",

@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Casework.Web.Features.Audit;
 
 /// <summary>
-/// Records every read and write of case data (tasks, queues, instances) in the hash-chained audit trail: who, when,
+/// Records every read and write of case data (tasks, queues, instances) and of user accounts in the hash-chained audit trail: who, when,
 /// what (method and path, never the body or query), from where, and the answer's status. Auditors verify the chain.
 /// </summary>
 public static class AuditEndpoints
 {
     public const string Auditors = "auditors";
-    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/queue", "/tasks", "/partner", "/representations", "/cases"];
+    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/api/admin", "/queue", "/tasks", "/partner", "/representations", "/cases", "/admin"];
 
     public static WebApplicationBuilder AddCaseworkAudit(this WebApplicationBuilder builder)
     {

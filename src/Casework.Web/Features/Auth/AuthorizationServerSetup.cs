@@ -55,6 +55,8 @@ public static class AuthorizationServerSetup
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
         });
+        // A sign-in cookie re-reads its account every minute: a disabled account or a changed role takes effect promptly.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
         var clock = TimeProvider.System;
         var signing = SigningKeys.Load(auth.SigningCertificatePath, auth.SigningCertificatePassword,
@@ -111,6 +113,9 @@ public static class AuthorizationServerSetup
             .AddValidation(options =>
             {
                 options.UseLocalServer();
+                // Each access token is checked against its stored entry, so revoking an account's tokens (disabled,
+                // password reset) takes effect on the next request, not when the token expires.
+                options.EnableTokenEntryValidation();
                 options.UseAspNetCore();
             });
 

@@ -1,0 +1,366 @@
+using Casework.Data;
+using Casework.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+
+namespace Casework.Web.Features.Administration;
+
+/// <summary>A user account as administrators see it (never a password hash or a security stamp).</summary>
+public sealed record UserView(string Id, string UserName, string? DisplayName, string? Office, Guid? OrganisationId, string? OrganisationName,
+    IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? LockedOutUntil);
+
+public sealed record CreateUserRequest(string? UserName, string? DisplayName, IReadOnlyList<string>? Roles, string? Office, Guid? OrganisationId,
+    string? Password);
+
+public sealed record UpdateUserRequest(string? DisplayName, IReadOnlyList<string>? Roles, string? Office, Guid? OrganisationId);
+
+public sealed record SetPasswordRequest(string? Password);
+
+/// <summary>A legal aid organisation as administrators see it: how many lawyers sign in for it.</summary>
+public sealed record OrganisationView(Guid Id, string Name, int Lawyers, DateTimeOffset CreatedAt);
+
+/// <summary>What adding an organisation did; <see cref="Message"/> says what was wrong with the name.</summary>
+public sealed record OrganisationOutcome(AdminResult Kind, OrganisationView? Organisation = null, string? Message = null);
+
+public enum AdminResult { Done, NotFound, Invalid, Conflict }
+
+/// <summary>What an administration command did: its result, the account as it now is, or the fields that were wrong.</summary>
+public sealed record AdminOutcome(AdminResult Kind, UserView? User = null, Dictionary<string, string[]>? Errors = null, string? Message = null)
+{
+    public static AdminOutcome Invalid(string field, string message) => new(AdminResult.Invalid, Errors: new() { [field] = [message] });
+}
+
+/// <summary>
+/// Administrators manage who signs in: accounts, their roles, office or partner organisation, passwords, and whether
+/// they may sign in at all. A disabled account loses its sessions and tokens at once. The last administrator who can
+/// sign in can be neither disabled nor stripped of the role, so the site never locks itself out.
+/// </summary>
+public sealed class UserAdministration(UserManager<CaseworkUser> users, CaseworkDbContext db, IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations, TimeProvider clock)
+{
+    /// <summary>A disabled account is locked out until this date: far enough, and exact on every store.</summary>
+    public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly string[] StaffRoles =
+        [CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor];
+
+    public async Task<(List<UserView> Items, int Total)> ListAsync(string? role, string? office, string? search, int page, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        var query = db.Users.AsNoTracking();
+        if (role is not null)
+        {
+            var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+            query = query.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == roleId));
+        }
+
+        query = office is null ? query : query.Where(u => u.OfficeCode == office);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var normalized = users.NormalizeName(search.Trim());
+            query = query.Where(u => u.NormalizedUserName!.Contains(normalized) || (u.DisplayName != null && u.DisplayName.Contains(search.Trim())));
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var accounts = await query.OrderBy(u => u.NormalizedUserName).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return (await ViewsAsync(accounts, cancellationToken), total);
+    }
+
+    public async Task<UserView?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken) is { } user
+            ? (await ViewsAsync([user], cancellationToken))[0]
+            : null;
+
+    public async Task<AdminOutcome> CreateAsync(CreateUserRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.UserName is not { Length: >= 2 and <= 64 } name || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
+        {
+            errors["userName"] = ["A user name of 2 to 64 letters, digits, '.', '-', '_' or '@'."];
+        }
+
+        var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors["password"] = ["An initial password is required; give it to the person by a separate channel."];
+        }
+        else
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, new CaseworkUser(), request.Password);
+                if (!result.Succeeded)
+                {
+                    errors["password"] = [.. result.Errors.Select(e => e.Description)];
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new AdminOutcome(AdminResult.Invalid, Errors: errors);
+        }
+
+        if (await users.FindByNameAsync(request.UserName!) is not null)
+        {
+            return new AdminOutcome(AdminResult.Conflict, Message: $"The user name '{request.UserName}' is taken.");
+        }
+
+        var user = new CaseworkUser
+        {
+            UserName = request.UserName, DisplayName = Trimmed(request.DisplayName), OfficeCode = IsPartner(roles) ? null : request.Office,
+            OrganisationId = IsPartner(roles) ? request.OrganisationId : null,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(user, request.Password!);
+        if (!created.Succeeded)
+        {
+            return created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
+                ? new AdminOutcome(AdminResult.Conflict, Message: $"The user name '{request.UserName}' is taken.")
+                : new AdminOutcome(AdminResult.Invalid, Errors: new() { ["userName"] = [.. created.Errors.Select(e => e.Description)] });
+        }
+
+        Check(await users.AddToRolesAsync(user, roles));
+        await transaction.CommitAsync(cancellationToken);
+        return new AdminOutcome(AdminResult.Done, await GetAsync(user.Id, cancellationToken));
+    }
+
+    public async Task<AdminOutcome> UpdateAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return new AdminOutcome(AdminResult.NotFound);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return new AdminOutcome(AdminResult.Invalid, Errors: errors);
+        }
+
+        var current = await users.GetRolesAsync(user);
+        if (current.Contains(CaseworkRoles.Administrator) && !roles.Contains(CaseworkRoles.Administrator)
+            && await IsLastAdministratorAsync(user))
+        {
+            return new AdminOutcome(AdminResult.Conflict, Message: user.UserName == actor
+                ? "You are the last administrator who can sign in; make someone else an administrator first."
+                : $"'{user.UserName}' is the last administrator who can sign in; make someone else an administrator first.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        user.DisplayName = Trimmed(request.DisplayName);
+        user.OfficeCode = IsPartner(roles) ? null : request.Office;
+        user.OrganisationId = IsPartner(roles) ? request.OrganisationId : null;
+        Check(await users.UpdateAsync(user));
+        Check(await users.RemoveFromRolesAsync(user, current.Except(roles, StringComparer.Ordinal)));
+        Check(await users.AddToRolesAsync(user, roles.Except(current, StringComparer.Ordinal)));
+        // A new stamp makes every sign-in cookie re-read the account (roles, office) at its next check; revoking the
+        // access tokens makes API clients refresh, and the refreshed token carries the new roles.
+        Check(await users.UpdateSecurityStampAsync(user));
+        await tokens.RevokeAsync(user.Id, client: null, status: null, type: OpenIddictConstants.TokenTypeIdentifiers.AccessToken, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AdminOutcome(AdminResult.Done, await GetAsync(id, cancellationToken));
+    }
+
+    /// <summary>Disables an account: no sign-in, its cookies and tokens stop working at once.</summary>
+    public async Task<AdminOutcome> DisableAsync(string id, string actor, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return new AdminOutcome(AdminResult.NotFound);
+        }
+
+        if (user.UserName == actor)
+        {
+            return new AdminOutcome(AdminResult.Conflict, Message: "You cannot disable your own account.");
+        }
+
+        if (await users.IsInRoleAsync(user, CaseworkRoles.Administrator) && await IsLastAdministratorAsync(user))
+        {
+            return new AdminOutcome(AdminResult.Conflict, Message: $"'{user.UserName}' is the last administrator who can sign in.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Check(await users.SetLockoutEnabledAsync(user, true));
+        Check(await users.SetLockoutEndDateAsync(user, DisabledUntil));
+        Check(await users.UpdateSecurityStampAsync(user));
+        await tokens.RevokeBySubjectAsync(user.Id, cancellationToken);
+        await authorizations.RevokeBySubjectAsync(user.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AdminOutcome(AdminResult.Done, await GetAsync(id, cancellationToken));
+    }
+
+    /// <summary>Lets an account sign in again: clears a disablement and a lockout after failed sign-ins.</summary>
+    public async Task<AdminOutcome> EnableAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return new AdminOutcome(AdminResult.NotFound);
+        }
+
+        Check(await users.SetLockoutEndDateAsync(user, null));
+        Check(await users.ResetAccessFailedCountAsync(user));
+        return new AdminOutcome(AdminResult.Done, await GetAsync(id, cancellationToken));
+    }
+
+    /// <summary>Sets a new password (the person forgot theirs); every session and token of the account ends.</summary>
+    public async Task<AdminOutcome> SetPasswordAsync(string id, string? password, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return new AdminOutcome(AdminResult.NotFound);
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            return AdminOutcome.Invalid("password", "A new password is required.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+        if (!reset.Succeeded)
+        {
+            return new AdminOutcome(AdminResult.Invalid, Errors: new() { ["password"] = [.. reset.Errors.Select(e => e.Description)] });
+        }
+
+        await tokens.RevokeBySubjectAsync(user.Id, cancellationToken);
+        await authorizations.RevokeBySubjectAsync(user.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AdminOutcome(AdminResult.Done, await GetAsync(id, cancellationToken));
+    }
+
+    public async Task<List<OrganisationView>> OrganisationsAsync(CancellationToken cancellationToken)
+    {
+        var organisations = await db.Organisations.AsNoTracking().ToListAsync(cancellationToken);
+        var lawyers = await db.Users.Where(u => u.OrganisationId != null).GroupBy(u => u.OrganisationId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        return [.. organisations.OrderBy(o => o.Name, StringComparer.CurrentCultureIgnoreCase)
+            .Select(o => new OrganisationView(o.Id, o.Name, lawyers.GetValueOrDefault(o.Id), o.CreatedAt))];
+    }
+
+    public async Task<OrganisationOutcome> AddOrganisationAsync(string? name, CancellationToken cancellationToken)
+    {
+        name = name?.Trim();
+        if (name is not { Length: >= 2 and <= 200 })
+        {
+            return new OrganisationOutcome(AdminResult.Invalid, Message: "The organisation's name, 2 to 200 characters.");
+        }
+
+        var existing = await db.Organisations.AsNoTracking().Select(o => o.Name).ToListAsync(cancellationToken);
+        if (existing.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return new OrganisationOutcome(AdminResult.Conflict, Message: $"There is already an organisation named '{name}'.");
+        }
+
+        var organisation = new Organisation { Id = Guid.CreateVersion7(clock.GetUtcNow()), Name = name, CreatedAt = clock.GetUtcNow() };
+        db.Organisations.Add(organisation);
+        await db.SaveChangesAsync(cancellationToken);
+        return new OrganisationOutcome(AdminResult.Done, new OrganisationView(organisation.Id, name, 0, organisation.CreatedAt));
+    }
+
+    /// <summary>
+    /// The roles to give, once the request is known to be coherent: at least one known role; staff roles need an office;
+    /// a legal aid partner belongs to an existing organisation and holds no other role, so no one is both.
+    /// </summary>
+    private async Task<List<string>> ValidateAssignmentAsync(IReadOnlyList<string>? requested, string? office, Guid? organisationId,
+        string? displayName, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var roles = (requested ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = roles.Where(r => !CaseworkRoles.All.Contains(r)).ToList();
+        if (roles.Count == 0)
+        {
+            errors["roles"] = [$"At least one role: {string.Join(", ", CaseworkRoles.All)}."];
+        }
+        else if (unknown.Count > 0)
+        {
+            errors["roles"] = [$"Unknown role {string.Join(", ", unknown)}; the roles are {string.Join(", ", CaseworkRoles.All)}."];
+        }
+        else if (IsPartner(roles) && roles.Count > 1)
+        {
+            errors["roles"] = ["A legal aid partner's lawyer holds no other role: they work for another organisation."];
+        }
+
+        if (displayName is { Length: > 100 })
+        {
+            errors["displayName"] = ["At most 100 characters."];
+        }
+
+        if (IsPartner(roles))
+        {
+            if (organisationId is null)
+            {
+                errors["organisationId"] = ["A legal aid partner's lawyer belongs to an organisation; give its id."];
+            }
+            else if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
+            {
+                errors["organisationId"] = [$"There is no organisation {organisationId}."];
+            }
+
+            if (office is not null)
+            {
+                errors["office"] = ["A legal aid partner's lawyer has no office; leave it out."];
+            }
+        }
+        else
+        {
+            if (organisationId is not null)
+            {
+                errors["organisationId"] = ["Only a legal aid partner's lawyer belongs to an organisation."];
+            }
+
+            if (office is not null && (office.Length is < 2 or > 10 || !office.All(char.IsAsciiLetterUpper)))
+            {
+                errors["office"] = ["An office code of 2 to 10 capital letters, like NBO."];
+            }
+            else if (office is null && roles.Any(StaffRoles.Contains))
+            {
+                errors["office"] = ["Clerks, officers and supervisors work for an office; give its code, like NBO."];
+            }
+        }
+
+        return roles;
+    }
+
+    /// <summary>Whether no other administrator's account is enabled (a lockout after failed sign-ins passes; a disablement does not).</summary>
+    private async Task<bool> IsLastAdministratorAsync(CaseworkUser user)
+    {
+        var administrators = await users.GetUsersInRoleAsync(CaseworkRoles.Administrator);
+        return !administrators.Any(a => a.Id != user.Id && !IsDisabled(a));
+    }
+
+    private static bool IsDisabled(CaseworkUser user) => user.LockoutEnd >= DisabledUntil;
+
+    private async Task<List<UserView>> ViewsAsync(IReadOnlyList<CaseworkUser> page, CancellationToken cancellationToken)
+    {
+        var ids = page.Select(u => u.Id).ToList();
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ids.Contains(ur.UserId)
+                           select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
+        var organisationIds = page.Where(u => u.OrganisationId is not null).Select(u => u.OrganisationId!.Value).Distinct().ToList();
+        var organisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var now = clock.GetUtcNow();
+        return
+        [
+            .. page.Select(u => new UserView(u.Id, u.UserName!, u.DisplayName, u.OfficeCode, u.OrganisationId,
+                u.OrganisationId is { } o && organisations.TryGetValue(o, out var name) ? name : null,
+                [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order(StringComparer.Ordinal)],
+                IsDisabled(u),
+                !IsDisabled(u) && u.LockoutEnd is { } end && end > now ? end : null)),
+        ];
+    }
+
+    private static bool IsPartner(IEnumerable<string> roles) => roles.Contains(CaseworkRoles.LegalAidPartner);
+
+    private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("The account store refused a change: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+    }
+}

@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Web.Tests.Auth;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>The administrator's API on SQLite and PostgreSQL: accounts that really sign in, and their end.</summary>
+public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private const string Strong = "Another-Horse-77!";
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Administrator_CreatesAccountsThatSignInWithTheirRoles_AndBadInputNamesTheFieldAndCreatesNothing(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+
+        var created = await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "new.clerk", displayName = "New Clerk", roles = new[] { CaseworkRoles.RegistrationClerk }, office = "KLA", password = ApiHost.Password }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var view = await created.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("new.clerk", view.GetProperty("userName").GetString());
+        Assert.Equal("KLA", view.GetProperty("office").GetString());
+        Assert.Equal([CaseworkRoles.RegistrationClerk], view.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.False(view.GetProperty("disabled").GetBoolean());
+        Assert.DoesNotContain("password", view.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(created.Headers.Location!.OriginalString, $"/api/admin/users/{view.GetProperty("id").GetString()}");
+
+        // The new account signs in through the real flow and works its role's queue, in its office.
+        var clerk = await host.ClientForAsync("new.clerk");
+        var me = await clerk.GetFromJsonAsync<JsonElement>("/api/me", ct);
+        Assert.Contains(CaseworkRoles.RegistrationClerk, me.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("KLA", me.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.GetAsync("/api/admin/users", ct)).StatusCode);
+
+        // A partner's lawyer belongs to an organisation the administrator adds first.
+        var organisation = await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "Refugee Legal Aid" }, ct);
+        Assert.Equal(HttpStatusCode.Created, organisation.StatusCode);
+        var organisationId = (await organisation.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "refugee legal aid" }, ct)).StatusCode);
+        var lawyer = await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "lawyer", roles = new[] { CaseworkRoles.LegalAidPartner }, organisationId, password = ApiHost.Password }, ct);
+        Assert.Equal(HttpStatusCode.Created, lawyer.StatusCode);
+        Assert.Equal("Refugee Legal Aid", (await lawyer.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("organisationName").GetString());
+        var partner = await host.ClientForAsync("lawyer");
+        Assert.Equal(HttpStatusCode.OK, (await partner.GetAsync("/api/partner/appeals", ct)).StatusCode);
+        var organisations = await admin.GetFromJsonAsync<JsonElement>("/api/admin/organisations", ct);
+        Assert.Equal(1, organisations.EnumerateArray().Single(o => o.GetProperty("id").GetGuid() == organisationId).GetProperty("lawyers").GetInt32());
+
+        // Each bad request names its field, and leaves no account behind.
+        await Refused(new { userName = "x!", roles = new[] { CaseworkRoles.Auditor }, password = Strong }, "userName");
+        await Refused(new { userName = "nobody1", roles = Array.Empty<string>(), password = Strong }, "roles");
+        await Refused(new { userName = "nobody2", roles = new[] { "Janitor" }, password = Strong }, "roles");
+        await Refused(new { userName = "nobody3", roles = new[] { CaseworkRoles.EligibilityOfficer }, password = Strong }, "office");
+        await Refused(new { userName = "nobody4", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "nbo", password = Strong }, "office");
+        await Refused(new { userName = "nobody5", roles = new[] { CaseworkRoles.LegalAidPartner }, password = Strong }, "organisationId");
+        await Refused(new { userName = "nobody6", roles = new[] { CaseworkRoles.LegalAidPartner }, organisationId = Guid.NewGuid(), password = Strong }, "organisationId");
+        await Refused(new { userName = "nobody7", roles = new[] { CaseworkRoles.LegalAidPartner, CaseworkRoles.Supervisor }, organisationId, password = Strong }, "roles");
+        await Refused(new { userName = "nobody8", roles = new[] { CaseworkRoles.Auditor }, password = "short" }, "password");
+        await Refused(new { userName = "nobody9", roles = new[] { CaseworkRoles.Auditor } }, "password");
+        var taken = await admin.PostAsJsonAsync("/api/admin/users", new { userName = "NEW.CLERK", roles = new[] { CaseworkRoles.Auditor }, password = Strong }, ct);
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        Assert.Contains("taken", await taken.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+
+        var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/users?pageSize=10", ct);
+        Assert.Equal(3, all.GetProperty("total").GetInt32());
+        Assert.Equal(["admin", "lawyer", "new.clerk"], all.GetProperty("items").EnumerateArray().Select(u => u.GetProperty("userName").GetString()));
+        var clerks = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users?role={CaseworkRoles.RegistrationClerk}", ct);
+        Assert.Equal("new.clerk", clerks.GetProperty("items").EnumerateArray().Single().GetProperty("userName").GetString());
+        Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>("/api/admin/users?search=clerk", ct)).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/users?role=Janitor", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/admin/users/{Guid.NewGuid()}", ct)).StatusCode);
+
+        async Task Refused(object request, string field)
+        {
+            var response = await admin.PostAsJsonAsync("/api/admin/users", request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {body}");
+            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field} not named: {body}");
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task DisablingAnAccount_EndsItsTokensAtOnce_AndEnablingLetsItSignInAgain(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator), ("officer", CaseworkRoles.EligibilityOfficer));
+        var admin = await host.ClientForAsync("admin");
+        var id = await IdOfAsync(admin, "officer");
+        using var oidc = new OidcTestClient(host.Server);
+        var tokens = await oidc.SignInAsync("api-tests", "officer", ApiHost.Password, ct);
+        using var officer = Bearer(host, tokens);
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync("/api/queues/mine", ct)).StatusCode);
+
+        var disabled = await admin.PostAsync($"/api/admin/users/{id}/disable", null, ct);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.True((await disabled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("disabled").GetBoolean());
+
+        // The token issued before is refused on the next request, its refresh token too, and so is a new sign-in.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/queues/mine", ct)).StatusCode);
+        var refresh = await oidc.TokenResponseAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!, ["client_id"] = "api-tests",
+        }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        using (var again = new OidcTestClient(host.Server))
+        {
+            var login = await again.PostLoginAsync(new Uri("/account/login?ReturnUrl=%2F", UriKind.Relative), "officer", ApiHost.Password, ct);
+            Assert.NotEqual(HttpStatusCode.Redirect, login.StatusCode);
+        }
+
+        // An administrator cannot disable themselves.
+        var self = await admin.PostAsync($"/api/admin/users/{await IdOfAsync(admin, "admin")}/disable", null, ct);
+        Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
+
+        var enabled = await admin.PostAsync($"/api/admin/users/{id}/enable", null, ct);
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        Assert.False((await enabled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("disabled").GetBoolean());
+        var back = await host.ClientForAsync("officer");
+        Assert.Equal(HttpStatusCode.OK, (await back.GetAsync("/api/queues/mine", ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ChangingRoles_TakesEffectOnTheNextRefresh_AndANewPasswordEndsTheOldOne(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator), ("officer", CaseworkRoles.EligibilityOfficer));
+        var admin = await host.ClientForAsync("admin");
+        var id = await IdOfAsync(admin, "officer");
+        using var oidc = new OidcTestClient(host.Server);
+        var tokens = await oidc.SignInAsync("api-tests", "officer", ApiHost.Password, ct);
+        using (var officer = Bearer(host, tokens))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await officer.PostAsJsonAsync("/api/tasks/reassign", new { }, ct)).StatusCode);
+
+            var updated = await admin.PutAsJsonAsync($"/api/admin/users/{id}",
+                new { displayName = "Senior Officer", roles = new[] { CaseworkRoles.Supervisor }, office = "ADD" }, ct);
+            Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+            var view = await updated.Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal([CaseworkRoles.Supervisor], view.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            Assert.Equal("ADD", view.GetProperty("office").GetString());
+
+            // The old access token, with the old role in it, is refused; the refreshed one carries the new role.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/queues/mine", ct)).StatusCode);
+        }
+
+        var refreshed = await oidc.TokenAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!, ["client_id"] = "api-tests",
+        }, ct);
+        using (var supervisor = Bearer(host, refreshed))
+        {
+            Assert.NotEqual(HttpStatusCode.Forbidden, (await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { }, ct)).StatusCode);
+            var me = await supervisor.GetFromJsonAsync<JsonElement>("/api/me", ct);
+            Assert.Contains(CaseworkRoles.Supervisor, me.GetRawText(), StringComparison.Ordinal);
+            Assert.DoesNotContain(CaseworkRoles.EligibilityOfficer, me.GetRawText(), StringComparison.Ordinal);
+        }
+
+        var badPassword = await admin.PostAsJsonAsync($"/api/admin/users/{id}/password", new { password = "weak" }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badPassword.StatusCode);
+        Assert.Contains("\"password\"", await badPassword.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/admin/users/{id}/password", new { password = Strong }, ct)).StatusCode);
+        using (var current = Bearer(host, refreshed))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await current.GetAsync("/api/queues/mine", ct)).StatusCode);
+        }
+
+        using var stale = new OidcTestClient(host.Server);
+        var login = await stale.PostLoginAsync(new Uri("/account/login?ReturnUrl=%2F", UriKind.Relative), "officer", ApiHost.Password, ct);
+        Assert.NotEqual(HttpStatusCode.Redirect, login.StatusCode);
+        using var fresh = new OidcTestClient(host.Server);
+        Assert.True((await fresh.SignInAsync("api-tests", "officer", Strong, ct)).TryGetProperty("access_token", out _));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"/api/admin/users/{Guid.NewGuid()}",
+            new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
+        var invalid = await admin.PutAsJsonAsync($"/api/admin/users/{id}", new { roles = new[] { CaseworkRoles.Supervisor } }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("\"office\"", await invalid.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheLastEnabledAdministrator_CannotBeDemotedOrDisabled_UntilAnotherAdministratorCanSignIn(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+        var self = await IdOfAsync(admin, "admin");
+
+        var demoted = await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct);
+        Assert.Equal(HttpStatusCode.Conflict, demoted.StatusCode);
+        Assert.Contains("last administrator", await demoted.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+
+        var second = await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "admin2", roles = new[] { CaseworkRoles.Administrator }, password = ApiHost.Password }, ct);
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/users/{secondId}/disable", null, ct)).StatusCode);
+
+        // A disabled administrator does not count: the first is still the last one who can sign in.
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/users/{secondId}/enable", null, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
+
+        var other = await host.ClientForAsync("admin2");
+        var last = await other.PostAsync($"/api/admin/users/{secondId}/disable", null, ct);
+        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        Assert.Null((await db.Users.SingleAsync(u => u.UserName == "admin2", ct)).LockoutEnd);
+    }
+
+    [Fact]
+    public async Task TheFirstAdministrator_ComesFromBootstrapSettings_OnlyWhileThereIsNone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var factory = CaseworkWebFactory.ForSqlite();
+        factory.ExtraSettings["Bootstrap:Administrator:UserName"] = "root";
+        factory.ExtraSettings["Bootstrap:Administrator:Password"] = Strong;
+        await using var host = await ApiHost.StartAsync(factory);
+        using var oidc = new OidcTestClient(host.Server);
+        var tokens = await oidc.SignInAsync("api-tests", "root", Strong, ct);
+        using var root = Bearer(host, tokens);
+        var users = await root.GetFromJsonAsync<JsonElement>("/api/admin/users", ct);
+        var only = users.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal([CaseworkRoles.Administrator], only.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        // With an administrator in place, the settings change nothing, even with another name.
+        var created = await root.PostAsJsonAsync("/api/admin/users",
+            new { userName = "admin2", roles = new[] { CaseworkRoles.Administrator }, password = ApiHost.Password }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rootId = only.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await root.PutAsJsonAsync($"/api/admin/users/{rootId}", new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
+        factory.ExtraSettings["Bootstrap:Administrator:UserName"] = "root2";
+        await using var restarted = await ApiHost.StartAsync(factory.Restarted());
+        await using var scope = restarted.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        Assert.Equal(["admin2", "root"], await db.Users.OrderBy(u => u.UserName).Select(u => u.UserName!).ToListAsync(ct));
+    }
+
+    [Fact]
+    public async Task ABootstrapPasswordTheSitePolicyRefuses_CreatesNoAccount_AndTheSiteStillStarts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var factory = CaseworkWebFactory.ForSqlite();
+        factory.ExtraSettings["Bootstrap:Administrator:UserName"] = "root";
+        factory.ExtraSettings["Bootstrap:Administrator:Password"] = "password";
+        await using var host = await ApiHost.StartAsync(factory);
+        using var anonymous = new HttpClient { BaseAddress = host.Server };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live", ct)).StatusCode);
+        await using var scope = host.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Users.AnyAsync(ct));
+    }
+
+    private static HttpClient Bearer(ApiHost host, JsonElement tokens)
+    {
+        var http = new HttpClient { BaseAddress = host.Server };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+        return http;
+    }
+
+    private static async Task<string> IdOfAsync(HttpClient admin, string userName)
+    {
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users?search={userName}", TestContext.Current.CancellationToken);
+        return page.GetProperty("items").EnumerateArray().Single(u => u.GetProperty("userName").GetString() == userName).GetProperty("id").GetString()!;
+    }
+}
