@@ -28,8 +28,17 @@ public static class UiSetup
     /// <summary>Legal aid organisations' authorities to represent a case: supervisors grant and revoke them, auditors read them.</summary>
     public const string RepresentationPolicy = "ui-representations";
 
+    /// <summary>Accounts and legal aid organisations: administrators only, as in the API.</summary>
+    public const string AdminPolicy = "ui-admin";
+
+    /// <summary>Where an administrator starts.</summary>
+    public const string AdminHome = "/admin/users";
+
     /// <summary>Where a partner's lawyers start.</summary>
     public const string PartnerHome = "/partner/appeals";
+
+    private static readonly string[] QueueRoles =
+        [CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor];
 
     /// <summary>Casework's colours and type: the system font (nothing is fetched from another site).</summary>
     public static readonly MudTheme Theme = new()
@@ -51,13 +60,15 @@ public static class UiSetup
         builder.Services.AddScoped<PartnerContext>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(QueuePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+                .RequireRole(QueueRoles))
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(MigrationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor))
             .AddPolicy(RepresentationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.Administrator))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");
@@ -70,7 +81,7 @@ public static class UiSetup
         app.MapRazorComponents<App>();
 
         // The start page: someone not signed in signs in first and comes back here; then a partner's lawyers land on
-        // their clients' appeals and everyone else on the work queues.
+        // their clients' appeals, an administrator without a case role on the accounts, and everyone else on the work queues.
         app.MapGet("/", async (HttpContext http) =>
         {
             var signedIn = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
@@ -79,7 +90,9 @@ public static class UiSetup
                 return Results.Challenge(authenticationSchemes: [IdentityConstants.ApplicationScheme]);
             }
 
-            return Results.Redirect(user.IsInRole(CaseworkRoles.LegalAidPartner) ? PartnerHome : "/queue");
+            return Results.Redirect(user.IsInRole(CaseworkRoles.LegalAidPartner) ? PartnerHome
+                : user.IsInRole(CaseworkRoles.Administrator) && !QueueRoles.Any(user.IsInRole) ? AdminHome
+                : "/queue");
         }).ExcludeFromDescription().AllowAnonymous();
         return app;
     }

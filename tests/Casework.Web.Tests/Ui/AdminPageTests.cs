@@ -1,0 +1,115 @@
+using System.Net;
+using Casework.Data.Identity;
+using Casework.Web.Tests.Api;
+using Casework.Web.Tests.Auth;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The administrator's account screens, in a real browser: add an organisation, create a lawyer's account that then
+/// signs in, change a colleague's roles, disable an account so it cannot sign in; and nobody else gets in.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminPageTests
+{
+    private const string NewPassword = "Another-Horse-77!";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnAdministrator_CreatesChangesAndDisablesAccounts_WithErrorsBesideTheirFields()
+    {
+        await using var host = await ApiHost.StartAsync(("admin.a", CaseworkRoles.Administrator), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        // An administrator without a case role lands on the accounts, not on queues they may not see.
+        var landing = await HeadlessChromium.SignInAsync(page, "/", "admin.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.OK, landing.Status);
+        Assert.EndsWith("/admin/users", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("3 accounts", await page.GetByTestId("account-count").InnerTextAsync(), StringComparison.Ordinal);
+
+        // An organisation first, then its lawyer; a lawyer without one is refused beside the field, entries kept.
+        await page.FillAsync("#organisationName", "Refugee Legal Aid");
+        await SubmitAsync(page, "Add the organisation");
+        await page.WaitForURLAsync("**done=organisation");
+        Assert.Contains("Refugee Legal Aid (0 lawyers)", await page.GetByTestId("organisations").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.FillAsync("#userName", "lawyer.x");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.LegalAidPartner }).CheckAsync();
+        await page.FillAsync("#password", NewPassword);
+        var refused = await SubmitAsync(page, "Create the account");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("belongs to an organisation", await page.Locator("[data-error=organisationId]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("lawyer.x", await page.InputValueAsync("#userName"));
+        Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.LegalAidPartner }).IsCheckedAsync());
+
+        await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Refugee Legal Aid" });
+        await page.FillAsync("#password", "weak");
+        var weak = await SubmitAsync(page, "Create the account");
+        Assert.Equal((int)HttpStatusCode.BadRequest, weak.Status);
+        Assert.Equal(1, await page.Locator("[data-error=password]").CountAsync());
+
+        await page.FillAsync("#password", NewPassword);
+        await SubmitAsync(page, "Create the account");
+        await page.WaitForURLAsync("**done=created");
+        Assert.Equal("lawyer.x", await page.GetByTestId("account-heading").InnerTextAsync());
+        Assert.Contains("Refugee Legal Aid", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+        using (var lawyer = new OidcTestClient(host.Server))
+        {
+            Assert.True((await lawyer.SignInAsync("api-tests", "lawyer.x", NewPassword, Ct)).TryGetProperty("access_token", out _));
+        }
+
+        // A colleague's roles: the officer becomes a supervisor as well.
+        await page.GotoAsync("/admin/users?search=officer");
+        await page.GetByRole(AriaRole.Link, new() { Name = "officer.a" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
+        await SubmitAsync(page, "Save the changes");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Contains($"{CaseworkRoles.EligibilityOfficer}, {CaseworkRoles.Supervisor}", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Disabled, the officer cannot sign in; enabled again, they can.
+        await SubmitAsync(page, "Disable this account");
+        await page.WaitForURLAsync("**done=disabled");
+        Assert.Contains("Disabled", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+        var officer = await chromium.NewPageAsync(host.Server);
+        await officer.GotoAsync("/queue");
+        await officer.GetByLabel("User name").FillAsync("officer.a");
+        await officer.GetByLabel("Password").FillAsync(ApiHost.Password);
+        var locked = await officer.RunAndWaitForResponseAsync(() => officer.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        Assert.Equal((int)HttpStatusCode.Locked, locked.Status);
+        await SubmitAsync(page, "Let this account sign in again");
+        await page.WaitForURLAsync("**done=enabled");
+        Assert.Contains("Can sign in", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+        var back = await HeadlessChromium.SignInAsync(officer, "/queue", "officer.a", ApiHost.Password);
+        Assert.Equal((int)HttpStatusCode.OK, back.Status);
+
+        // The administrator cannot disable themselves: refused with the reason, nothing changed.
+        await page.GotoAsync("/admin/users?search=admin.a");
+        await page.GetByRole(AriaRole.Link, new() { Name = "admin.a" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        var self = await SubmitAsync(page, "Disable this account");
+        Assert.Equal((int)HttpStatusCode.Conflict, self.Status);
+        Assert.Contains("cannot disable your own account", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A supervisor is refused the screens and is not offered them.
+        var supervisor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(supervisor, "/admin/users", "supervisor.a", ApiHost.Password);
+        Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await supervisor.GetByTestId("nav-accounts").CountAsync());
+        Assert.Equal(1, await page.GetByTestId("nav-accounts").CountAsync());
+    }
+
+    /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
+    private static async Task<IResponse> SubmitAsync(IPage page, string button)
+    {
+        var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        return response;
+    }
+}
