@@ -1,5 +1,6 @@
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Domain.Cases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -310,7 +311,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
                 errors["organisationId"] = ["Only a legal aid partner's lawyer belongs to an organisation."];
             }
 
-            if (office is not null && (office.Length is < 2 or > 10 || !office.All(char.IsAsciiLetterUpper)))
+            if (office is not null && !CaseNumber.IsOfficeCode(office))
             {
                 errors["office"] = ["An office code of 2 to 10 capital letters, like NBO."];
             }

@@ -148,7 +148,7 @@ public static class CaseEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         void Add(string field, string message) => errors[field] = [message];
-        if (request.Office is not { Length: >= 2 and <= 10 } office || !office.All(char.IsAsciiLetterUpper))
+        if (!CaseNumber.IsOfficeCode(request.Office))
         {
             Add("office", "An office code of 2 to 10 capital letters, like NBO.");
         }
