@@ -108,10 +108,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
 
         // The token issued before is refused on the next request, its refresh token too, and so is a new sign-in.
         Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/queues/mine", ct)).StatusCode);
-        var refresh = await oidc.TokenResponseAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!, ["client_id"] = "api-tests",
-        }, ct);
+        var refresh = await oidc.TokenResponseAsync(Refresh(tokens), ct);
         Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
         using (var again = new OidcTestClient(host.Server))
         {
@@ -156,10 +153,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
             Assert.Equal(HttpStatusCode.Unauthorized, (await officer.GetAsync("/api/queues/mine", ct)).StatusCode);
         }
 
-        var refreshed = await oidc.TokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!, ["client_id"] = "api-tests",
-        }, ct);
+        var refreshed = await oidc.TokenAsync(Refresh(tokens), ct);
         using (var supervisor = Bearer(host, refreshed))
         {
             Assert.NotEqual(HttpStatusCode.Forbidden, (await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { }, ct)).StatusCode);
@@ -263,6 +257,12 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         await using var scope = host.Services.CreateAsyncScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Users.AnyAsync(ct));
     }
+
+    /// <summary>The token request that trades <paramref name="tokens"/>' refresh token for new ones.</summary>
+    private static Dictionary<string, string> Refresh(JsonElement tokens) => new()
+    {
+        ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!, ["client_id"] = "api-tests",
+    };
 
     private static HttpClient Bearer(ApiHost host, JsonElement tokens)
     {
