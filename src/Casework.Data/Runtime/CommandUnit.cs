@@ -126,6 +126,38 @@ internal sealed class CommandUnit(
         }
     }
 
+    /// <summary>
+    /// Runs the command <paramref name="commandFor"/> gives on every running instance that <paramref name="parentId"/>
+    /// called, and on the ones those called, in this unit (a child that changes meanwhile fails the commit as a
+    /// conflict). Null when every one accepted it, else the first refusal, naming the instance.
+    /// </summary>
+    public async Task<string?> ApplyToCalledAsync(Guid parentId, Func<InstanceState, WorkflowCommand> commandFor, CancellationToken cancellationToken)
+    {
+        var children = await db.Instances
+            .Where(i => i.ParentInstanceId == parentId && i.Status == Records.InstanceStatus.Running)
+            .OrderBy(i => i.CreatedAt)
+            .ToListAsync(cancellationToken);
+        foreach (var child in children)
+        {
+            var definition = await catalog.GetAsync(db, child.DefinitionId, cancellationToken);
+            var state = InstanceStateSerializer.Deserialize(child.State);
+            var command = commandFor(state);
+            var result = executor.Execute(definition, state, command, now);
+            if (!result.Accepted)
+            {
+                return $"The called instance {child.Id} ({child.ProcessId}) refused it: {result.Message}";
+            }
+
+            await ApplyAsync(child, definition, command, result, cancellationToken);
+            if (await ApplyToCalledAsync(child.Id, commandFor, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Creates an instance row and runs its start command in this unit.</summary>
     public async Task<WorkflowInstanceRecord?> StartAsync(WorkflowDefinitionRecord definitionRecord, ProcessDefinition definition, StartInstance start,
         string? businessKey, Guid id, Guid? parentId, string? parentChildId, string? parentElementId, CancellationToken cancellationToken)

@@ -334,9 +334,12 @@ public sealed class WorkflowRuntime(
             ? new ChildCompleted(outcome.ChildRef, outcome.Variables)
             : new ChildFaulted(outcome.ChildRef, outcome.FaultMessage, outcome.ErrorCode), "system:child", cancellationToken);
 
-    /// <summary>Runs one engine command on an instance in one transaction.</summary>
+    /// <summary>
+    /// Runs one engine command on an instance in one transaction; with <paramref name="alsoCalled"/>, the same command
+    /// on every running instance it called (and those called in turn) in that transaction too, or on none of them.
+    /// </summary>
     public async Task<RuntimeOutcome> ExecuteAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
-        CancellationToken cancellationToken, Func<Task>? afterApply = null)
+        CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false)
     {
         db.ChangeTracker.Clear();
         var record = await db.Instances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
@@ -367,6 +370,11 @@ public sealed class WorkflowRuntime(
             }
 
             await unit.ApplyAsync(record, definition, command, result, cancellationToken);
+            if (alsoCalled && await unit.ApplyToCalledAsync(instanceId, commandFor, cancellationToken) is { } refused)
+            {
+                return new RuntimeOutcome(RuntimeOutcomeKind.Rejected, refused, instanceId);
+            }
+
             if (afterApply is not null)
             {
                 await afterApply();

@@ -157,6 +157,69 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal((priority, priority, priority, 1, 1), (after.CasePriority, after.VariablePriority, after.ItemPriority, after.Overrides, after.SetEntries));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOverrideDuringTheAppeal_ReachesTheAppealInstance_AndItsNextTasks(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (id, number) = await host.TriagedCaseAsync(clerk, "Hassan");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await host.CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
+                Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", Ct);
+            Assert.True(lodged.Succeeded, lodged.Message);
+        }
+
+        var appeal = await AppealAsync(host, number);
+        Assert.Equal(("Regular", 0), (appeal.Variables["track"].GetString(), appeal.Variables["casePriority"].GetInt32()));
+
+        var etag = (await supervisor.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        var response = await PutAsync(supervisor, id, new { track = "accelerated", priority = 70, reason = Reason }, etag);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+
+        // The running appeal took the new values in the same command (its own journal entry), and its open task's queue copies moved.
+        var moved = await AppealAsync(host, number);
+        Assert.Equal(("Accelerated", 70), (moved.Variables["track"].GetString(), moved.Variables["casePriority"].GetInt32()));
+        Assert.Equal(appeal.Revision + 1, moved.Revision);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Single(await db.Journal.AsNoTracking().Where(j => j.InstanceId == moved.Id && j.Command == "SetVariables").ToListAsync(Ct));
+            var open = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == number && w.Status == WorkItemStatus.Open, Ct);
+            Assert.Equal(("assignAppealOfficer", moved.Id, "Accelerated", 70), (open.ElementId, open.InstanceId, open.CaseTrack, open.CasePriority));
+        }
+
+        // The appeal's next task is opened from the appeal's own variables: it carries the overridden track and priority.
+        await host.CompleteTaskAsync(supervisor, number, "assignAppealOfficer", new { appealOfficer = "officer.b" });
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var decide = await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == number && w.Status == WorkItemStatus.Open, Ct);
+            Assert.Equal(("decideAppeal", "Accelerated", 70), (decide.ElementId, decide.CaseTrack, decide.CasePriority));
+        }
+    }
+
+    private sealed record AppealInstance(Guid Id, long Revision, IReadOnlyDictionary<string, JsonElement> Variables);
+
+    private static async Task<AppealInstance> AppealAsync(ApiHost host, string number)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var appeal = await db.Instances.AsNoTracking().SingleAsync(i => i.BusinessKey == number && i.ProcessId == "appeal", Ct);
+        Assert.Equal(Casework.Data.Runtime.Records.InstanceStatus.Running, appeal.Status);
+        return new AppealInstance(appeal.Id, appeal.Revision, InstanceStateSerializer.Deserialize(appeal.State).Variables);
+    }
+
     /// <summary>A registered case referred to RSD (no specific needs, no claim features): triaged onto the regular track, waiting at its interview.</summary>
     private static async Task<List<string?>> QueueAsync(HttpClient officer)
     {

@@ -56,7 +56,8 @@ public sealed record TriageView(string? Track, int Priority, IReadOnlyList<strin
 /// Supervisors override the track and priority triage chose, with a recorded reason (the procedure's rule: the reason for
 /// every track choice and every override is recorded). An override takes the case's ETag as If-Match, like a
 /// correction. In one transaction it changes the case, the workflow's <c>track</c> and <c>casePriority</c> variables (so
-/// gateways and tasks further on follow it), the queue copies on the case's open tasks (and the priority of those
+/// gateways and tasks further on follow it) and those of every running instance it called (an appeal under way opens its
+/// next tasks with the new values), the queue copies on the case's open tasks (and the priority of those
 /// whose priority was the case's), and records who, when, before, after and why. Routing already taken stays taken and
 /// open tasks keep their due dates: a case waiting at the regular interview stays there, now with the new priority.
 /// </summary>
@@ -182,7 +183,7 @@ public static class CaseTriage
                     Id = Guid.CreateVersion7(now), CaseId = id, At = now, By = by, FromTrack = before.Track, ToTrack = track,
                     FromPriority = before.Priority, ToPriority = priority, Reason = request.Reason!.Trim(),
                 });
-            });
+            }, alsoCalled: true);
         }
         catch (StaleCaseException)
         {
