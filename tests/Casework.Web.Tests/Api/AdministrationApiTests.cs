@@ -76,6 +76,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         var clerks = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users?role={CaseworkRoles.RegistrationClerk}", ct);
         Assert.Equal("new.clerk", clerks.GetProperty("items").EnumerateArray().Single().GetProperty("userName").GetString());
         Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>("/api/admin/users?search=clerk", ct)).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>("/api/admin/users?search=nEW%20cLERK", ct)).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/users?role=Janitor", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/admin/users/{Guid.NewGuid()}", ct)).StatusCode);
 

@@ -59,8 +59,13 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         query = office is null ? query : query.Where(u => u.OfficeCode == office);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var normalized = users.NormalizeName(search.Trim());
-            query = query.Where(u => u.NormalizedUserName!.Contains(normalized) || (u.DisplayName != null && u.DisplayName.Contains(search.Trim())));
+            // Names ignore case on every database: upper() on both sides (SQLite's upper() folds ASCII only, so the
+            // term as typed is tried as well, and a name with accents is still found when typed as it is stored).
+            var term = search.Trim();
+            var normalized = users.NormalizeName(term);
+            var upper = term.ToUpperInvariant();
+            query = query.Where(u => u.NormalizedUserName!.Contains(normalized)
+                || (u.DisplayName != null && (u.DisplayName.Contains(term) || u.DisplayName.ToUpper().Contains(upper))));
         }
 
         var total = await query.CountAsync(cancellationToken);
