@@ -218,6 +218,48 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
     }
 
     [Fact]
+    public async Task TwoAdministratorsDemotingEachOtherAtOnce_LeaveOneAdministrator()
+    {
+        // PostgreSQL, where two requests really run side by side. A transaction of the test's own holds the role
+        // memberships, so both demotions get as far as removing the role and wait there together; then it lets go.
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync("postgres", postgres, ("admin", CaseworkRoles.Administrator), ("admin2", CaseworkRoles.Administrator));
+        var (first, second) = (await host.ClientForAsync("admin"), await host.ClientForAsync("admin2"));
+        var (firstId, secondId) = (await IdOfAsync(first, "admin"), await IdOfAsync(first, "admin2"));
+
+        await using var holdScope = host.Services.CreateAsyncScope();
+        var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        await using var held = await hold.Database.BeginTransactionAsync(ct);
+        await hold.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"AspNetUserRoles\" FOR UPDATE", ct);
+
+        var demotions = new[]
+        {
+            first.PutAsJsonAsync($"/api/admin/users/{secondId}", new { roles = new[] { CaseworkRoles.Auditor } }, ct),
+            second.PutAsJsonAsync($"/api/admin/users/{firstId}", new { roles = new[] { CaseworkRoles.Auditor } }, ct),
+        };
+        await using (var watchScope = host.Services.CreateAsyncScope())
+        {
+            var watch = watchScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var waiting = 0;
+            for (var i = 0; i < 300 && waiting < 2 && !demotions.Any(d => d.IsCompleted); i++)
+            {
+                await Task.Delay(50, ct);
+                waiting = await watch.Database.SqlQueryRaw<int>(
+                    "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync(ct);
+            }
+
+            Assert.Equal(2, waiting);
+        }
+
+        await held.RollbackAsync(ct);
+        var statuses = (await Task.WhenAll(demotions)).Select(r => r.StatusCode).Order().ToList();
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], statuses);
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
+        Assert.Single(await users.GetUsersInRoleAsync(CaseworkRoles.Administrator));
+    }
+
+    [Fact]
     public async Task TheFirstAdministrator_ComesFromBootstrapSettings_OnlyWhileThereIsNone()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -146,16 +146,16 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             return new AdminOutcome(AdminResult.Invalid, Errors: errors);
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var current = await users.GetRolesAsync(user);
         if (current.Contains(CaseworkRoles.Administrator) && !roles.Contains(CaseworkRoles.Administrator)
-            && await IsLastAdministratorAsync(user))
+            && await IsLastAdministratorAsync(user, cancellationToken))
         {
             return new AdminOutcome(AdminResult.Conflict, Message: user.UserName == actor
                 ? "You are the last administrator who can sign in; make someone else an administrator first."
                 : $"'{user.UserName}' is the last administrator who can sign in; make someone else an administrator first.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         user.DisplayName = Trimmed(request.DisplayName);
         user.OfficeCode = IsPartner(roles) ? null : request.Office;
         user.OrganisationId = IsPartner(roles) ? request.OrganisationId : null;
@@ -183,12 +183,12 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             return new AdminOutcome(AdminResult.Conflict, Message: "You cannot disable your own account.");
         }
 
-        if (await users.IsInRoleAsync(user, CaseworkRoles.Administrator) && await IsLastAdministratorAsync(user))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await users.IsInRoleAsync(user, CaseworkRoles.Administrator) && await IsLastAdministratorAsync(user, cancellationToken))
         {
             return new AdminOutcome(AdminResult.Conflict, Message: $"'{user.UserName}' is the last administrator who can sign in.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         Check(await users.SetLockoutEnabledAsync(user, true));
         Check(await users.SetLockoutEndDateAsync(user, DisabledUntil));
         Check(await users.UpdateSecurityStampAsync(user));
@@ -330,8 +330,17 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     }
 
     /// <summary>Whether no other administrator's account is enabled (a lockout after failed sign-ins passes; a disablement does not).</summary>
-    private async Task<bool> IsLastAdministratorAsync(CaseworkUser user)
+    /// <summary>
+    /// Whether no other administrator could sign in without <paramref name="user"/>. Called in the transaction of the
+    /// change that would demote or disable them: it first writes the Administrator role row, so two such changes take
+    /// turns (PostgreSQL and SQL Server lock the row, SQLite has one writer) and the second sees what the first did;
+    /// two administrators demoting each other at the same moment cannot leave none.
+    /// </summary>
+    private async Task<bool> IsLastAdministratorAsync(CaseworkUser user, CancellationToken cancellationToken)
     {
+        var role = users.NormalizeName(CaseworkRoles.Administrator);
+        await db.Roles.Where(r => r.NormalizedName == role)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConcurrencyStamp, r => r.ConcurrencyStamp), cancellationToken);
         var administrators = await users.GetUsersInRoleAsync(CaseworkRoles.Administrator);
         return !administrators.Any(a => a.Id != user.Id && !IsDisabled(a));
     }
