@@ -2,6 +2,8 @@ using System.Net;
 using Casework.Data.Identity;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Casework.Web.Tests.Ui;
@@ -105,6 +107,42 @@ public sealed class AdminPageTests
     }
 
     /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
+    [Fact]
+    public async Task TheAccountList_PagesThroughEveryAccount_KeepingItsFilter()
+    {
+        await using var host = await ApiHost.StartAsync(("admin.a", CaseworkRoles.Administrator), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            for (var i = 1; i <= Casework.Web.Ui.Pages.AdminUsers.PageSize + 5; i++)
+            {
+                var auditor = new CaseworkUser { UserName = $"auditor.{i:D3}" };
+                Assert.True((await users.CreateAsync(auditor)).Succeeded);
+                Assert.True((await users.AddToRoleAsync(auditor, CaseworkRoles.Auditor)).Succeeded);
+            }
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/admin/users?role=Auditor", "admin.a", ApiHost.Password);
+        var shown = Casework.Web.Ui.Pages.AdminUsers.PageSize;
+        Assert.Equal($"{shown + 5} accounts, 1–{shown} shown", await page.GetByTestId("account-count").InnerTextAsync());
+        Assert.Equal(shown, await page.Locator("tr[data-account]").CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).CountAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
+        await page.WaitForURLAsync("**page=2");
+        Assert.Equal($"{shown + 5} accounts, {shown + 1}–{shown + 5} shown", await page.GetByTestId("account-count").InnerTextAsync());
+        Assert.Equal([$"auditor.{shown + 1:D3}", $"auditor.{shown + 2:D3}", $"auditor.{shown + 3:D3}", $"auditor.{shown + 4:D3}", $"auditor.{shown + 5:D3}"],
+            await page.Locator("tr[data-account]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.account)"));
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).CountAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("page=", StringComparison.Ordinal));
+        Assert.Contains("role=Auditor", page.Url, StringComparison.Ordinal);
+        Assert.Equal("auditor.001", await page.Locator("tr[data-account]").First.GetAttributeAsync("data-account"));
+    }
+
     private static async Task<IResponse> SubmitAsync(IPage page, string button)
     {
         var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
