@@ -81,7 +81,7 @@ public sealed class AdminPageTests
         await officer.GotoAsync("/queue");
         await officer.GetByLabel("User name").FillAsync("officer.a");
         await officer.GetByLabel("Password").FillAsync(ApiHost.Password);
-        var locked = await officer.RunAndWaitForResponseAsync(() => officer.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+        var locked = await HeadlessChromium.RunAndLoadAsync(officer, () => officer.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Locked, locked.Status);
         await SubmitAsync(page, "Let this account sign in again");
@@ -145,7 +145,7 @@ public sealed class AdminPageTests
 
     private static async Task<IResponse> SubmitAsync(IPage page, string button)
     {
-        var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+        var response = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         return response;

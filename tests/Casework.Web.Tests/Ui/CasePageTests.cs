@@ -213,7 +213,7 @@ public sealed class CasePageTests
         // Without a reason: told so beside the field, the choices kept, nothing changed.
         await page.GetByLabel("Processing track").SelectOptionAsync(newTrack);
         await page.GetByLabel("Priority (0–100").FillAsync("80");
-        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         await page.WaitForLoadStateAsync();
@@ -240,7 +240,7 @@ public sealed class CasePageTests
         // The second screen was opened before the override: its override is refused and changes nothing.
         await stale.GetByLabel("Priority (0–100").FillAsync("10");
         await stale.GetByLabel("Why (kept with the override)").FillAsync("Second thoughts.");
-        var late = await stale.RunAndWaitForResponseAsync(() => stale.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
+        var late = await HeadlessChromium.RunAndLoadAsync(stale, () => stale.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, late.Status);
         await stale.WaitForLoadStateAsync();

@@ -71,6 +71,19 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/>, which makes the page navigate, and answers the response <paramref name="match"/>
+    /// picks once the browser shows the new document with its DOM loaded. The response arrives before the browser swaps
+    /// documents, so reading the page straight after it could read the old one (seen on a busy two-core machine).
+    /// </summary>
+    public static async Task<IResponse> RunAndLoadAsync(IPage page, Func<Task> action, Func<IResponse, bool> match)
+    {
+        await page.EvaluateAsync("() => { window.caseworkPreviousDocument = true; }");
+        var response = await page.RunAndWaitForResponseAsync(action, match);
+        await page.WaitForFunctionAsync("() => window.caseworkPreviousDocument !== true && document.readyState !== 'loading'");
+        return response;
+    }
+
     /// <summary>Signs in on the authorization server's page, starting from <paramref name="path"/>.</summary>
     public static async Task<IResponse> SignInAsync(IPage page, string path, string user, string password)
     {
@@ -78,11 +91,9 @@ public sealed class HeadlessChromium : IAsyncDisposable
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         // The form posts, and the redirects that follow end in the page the user is taken to: its response.
-        var response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Frame == page.MainFrame && r.Status is < 300 or >= 400);
         // The document, not every style sheet: waiting for the load event timed out on a busy two-core machine.
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        return response;
+        return await RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Frame == page.MainFrame && r.Status is < 300 or >= 400);
     }
 
     /// <summary>
@@ -90,7 +101,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// token of a form the page shows, as a forged submission (a user who got hold of a token) would. The response to it.
     /// </summary>
     public static Task<IResponse> ForgePostAsync(IPage page, string action, IReadOnlyDictionary<string, string> fields) =>
-        page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"([action, fields]) => {
+        RunAndLoadAsync(page, () => page.EvaluateAsync(@"([action, fields]) => {
                 const form = document.createElement('form');
                 form.method = 'post';
                 form.action = action;

@@ -68,7 +68,7 @@ public sealed class MigratePageTests
 
         // A second move of the same process is refused while this one runs.
         await page.GotoAsync("/workflows/asylum-claim/migrate?from=1&to=2&map=register%3DregisterBiodata");
-        var second = await page.RunAndWaitForResponseAsync(
+        var second = await HeadlessChromium.RunAndLoadAsync(page, 
             () => page.GetByRole(AriaRole.Button, new() { Name = "Move 2 case(s) to version 2" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(409, second.Status);
@@ -121,7 +121,7 @@ public sealed class MigratePageTests
 
         // Someone retires version 2 while the page is open.
         Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync("/api/workflow-definitions/asylum-claim/versions/2/retire", null, Ct)).StatusCode);
-        var refused = await page.RunAndWaitForResponseAsync(
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, 
             () => page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(400, refused.Status);
@@ -158,7 +158,7 @@ public sealed class MigratePageTests
         await HeadlessChromium.SignInAsync(colleague, new Uri(page.Url).PathAndQuery, "super.b", ApiHost.Password);
         Assert.Equal(1, await colleague.Locator("meta[http-equiv=refresh]").CountAsync());
 
-        var stop = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
+        var stop = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(200, stop.Status);
         Assert.Equal("Stopped: 0 of 1 case(s) moved to version 2, 0 could not move. The others stay on version 1 and can be moved later.",
@@ -168,7 +168,7 @@ public sealed class MigratePageTests
         Assert.Equal(0, await page.Locator("meta[http-equiv=refresh]").CountAsync());
 
         // The colleague's page still offered the button; their stop is answered, not failed.
-        var late = await colleague.RunAndWaitForResponseAsync(() => colleague.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
+        var late = await HeadlessChromium.RunAndLoadAsync(colleague, () => colleague.GetByRole(AriaRole.Button, new() { Name = "Stop this move" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(409, late.Status);
         Assert.Contains("stopped already, by super.a", await colleague.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);

@@ -125,7 +125,7 @@ public sealed class PartnerPageTests
         (await Row(page, caseNumber).GetByTestId("status").TextContentAsync())!.Trim();
 
     private static Task<IResponse> SubmitAsync(IPage page) =>
-        page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Lodge the appeal" }).ClickAsync(),
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Lodge the appeal" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
 
     /// <summary>What the partner API says of the case, as lawyer.a.</summary>

@@ -65,9 +65,10 @@ public sealed class RepresentationPageTests
         Assert.Equal(number, Assert.Single((await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct)).EnumerateArray())
             .GetProperty("caseNumber").GetString());
 
-        // An auditor reads the authorities and is offered nothing to change them by.
+        // An auditor reads the authorities and is offered nothing to change them by (the number typed in small letters finds the case).
         var auditor = await chromium.NewPageAsync(host.Server);
-        await HeadlessChromium.SignInAsync(auditor, $"/representations?case={Uri.EscapeDataString(number)}", "auditor.a", ApiHost.Password);
+        await HeadlessChromium.SignInAsync(auditor, $"/representations?case={Uri.EscapeDataString($" {number.ToLowerInvariant()} ")}", "auditor.a", ApiHost.Password);
+        Assert.Equal($"Case {number}", (await auditor.GetByTestId("case-heading").InnerTextAsync()).Split(" · ")[0]);
         Assert.Equal("Active", (await auditor.GetByTestId("authority-status").InnerTextAsync()).Trim());
         Assert.Contains("Legal Aid A", await auditor.Locator("tr[data-authority]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("supervisors grant and revoke them", await auditor.ContentAsync(), StringComparison.Ordinal);
@@ -83,12 +84,12 @@ public sealed class RepresentationPageTests
 
         // Revoking needs a reason; with one, the lawyer loses sight of the case at once.
         var revoke = page.GetByRole(AriaRole.Button, new() { Name = "Revoke the authority of Legal Aid A" });
-        var noReason = await page.RunAndWaitForResponseAsync(() => revoke.ClickAsync(), IsPost);
+        var noReason = await HeadlessChromium.RunAndLoadAsync(page, () => revoke.ClickAsync(), IsPost);
         Assert.Equal((int)HttpStatusCode.BadRequest, noReason.Status);
         Assert.Equal("Say why, in at most 1,000 characters.", await page.Locator("[data-error=reason]").InnerTextAsync());
         Assert.Single((await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct)).EnumerateArray());
         await page.Locator("tr[data-authority] input[name=reason]").FillAsync("The applicant chose another lawyer.");
-        await page.RunAndWaitForResponseAsync(() => revoke.ClickAsync(), IsPost);
+        await HeadlessChromium.RunAndLoadAsync(page, () => revoke.ClickAsync(), IsPost);
         Assert.Contains("done=revoked", page.Url, StringComparison.Ordinal);
         Assert.Equal("Revoked", (await page.GetByTestId("authority-status").InnerTextAsync()).Trim());
         Assert.Contains("The applicant chose another lawyer.", await page.Locator("tr[data-authority]").InnerTextAsync(), StringComparison.Ordinal);
@@ -117,10 +118,10 @@ public sealed class RepresentationPageTests
     private static async Task<IResponse> FindAsync(IPage page, string caseNumber)
     {
         await page.FillAsync("#case", caseNumber);
-        return await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Find the case" }).ClickAsync(),
+        return await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Find the case" }).ClickAsync(),
             r => r.Request.IsNavigationRequest);
     }
 
     private static Task<IResponse> SubmitAsync(IPage page, string button) =>
-        page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(), IsPost);
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(), IsPost);
 }

@@ -50,7 +50,7 @@ public sealed class TaskPageTests
 
         // Without the required interview date: told so next to the field, and nothing is saved.
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
-        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         await page.WaitForLoadStateAsync();
@@ -132,7 +132,7 @@ public sealed class TaskPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
         await page.GetByLabel("approve").CheckAsync();
-        var refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
         await page.WaitForLoadStateAsync();
@@ -197,7 +197,7 @@ public sealed class TaskPageTests
         await page.GetByLabel("Interview date").FillAsync("2026-03-10");
         Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync($"/api/tasks/{interview.Id}/release", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await officerB.PostAsync($"/api/tasks/{interview.Id}/claim", null, Ct)).StatusCode);
-        var taken = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+        var taken = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
         await page.WaitForLoadStateAsync();
@@ -210,7 +210,7 @@ public sealed class TaskPageTests
         var supervisorPage = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(supervisorPage, $"/tasks/{interview.Id}", "super.a", ApiHost.Password);
         await host.CompleteTaskAsync(officerB, number, "interviewRegular", new { interviewDate = "2026-03-11" });
-        var release = await supervisorPage.RunAndWaitForResponseAsync(
+        var release = await HeadlessChromium.RunAndLoadAsync(supervisorPage, 
             () => supervisorPage.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Conflict, release.Status);

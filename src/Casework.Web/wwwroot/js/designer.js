@@ -345,12 +345,20 @@
         show(selected);
       }
     });
+    // A change in the panel may take several modeling commands (a new error code declares the error, then points the
+    // event at it); running them inside one command of our own makes them one step for undo and redo.
+    const commandStack = diagram.get('commandStack');
+    commandStack.registerHandler('casework.properties.write', function () {
+      this.preExecute = function (context) {
+        write(modeling, context.element, context.field);
+      };
+    });
     panel.addEventListener('change', function (event) {
       if (!selected) {
         return;
       }
 
-      write(modeling, selected, event.target);
+      commandStack.execute('casework.properties.write', { element: selected, field: event.target });
     });
   }
 
