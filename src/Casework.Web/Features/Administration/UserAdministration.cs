@@ -329,9 +329,9 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         return roles;
     }
 
-    /// <summary>Whether no other administrator's account is enabled (a lockout after failed sign-ins passes; a disablement does not).</summary>
     /// <summary>
-    /// Whether no other administrator could sign in without <paramref name="user"/>. Called in the transaction of the
+    /// Whether no other administrator's account is enabled without <paramref name="user"/> (a lockout after failed
+    /// sign-ins passes; a disablement does not). Called in the transaction of the
     /// change that would demote or disable them: it first writes the Administrator role row, so two such changes take
     /// turns (PostgreSQL and SQL Server lock the row, SQLite has one writer) and the second sees what the first did;
     /// two administrators demoting each other at the same moment cannot leave none.
