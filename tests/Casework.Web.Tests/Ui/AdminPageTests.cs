@@ -147,7 +147,6 @@ public sealed class AdminPageTests
     {
         var response = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         return response;
     }
 }

@@ -216,7 +216,6 @@ public sealed class CasePageTests
         var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
-        await page.WaitForLoadStateAsync();
         Assert.True(await page.Locator("[data-error=reason]").IsVisibleAsync());
         Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
         Assert.Equal("80", await page.GetByLabel("Priority (0–100").InputValueAsync());
@@ -243,7 +242,6 @@ public sealed class CasePageTests
         var late = await HeadlessChromium.RunAndLoadAsync(stale, () => stale.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, late.Status);
-        await stale.WaitForLoadStateAsync();
         Assert.Contains("nothing was changed", await stale.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
 
         // An officer sees no override form, and a forged post (with the officer's own antiforgery token) is refused.

@@ -96,7 +96,7 @@ public sealed class DesignerPageTests
 
         // A colleague saves another draft while the confirmation is open: theirs is kept.
         await api.PutAsJsonAsync("/api/workflow-definitions/appeal/draft", new { bpmn = appealXml + "\n<!-- second draft -->" }, Ct);
-        var kept = await HeadlessChromium.RunAndLoadAsync(page, 
+        var kept = await HeadlessChromium.RunAndLoadAsync(page,
             () => page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(412, kept.Status);
         Assert.Contains("so it was kept", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed class DesignerPageTests
         await page.GotoAsync("/workflows?confirmDiscard=tracing");
         Assert.Contains("never published, so the workflow goes with it", await page.GetByTestId("confirm-discard").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync("/api/workflow-definitions/tracing/draft", Ct)).StatusCode);
-        var gone = await HeadlessChromium.RunAndLoadAsync(page, 
+        var gone = await HeadlessChromium.RunAndLoadAsync(page,
             () => page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(409, gone.Status);
         Assert.Contains("There is no draft of tracing any more", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class DesignerPageTests
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/workflow-definitions/appeal/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
         await page.GotoAsync("/workflows?confirmRetire=appeal&version=1");
         Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync("/api/workflow-definitions/appeal/versions/1/retire", null, Ct)).StatusCode);
-        var retired = await HeadlessChromium.RunAndLoadAsync(page, 
+        var retired = await HeadlessChromium.RunAndLoadAsync(page,
             () => page.GetByRole(AriaRole.Button, new() { Name = "Retire version 1" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(409, retired.Status);
         Assert.Contains("That version is not published", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -536,7 +536,6 @@ public sealed class DesignerPageTests
     {
         var response = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
-        await page.WaitForLoadStateAsync();
         return response;
     }
 

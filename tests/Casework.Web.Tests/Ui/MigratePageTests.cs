@@ -68,7 +68,7 @@ public sealed class MigratePageTests
 
         // A second move of the same process is refused while this one runs.
         await page.GotoAsync("/workflows/asylum-claim/migrate?from=1&to=2&map=register%3DregisterBiodata");
-        var second = await HeadlessChromium.RunAndLoadAsync(page, 
+        var second = await HeadlessChromium.RunAndLoadAsync(page,
             () => page.GetByRole(AriaRole.Button, new() { Name = "Move 2 case(s) to version 2" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(409, second.Status);
@@ -121,7 +121,7 @@ public sealed class MigratePageTests
 
         // Someone retires version 2 while the page is open.
         Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync("/api/workflow-definitions/asylum-claim/versions/2/retire", null, Ct)).StatusCode);
-        var refused = await HeadlessChromium.RunAndLoadAsync(page, 
+        var refused = await HeadlessChromium.RunAndLoadAsync(page,
             () => page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(400, refused.Status);

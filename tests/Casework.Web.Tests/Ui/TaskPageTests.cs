@@ -53,7 +53,6 @@ public sealed class TaskPageTests
         var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
-        await page.WaitForLoadStateAsync();
         Assert.Contains("nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("[data-error=interviewDate]").IsVisibleAsync());
         Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
@@ -135,7 +134,6 @@ public sealed class TaskPageTests
         var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
-        await page.WaitForLoadStateAsync();
         Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(review.Id, (await OpenItemAsync(host, number)).Id);
     }
@@ -200,7 +198,6 @@ public sealed class TaskPageTests
         var taken = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
-        await page.WaitForLoadStateAsync();
         Assert.Contains("officer.b", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("has claimed this task meanwhile. Nothing you entered was saved.", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).CountAsync());
@@ -210,7 +207,7 @@ public sealed class TaskPageTests
         var supervisorPage = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(supervisorPage, $"/tasks/{interview.Id}", "super.a", ApiHost.Password);
         await host.CompleteTaskAsync(officerB, number, "interviewRegular", new { interviewDate = "2026-03-11" });
-        var release = await HeadlessChromium.RunAndLoadAsync(supervisorPage, 
+        var release = await HeadlessChromium.RunAndLoadAsync(supervisorPage,
             () => supervisorPage.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Conflict, release.Status);
