@@ -63,8 +63,21 @@ public sealed class DefinitionService(
     }
 
     /// <summary>Validates every process of the file and publishes those whose content is new, all or nothing.</summary>
-    public async Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
-        IReadOnlySet<string>? alsoKnownProcesses = null)
+    public Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
+        IReadOnlySet<string>? alsoKnownProcesses = null) =>
+        PublishAsync(xml, publishedBy, releaseNote, alsoKnownProcesses, null, cancellationToken);
+
+    /// <summary>How often publishing numbers its versions again when someone else published the process at the same moment.</summary>
+    private const int MaxPublishAttempts = 5;
+
+    /// <summary>
+    /// Publishes in one transaction with <paramref name="alsoInTransaction"/>. Versions are numbered from those already
+    /// published; when another node or supervisor published the same process at the same moment (the unique process and
+    /// version index refuses the second), nothing of this attempt is kept and it runs again on what is there now: the
+    /// same content published meanwhile is not published twice, other content takes the next number.
+    /// </summary>
+    private async Task<PublishResult> PublishAsync(string xml, string publishedBy, string? releaseNote, IReadOnlySet<string>? alsoKnownProcesses,
+        Func<Task>? alsoInTransaction, CancellationToken cancellationToken)
     {
         var parsed = new BpmnParser().Parse(xml);
         if (!parsed.Succeeded)
@@ -72,6 +85,30 @@ public sealed class DefinitionService(
             return new PublishResult([], parsed.Problems);
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var result = await PublishParsedAsync(parsed, xml, publishedBy, releaseNote, alsoKnownProcesses, cancellationToken);
+                if (result.Succeeded && alsoInTransaction is not null)
+                {
+                    await alsoInTransaction();
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < MaxPublishAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<PublishResult> PublishParsedAsync(BpmnParseResult parsed, string xml, string publishedBy, string? releaseNote,
+        IReadOnlySet<string>? alsoKnownProcesses, CancellationToken cancellationToken)
+    {
         var problems = await ProblemsAsync(parsed, alsoKnownProcesses, cancellationToken);
         if (problems.Count > 0)
         {
@@ -309,14 +346,10 @@ public sealed class DefinitionService(
             return new PublishResult([], [ProcessIdChanged(processId)]);
         }
 
-        var result = await PublishXmlAsync(draft.BpmnXml, publishedBy, releaseNote, cancellationToken);
-        if (result.Succeeded)
-        {
-            // Only the draft that was published goes; one saved meanwhile stays for its author.
-            await db.WorkflowDefinitions.Where(d => d.Id == draft.Id && d.ContentHash == draft.ContentHash).ExecuteDeleteAsync(cancellationToken);
-        }
-
-        return result;
+        // The draft goes with its publication, in the same transaction; one saved meanwhile stays for its author.
+        return await PublishAsync(draft.BpmnXml, publishedBy, releaseNote, null,
+            () => db.WorkflowDefinitions.Where(d => d.Id == draft.Id && d.ContentHash == draft.ContentHash).ExecuteDeleteAsync(cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>The problem code of a publication refused because the draft is not the one the caller reviewed.</summary>

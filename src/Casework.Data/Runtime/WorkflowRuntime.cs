@@ -384,34 +384,53 @@ public sealed class WorkflowRuntime(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs a command's work in a transaction of its own, committed once; or, when the caller has begun one on this
+    /// runtime's context (to write something that stands or falls with the command, such as the case an instance is
+    /// started for), inside the caller's, which the caller then commits or rolls back.
+    /// </summary>
     private async Task<RuntimeOutcome> InTransactionAsync(Guid instanceId, string actor, Func<CommandUnit, Task<RuntimeOutcome?>> work,
         CancellationToken cancellationToken)
     {
         var unit = new CommandUnit(db, catalog, executor, handlerByKey, caseFacts, clock.GetUtcNow(), actor);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var callers = db.Database.CurrentTransaction is not null;
+        await using var transaction = callers ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             if (await work(unit) is { } refused)
             {
+                await AbandonAsync(transaction);
                 return refused;
             }
 
             await unit.ProjectAsync(projectionList, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             return RuntimeOutcome.Done(instanceId);
         }
         catch (DbUpdateConcurrencyException)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
+            await AbandonAsync(transaction);
             return RuntimeOutcome.Conflict(instanceId);
         }
         catch
         {
+            await AbandonAsync(transaction);
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back a transaction of the runtime's own (a caller's is the caller's to roll back) and forgets what it wrote.</summary>
+    private async Task AbandonAsync(IDbContextTransaction? transaction)
+    {
+        if (transaction is not null)
+        {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
-            throw;
         }
     }
 }

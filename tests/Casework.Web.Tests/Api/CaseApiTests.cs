@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Casework.Web.Tests.Api;
 
@@ -56,6 +58,43 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(["so"], context.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(["WomanAtRisk"], context.GetProperty("specificNeeds").EnumerateArray().Select(l => l.GetString()));
         Assert.True(context.GetProperty("ageApproximate").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ClerksRegisteringAtOnce_EachGetANumberOfTheirOwn_AndEveryCaseHasItsProcedure(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        HttpClient[] clerks = [await host.ClientForAsync("clerk.a"), await host.ClientForAsync("clerk.b")];
+        const int Registrations = 12;
+
+        // A busy registration day: two clerks of one office register at the same moment, twelve cases between them.
+        using var start = new SemaphoreSlim(0);
+        var posts = Enumerable.Range(0, Registrations).Select(async n =>
+        {
+            await start.WaitAsync(ct);
+            return await clerks[n % 2].PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal() }, ct);
+        }).ToList();
+        start.Release(Registrations);
+        var responses = await Task.WhenAll(posts);
+
+        foreach (var response in responses)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(ct));
+        }
+
+        var created = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>(ct)));
+        Assert.Equal(Enumerable.Range(1, Registrations).Select(n => $"NBO-2026-{n:000000}"),
+            created.Select(c => c.GetProperty("caseNumber").GetString()).Order(StringComparer.Ordinal));
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        var cases = await db.Cases.Select(c => new { c.CaseNumber, c.InstanceId }).ToListAsync(ct);
+        var instances = await db.Instances.Where(i => i.ProcessId == "asylum-claim").Select(i => new { i.Id, i.BusinessKey }).ToListAsync(ct);
+        Assert.Equal(Registrations, cases.Count);
+        Assert.Equal(cases.Select(c => (c.InstanceId, (string?)c.CaseNumber)).OrderBy(c => c.Item2, StringComparer.Ordinal),
+            instances.Select(i => ((Guid?)i.Id, i.BusinessKey)).OrderBy(i => i.Item2, StringComparer.Ordinal));
     }
 
     [Theory]

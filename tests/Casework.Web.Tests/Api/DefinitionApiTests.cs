@@ -27,6 +27,48 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task TwoSupervisorsPublishingTheSameDraftAtOnce_PublishItOnce_AndNeitherGetsAnError(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor), ("supervisor.b", CaseworkRoles.Supervisor));
+        HttpClient[] supervisors = [await host.ClientForAsync("supervisor.a"), await host.ClientForAsync("supervisor.b")];
+        const int Rounds = 6;
+
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var draft = Intake.Replace("P3D", $"P{round}D", StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await supervisors[0].PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = draft }, Ct)).StatusCode);
+            using var start = new SemaphoreSlim(0);
+            var posts = supervisors.Select(async s =>
+            {
+                await start.WaitAsync(Ct);
+                return await s.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = $"round {round}" }, Ct);
+            }).ToList();
+            start.Release(supervisors.Length);
+            var answers = await Task.WhenAll(posts);
+
+            // One of them publishes the draft; the other finds it published (nothing new) or gone (no draft left to publish).
+            foreach (var answer in answers)
+            {
+                Assert.True(answer.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity,
+                    $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync(Ct)}");
+            }
+
+            var published = new List<int>();
+            foreach (var answer in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
+            {
+                published.AddRange((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+            }
+
+            Assert.Equal([round], published);
+        }
+
+        var versions = await supervisors[1].GetFromJsonAsync<JsonElement>("/api/workflow-definitions/intake/versions", Ct);
+        Assert.Equal(Enumerable.Range(1, Rounds), versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()).Order());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Supervisor_DraftsValidatesPublishesAndDiffsVersions_AnInvalidDraftIsRefusedWithElementProblems(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("supervisor.a", CaseworkRoles.Supervisor), ("clerk.a", CaseworkRoles.RegistrationClerk));

@@ -64,39 +64,64 @@ public static class CaseEndpoints
 
         var p = request.Principal!;
         var registeredOn = request.RegisteredOn ?? today;
-        var sequence = 1 + (await db.Cases.Where(c => c.Office == request.Office && c.Year == registeredOn.Year).MaxAsync(c => (int?)c.Sequence, cancellationToken) ?? 0);
-        var number = new CaseNumber(request.Office!, registeredOn.Year, sequence);
         var person = new Person(Guid.NewGuid(), new PersonName(p.GivenName!, p.FamilyName!, p.Transliterations ?? []),
             new BirthDate(p.DateOfBirth!.Value, p.DateOfBirthApproximate), Enum.Parse<Sex>(p.Sex!), p.Nationalities!, p.Languages ?? [],
             (p.SpecificNeeds ?? []).Select(Enum.Parse<SpecificNeed>).ToHashSet());
-        var aggregate = AsylumCase.Register(number, request.Office!, registeredOn, person);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // The case and its procedure are committed together: a case is never registered without it.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var record = await NewCaseAsync(db, request.Office!, registeredOn, p, person, user, clock, cancellationToken);
+                var started = await runtime.StartAsync("asylum-claim", record.CaseNumber, new Dictionary<string, JsonElement>
+                {
+                    ["caseId"] = JsonSerializer.SerializeToElement(record.CaseNumber),
+                    ["office"] = JsonSerializer.SerializeToElement(record.Office),
+                }, user.UserName(), cancellationToken);
+                if (!started.Succeeded)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    return TypedResults.UnprocessableEntity(started.Message);
+                }
+
+                await db.Cases.Where(c => c.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.InstanceId, started.InstanceId), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return TypedResults.Created($"/api/cases/{record.Id}", new CaseSummary(record.Id, record.CaseNumber, record.Office, record.RegisteredOn,
+                    record.Stage, record.Track, record.Priority, started.InstanceId));
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < MaxRegistrationAttempts)
+            {
+                // Another clerk of the office took this number a moment ago and nothing of this one was kept: take the next.
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>How often a registration takes a fresh case number when others of the office took the one it chose.</summary>
+    private const int MaxRegistrationAttempts = 20;
+
+    /// <summary>Writes a new case with the office's next number for the year, and its principal's documents.</summary>
+    private static async Task<CaseRecord> NewCaseAsync(CaseworkDbContext db, string office, DateOnly registeredOn, PrincipalRequest p, Person person,
+        ClaimsPrincipal user, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var sequence = 1 + (await db.Cases.Where(c => c.Office == office && c.Year == registeredOn.Year).MaxAsync(c => (int?)c.Sequence, cancellationToken) ?? 0);
+        var number = new CaseNumber(office, registeredOn.Year, sequence);
+        var aggregate = AsylumCase.Register(number, office, registeredOn, person);
         var record = new CaseRecord
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()), CaseNumber = number.ToString(), Office = aggregate.Office, Year = number.Year, Sequence = number.Sequence,
             RegisteredOn = registeredOn, Stage = aggregate.Stage.ToString(), GivenName = p.GivenName!.Trim(), FamilyName = p.FamilyName!.Trim(),
-            Transliterations = Join(p.Transliterations), DateOfBirth = p.DateOfBirth.Value, DateOfBirthApproximate = p.DateOfBirthApproximate, Sex = p.Sex!,
+            Transliterations = Join(p.Transliterations), DateOfBirth = p.DateOfBirth!.Value, DateOfBirthApproximate = p.DateOfBirthApproximate, Sex = p.Sex!,
             Nationalities = Join(p.Nationalities)!, Languages = Join(p.Languages), SpecificNeeds = Join(p.SpecificNeeds), CreatedAt = clock.GetUtcNow(),
             CreatedBy = user.UserName(),
         };
         db.Cases.Add(record);
         db.Documents.AddRange(Documents(p.Documents, record.Id, null, clock));
         await db.SaveChangesAsync(cancellationToken);
-
-        var started = await runtime.StartAsync("asylum-claim", record.CaseNumber, new Dictionary<string, JsonElement>
-        {
-            ["caseId"] = JsonSerializer.SerializeToElement(record.CaseNumber),
-            ["office"] = JsonSerializer.SerializeToElement(record.Office),
-        }, user.UserName(), cancellationToken);
-        if (!started.Succeeded)
-        {
-            // Nothing half-written: without its procedure the case is not registered.
-            await db.Cases.Where(c => c.Id == record.Id).ExecuteDeleteAsync(cancellationToken);
-            return TypedResults.UnprocessableEntity(started.Message);
-        }
-
-        await db.Cases.Where(c => c.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.InstanceId, started.InstanceId), cancellationToken);
-        return TypedResults.Created($"/api/cases/{record.Id}", new CaseSummary(record.Id, record.CaseNumber, record.Office, record.RegisteredOn,
-            record.Stage, record.Track, record.Priority, started.InstanceId));
+        return record;
     }
 
     private static async Task<Results<Ok<CaseView>, NotFound>> GetAsync(Guid id, HttpContext http, ClaimsPrincipal user, CaseworkDbContext db,
