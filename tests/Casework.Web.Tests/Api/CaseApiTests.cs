@@ -100,6 +100,31 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task ARegistrationWhoseProcedureFailsToStart_LeavesNoCaseBehind(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres,
+            services => services.AddScoped<Casework.Data.Runtime.Handlers.IInstanceProjection, FailingProjection>(), ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal() }, ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        Assert.Equal((0, 0, 0), (await db.Cases.CountAsync(ct), await db.Documents.CountAsync(ct), await db.Instances.CountAsync(ct)));
+    }
+
+    /// <summary>Fails every command the way a broken handler or a lost connection would, after the instance was written.</summary>
+    private sealed class FailingProjection : Casework.Data.Runtime.Handlers.IInstanceProjection
+    {
+        public Task ProjectAsync(Casework.Data.Runtime.Handlers.ProjectionContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The database went away.");
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Register_WithBadBiodata_NamesEachField_AndRegistersNothing(string store)
     {
         var ct = TestContext.Current.CancellationToken;
