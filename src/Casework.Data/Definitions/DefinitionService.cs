@@ -204,20 +204,31 @@ public sealed class DefinitionService(
                 : await db.WorkflowDefinitions.AsNoTracking().SingleAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
         }
 
-        var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
-        if (draft is null)
+        for (var attempt = 1; ; attempt++)
         {
-            draft = new WorkflowDefinitionRecord
+            var draft = await db.WorkflowDefinitions.SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
+            if (draft is null)
             {
-                ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, BpmnXml = xml, ContentHash = "", CreatedAt = clock.GetUtcNow(),
-            };
-            db.WorkflowDefinitions.Add(draft);
-        }
+                draft = new WorkflowDefinitionRecord
+                {
+                    ProcessId = processId, Version = 0, Status = DefinitionStatus.Draft, BpmnXml = xml, ContentHash = "", CreatedAt = clock.GetUtcNow(),
+                };
+                db.WorkflowDefinitions.Add(draft);
+            }
 
-        draft.BpmnXml = xml;
-        draft.ContentHash = hash;
-        await db.SaveChangesAsync(cancellationToken);
-        return draft;
+            draft.BpmnXml = xml;
+            draft.ContentHash = hash;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return draft;
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt == 1)
+            {
+                // Someone created the first draft of this process a moment ago: without an expected hash, this one replaces it.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>
