@@ -22,6 +22,9 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
     public async Task AppendAsync(string actor, string action, string resource, string? remoteAddress, string? correlationId, int status,
         CancellationToken cancellationToken)
     {
+        // The request's own work is over: whatever it left unsaved (a write it abandoned on a conflict or a failure)
+        // must not be written with its audit entry.
+        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         switch (database.Value.ProviderKind)
         {

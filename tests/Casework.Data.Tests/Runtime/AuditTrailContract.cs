@@ -34,6 +34,23 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
     }
 
     [Fact]
+    public async Task WhatARequestLeftUnsaved_IsNotWrittenWithItsAuditEntry()
+    {
+        // A request that began a write and gave up (a conflict answered, an exception caught) leaves it in the context the
+        // audit entry is then written through.
+        var abandoned = new Identity.Organisation { Id = Guid.NewGuid(), Name = "Abandoned " + Guid.NewGuid().ToString("N"), CreatedAt = clock.GetUtcNow() };
+        await using (var db = Database.NewContext())
+        {
+            db.Organisations.Add(abandoned);
+            await Trail(db).AppendAsync("clerk", "write", "POST /api/admin/organisations", null, null, 409, Ct);
+        }
+
+        await using var check = Database.NewContext();
+        Assert.False(await check.Organisations.AnyAsync(o => o.Id == abandoned.Id, Ct));
+        Assert.True(await check.AuditEntries.AnyAsync(a => a.Resource == "POST /api/admin/organisations" && a.Status == 409, Ct));
+    }
+
+    [Fact]
     public async Task DeletingAnEntry_IsFoundAtTheNextOne()
     {
         await using var db = Database.NewContext();

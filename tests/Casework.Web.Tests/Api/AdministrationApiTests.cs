@@ -17,6 +17,45 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task TwoAdministratorsCreatingTheSameAccountOrOrganisationAtOnce_CreateItOnce_AndTheOtherIsToldItIsTaken(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin.a", CaseworkRoles.Administrator), ("admin.b", CaseworkRoles.Administrator));
+        HttpClient[] admins = [await host.ClientForAsync("admin.a"), await host.ClientForAsync("admin.b")];
+
+        async Task<HttpStatusCode[]> AtOnceAsync(string path, Func<int, object> body)
+        {
+            using var start = new SemaphoreSlim(0);
+            var posts = admins.Select(async (a, n) =>
+            {
+                await start.WaitAsync(ct);
+                return await a.PostAsJsonAsync(path, body(n), ct);
+            }).ToList();
+            start.Release(admins.Length);
+            var answers = await Task.WhenAll(posts);
+            return [.. answers.Select(a => a.StatusCode).Order()];
+        }
+
+        for (var round = 1; round <= 5; round++)
+        {
+            var userName = $"clerk.{round}";
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], await AtOnceAsync("/api/admin/users", n => new
+            {
+                userName, displayName = $"Clerk {round}{n}", roles = new[] { CaseworkRoles.RegistrationClerk }, office = "NBO", password = ApiHost.Password,
+            }));
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict],
+                await AtOnceAsync("/api/admin/organisations", _ => new { name = $"Legal Aid {round}" }));
+        }
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        Assert.Equal(5, await db.Users.CountAsync(u => u.UserName!.StartsWith("clerk."), ct));
+        Assert.Equal(5, await db.Organisations.CountAsync(ct));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Administrator_CreatesAccountsThatSignInWithTheirRoles_AndBadInputNamesTheFieldAndCreatesNothing(string store)
     {
         var ct = TestContext.Current.CancellationToken;

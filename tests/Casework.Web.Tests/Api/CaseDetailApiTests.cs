@@ -20,6 +20,51 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task TwoClerksLinkingTheSameCasesAtOnce_LinkThemOnce_AndBothRequestsAreAudited(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk),
+            ("auditor.a", CaseworkRoles.Auditor));
+        HttpClient[] clerks = [await host.ClientForAsync("clerk.a"), await host.ClientForAsync("clerk.b")];
+        const int Rounds = 5;
+
+        var linked = new List<Guid>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var (a, _) = await ApiHost.RegisterCaseAsync(clerks[0], $"Amina{round}");
+            var (b, _) = await ApiHost.RegisterCaseAsync(clerks[0], $"Hodan{round}");
+            using var start = new SemaphoreSlim(0);
+            var posts = clerks.Select(async c =>
+            {
+                await start.WaitAsync(ct);
+                return await c.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct);
+            }).ToList();
+            start.Release(clerks.Length);
+            var answers = await Task.WhenAll(posts);
+
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(x => x.StatusCode).Order());
+            var view = await clerks[1].GetFromJsonAsync<JsonElement>($"/api/cases/{a}", ct);
+            Assert.Single(view.GetProperty("familyMembers").EnumerateArray());
+            linked.Add(a);
+        }
+
+        // The refused link is audited like the accepted one, and what it had begun to write is not (with its audit entry or at all).
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        foreach (var a in linked)
+        {
+            var resource = $"POST /api/cases/{a}/family-members";
+            Assert.Equal([201, 409], (await db.AuditEntries.Where(e => e.Resource == resource).Select(e => e.Status).ToListAsync(ct)).Order());
+        }
+
+        Assert.Equal(Rounds * 2, await db.FamilyMembers.CountAsync(ct));
+        var auditor = await host.ClientForAsync("auditor.a");
+        Assert.True((await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct)).GetProperty("valid").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task FamilyMembers_AreRegisteredOrLinkedFromBothSides_AndBadRequestsNameTheFieldAndAddNothing(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));

@@ -64,6 +64,35 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task TwoSupervisorsGrantingTheSameAuthorityAtOnce_RecordItOnce_SoOneRevocationEndsTheAccess(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("supervisor.a", CaseworkRoles.Supervisor), ("supervisor.b", CaseworkRoles.Supervisor));
+        var org = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var clerk = await host.ClientForAsync("clerk.a");
+        HttpClient[] supervisors = [await host.ClientForAsync("supervisor.a"), await host.ClientForAsync("supervisor.b")];
+
+        for (var round = 1; round <= 5; round++)
+        {
+            var (caseId, _) = await ApiHost.RegisterCaseAsync(clerk, $"Amina{round}");
+            using var start = new SemaphoreSlim(0);
+            var posts = supervisors.Select(async s =>
+            {
+                await start.WaitAsync(Ct);
+                return await s.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
+            }).ToList();
+            start.Release(supervisors.Length);
+            var answers = await Task.WhenAll(posts);
+
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var listed = await supervisors[0].GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/representations", Ct);
+            Assert.Single(listed.EnumerateArray());
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task RevokingAnAuthority_EndsThePartnersAccessAtOnce_AndIsKeptOnRecord(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor),

@@ -119,7 +119,18 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             OrganisationId = IsPartner(roles) ? request.OrganisationId : null,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var created = await users.CreateAsync(user, request.Password!);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, request.Password!);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another administrator created the same user name a moment ago; nothing of this one is kept.
+            db.ChangeTracker.Clear();
+            return new AdminOutcome(AdminResult.Conflict, Message: $"The user name '{request.UserName}' is taken.");
+        }
+
         if (!created.Succeeded)
         {
             return created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
@@ -262,7 +273,16 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
         var organisation = new Organisation { Id = Guid.CreateVersion7(clock.GetUtcNow()), Name = name, CreatedAt = clock.GetUtcNow() };
         db.Organisations.Add(organisation);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return new OrganisationOutcome(AdminResult.Conflict, Message: $"There is already an organisation named '{name}'.");
+        }
+
         return new OrganisationOutcome(AdminResult.Done, new OrganisationView(organisation.Id, name, 0, organisation.CreatedAt));
     }
 

@@ -142,36 +142,29 @@ public static class CaseDetails
             Sex = p?.Sex, Nationalities = CaseEndpoints.Join(p?.Nationalities), Transliterations = CaseEndpoints.Join(p?.Transliterations),
             Languages = CaseEndpoints.Join(p?.Languages), SpecificNeeds = CaseEndpoints.Join(p?.SpecificNeeds), CreatedAt = now, CreatedBy = user.UserName(),
         };
-        if (request.LinkedCaseId is { } other)
-        {
-            if (await db.FamilyMembers.AnyAsync(f => f.CaseId == id && f.LinkedCaseId == other, cancellationToken))
-            {
-                return TypedResults.Conflict("These two cases are linked already.");
-            }
-
-            db.FamilyMembers.Add(new FamilyMemberRecord
-            {
-                Id = Guid.CreateVersion7(now), CaseId = other, Relationship = FamilyMemberRecord.Inverse(relationship), LinkedCaseId = id,
-                CreatedAt = now, CreatedBy = user.UserName(),
-            });
-        }
-
         var documents = CaseEndpoints.Documents(p?.Documents, id, record.Id, clock).ToList();
-        db.FamilyMembers.Add(record);
-        db.Documents.AddRange(documents);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            try
+            // The case rows first (their revisions move on), as corrections and removals take them: two clerks linking the
+            // same two cases at once take turns, and the second finds the link made.
+            await NewRevisionAsync(db, [id, .. request.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
+            if (request.LinkedCaseId is { } other)
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // The unique (case, linked case) index: someone linked the same two cases a moment ago.
-                return TypedResults.Conflict("These two cases are linked already.");
+                if (await db.FamilyMembers.AnyAsync(f => f.CaseId == id && f.LinkedCaseId == other, cancellationToken))
+                {
+                    return TypedResults.Conflict("These two cases are linked already.");
+                }
+
+                db.FamilyMembers.Add(new FamilyMemberRecord
+                {
+                    Id = Guid.CreateVersion7(now), CaseId = other, Relationship = FamilyMemberRecord.Inverse(relationship), LinkedCaseId = id,
+                    CreatedAt = now, CreatedBy = user.UserName(),
+                });
             }
 
-            await NewRevisionAsync(db, [id, .. request.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
+            db.FamilyMembers.Add(record);
+            db.Documents.AddRange(documents);
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

@@ -69,6 +69,10 @@ public sealed class Representations(CaseworkDbContext db, TimeProvider clock)
             return new(RepresentationResult.Invalid, Field: "validUntil", Message: "Must not be before validFrom.");
         }
 
+        // Grants for one case take turns (a no-op write locks the case's row; SQLite has one writer at a time), so two
+        // supervisors granting the same authority at once record it once: the second sees the first and is told so.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Cases.Where(c => c.Id == caseId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), cancellationToken);
         var overlapping = await db.Representations.AnyAsync(r => r.CaseId == caseId && r.OrganisationId == organisation && !r.Revoked
             && (r.ValidUntil == null || r.ValidUntil >= from) && (validUntil == null || r.ValidFrom <= validUntil), cancellationToken);
         if (overlapping)
@@ -84,6 +88,7 @@ public sealed class Representations(CaseworkDbContext db, TimeProvider clock)
         };
         db.Representations.Add(record);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new(RepresentationResult.Done, record.Id);
     }
 
