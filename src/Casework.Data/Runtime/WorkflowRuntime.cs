@@ -393,8 +393,8 @@ public sealed class WorkflowRuntime(
         CancellationToken cancellationToken)
     {
         var unit = new CommandUnit(db, catalog, executor, handlerByKey, caseFacts, clock.GetUtcNow(), actor);
-        var callers = db.Database.CurrentTransaction is not null;
-        await using var transaction = callers ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        var joined = db.Database.CurrentTransaction is not null;
+        await using var transaction = joined ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             if (await work(unit) is { } refused)

@@ -25,14 +25,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
 
         async Task<HttpStatusCode[]> AtOnceAsync(string path, Func<int, object> body)
         {
-            using var start = new SemaphoreSlim(0);
-            var posts = admins.Select(async (a, n) =>
-            {
-                await start.WaitAsync(ct);
-                return await a.PostAsJsonAsync(path, body(n), ct);
-            }).ToList();
-            start.Release(admins.Length);
-            var answers = await Task.WhenAll(posts);
+            var answers = await ApiHost.AtOnceAsync(admins.Length, n => admins[n].PostAsJsonAsync(path, body(n), ct));
             return [.. answers.Select(a => a.StatusCode).Order()];
         }
 

@@ -93,6 +93,22 @@ public sealed class ApiHost : IAsyncDisposable
         return outcome.InstanceId!.Value;
     }
 
+    /// <summary>
+    /// Sends <paramref name="count"/> requests at the same moment, as people pressing the same button together do: each
+    /// waits at one gate, opened when all are ready. Their answers, in the order of <paramref name="send"/>'s index.
+    /// </summary>
+    public static async Task<HttpResponseMessage[]> AtOnceAsync(int count, Func<int, Task<HttpResponseMessage>> send)
+    {
+        using var gate = new SemaphoreSlim(0);
+        var requests = Enumerable.Range(0, count).Select(async n =>
+        {
+            await gate.WaitAsync(TestContext.Current.CancellationToken);
+            return await send(n);
+        }).ToList();
+        gate.Release(count);
+        return await Task.WhenAll(requests);
+    }
+
     /// <summary>Registers a case through the API (which starts its procedure); its id and case number.</summary>
     public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina")
     {

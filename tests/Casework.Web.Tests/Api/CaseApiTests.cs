@@ -71,14 +71,8 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         const int Registrations = 12;
 
         // A busy registration day: two clerks of one office register at the same moment, twelve cases between them.
-        using var start = new SemaphoreSlim(0);
-        var posts = Enumerable.Range(0, Registrations).Select(async n =>
-        {
-            await start.WaitAsync(ct);
-            return await clerks[n % 2].PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal() }, ct);
-        }).ToList();
-        start.Release(Registrations);
-        var responses = await Task.WhenAll(posts);
+        var responses = await ApiHost.AtOnceAsync(Registrations,
+            n => clerks[n % 2].PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal = Principal() }, ct));
 
         foreach (var response in responses)
         {

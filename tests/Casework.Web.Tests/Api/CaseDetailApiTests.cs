@@ -33,14 +33,8 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         {
             var (a, _) = await ApiHost.RegisterCaseAsync(clerks[0], $"Amina{round}");
             var (b, _) = await ApiHost.RegisterCaseAsync(clerks[0], $"Hodan{round}");
-            using var start = new SemaphoreSlim(0);
-            var posts = clerks.Select(async c =>
-            {
-                await start.WaitAsync(ct);
-                return await c.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct);
-            }).ToList();
-            start.Release(clerks.Length);
-            var answers = await Task.WhenAll(posts);
+            var answers = await ApiHost.AtOnceAsync(clerks.Length,
+                n => clerks[n].PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct));
 
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(x => x.StatusCode).Order());
             var view = await clerks[1].GetFromJsonAsync<JsonElement>($"/api/cases/{a}", ct);

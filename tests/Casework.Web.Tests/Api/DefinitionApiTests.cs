@@ -35,15 +35,8 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         for (var round = 1; round <= 6; round++)
         {
             var process = $"intake-{round}";
-            using var start = new SemaphoreSlim(0);
-            var puts = supervisors.Select(async (s, n) =>
-            {
-                await start.WaitAsync(Ct);
-                var draft = Intake.Replace("\"intake\"", $"\"{process}\"", StringComparison.Ordinal).Replace("P3D", $"P{n + 1}D", StringComparison.Ordinal);
-                return await s.PutAsJsonAsync($"/api/workflow-definitions/{process}/draft", new { bpmn = draft }, Ct);
-            }).ToList();
-            start.Release(supervisors.Length);
-            var answers = await Task.WhenAll(puts);
+            var answers = await ApiHost.AtOnceAsync(supervisors.Length, n => supervisors[n].PutAsJsonAsync($"/api/workflow-definitions/{process}/draft",
+                new { bpmn = Intake.Replace("\"intake\"", $"\"{process}\"", StringComparison.Ordinal).Replace("P3D", $"P{n + 1}D", StringComparison.Ordinal) }, Ct));
 
             foreach (var answer in answers)
             {
@@ -69,14 +62,8 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         {
             var draft = Intake.Replace("P3D", $"P{round}D", StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await supervisors[0].PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = draft }, Ct)).StatusCode);
-            using var start = new SemaphoreSlim(0);
-            var posts = supervisors.Select(async s =>
-            {
-                await start.WaitAsync(Ct);
-                return await s.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = $"round {round}" }, Ct);
-            }).ToList();
-            start.Release(supervisors.Length);
-            var answers = await Task.WhenAll(posts);
+            var answers = await ApiHost.AtOnceAsync(supervisors.Length,
+                n => supervisors[n].PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = $"round {round}" }, Ct));
 
             // One of them publishes the draft; the other finds it published (nothing new) or gone (no draft left to publish).
             foreach (var answer in answers)

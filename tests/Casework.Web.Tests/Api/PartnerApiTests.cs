@@ -75,14 +75,8 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         for (var round = 1; round <= 5; round++)
         {
             var (caseId, _) = await ApiHost.RegisterCaseAsync(clerk, $"Amina{round}");
-            using var start = new SemaphoreSlim(0);
-            var posts = supervisors.Select(async s =>
-            {
-                await start.WaitAsync(Ct);
-                return await s.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct);
-            }).ToList();
-            start.Release(supervisors.Length);
-            var answers = await Task.WhenAll(posts);
+            var answers = await ApiHost.AtOnceAsync(supervisors.Length,
+                n => supervisors[n].PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct));
 
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
             var listed = await supervisors[0].GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/representations", Ct);
