@@ -26,6 +26,11 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         async Task<HttpStatusCode[]> AtOnceAsync(string path, Func<int, object> body)
         {
             var answers = await ApiHost.AtOnceAsync(admins.Length, n => admins[n].PostAsJsonAsync(path, body(n), ct));
+            foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+            {
+                await ApiHost.AssertProblemAsync(refused, HttpStatusCode.Conflict);
+            }
+
             return [.. answers.Select(a => a.StatusCode).Order()];
         }
 
@@ -77,7 +82,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         var organisation = await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "Refugee Legal Aid" }, ct);
         Assert.Equal(HttpStatusCode.Created, organisation.StatusCode);
         var organisationId = (await organisation.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "refugee legal aid" }, ct)).StatusCode);
+        await ApiHost.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "refugee legal aid" }, ct), HttpStatusCode.Conflict);
         var lawyer = await admin.PostAsJsonAsync("/api/admin/users",
             new { userName = "lawyer", roles = new[] { CaseworkRoles.LegalAidPartner }, organisationId, password = ApiHost.Password }, ct);
         Assert.Equal(HttpStatusCode.Created, lawyer.StatusCode);
@@ -99,7 +104,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         await Refused(new { userName = "nobody8", roles = new[] { CaseworkRoles.Auditor }, password = "short" }, "password");
         await Refused(new { userName = "nobody9", roles = new[] { CaseworkRoles.Auditor } }, "password");
         var taken = await admin.PostAsJsonAsync("/api/admin/users", new { userName = "NEW.CLERK", roles = new[] { CaseworkRoles.Auditor }, password = Strong }, ct);
-        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        await ApiHost.AssertProblemAsync(taken, HttpStatusCode.Conflict);
         Assert.Contains("taken", await taken.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
 
         var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/users?pageSize=10", ct);
@@ -151,7 +156,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
 
         // An administrator cannot disable themselves.
         var self = await admin.PostAsync($"/api/admin/users/{await IdOfAsync(admin, "admin")}/disable", null, ct);
-        Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
+        await ApiHost.AssertProblemAsync(self, HttpStatusCode.Conflict);
 
         var enabled = await admin.PostAsync($"/api/admin/users/{id}/enable", null, ct);
         Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
@@ -228,7 +233,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         var self = await IdOfAsync(admin, "admin");
 
         var demoted = await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct);
-        Assert.Equal(HttpStatusCode.Conflict, demoted.StatusCode);
+        await ApiHost.AssertProblemAsync(demoted, HttpStatusCode.Conflict);
         Assert.Contains("last administrator", await demoted.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
 
         var second = await admin.PostAsJsonAsync("/api/admin/users",
@@ -237,13 +242,13 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/users/{secondId}/disable", null, ct)).StatusCode);
 
         // A disabled administrator does not count: the first is still the last one who can sign in.
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
+        await ApiHost.AssertProblemAsync(await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct), HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/users/{secondId}/enable", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/admin/users/{self}", new { roles = new[] { CaseworkRoles.Auditor } }, ct)).StatusCode);
 
         var other = await host.ClientForAsync("admin2");
         var last = await other.PostAsync($"/api/admin/users/{secondId}/disable", null, ct);
-        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        await ApiHost.AssertProblemAsync(last, HttpStatusCode.Conflict);
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         Assert.Null((await db.Users.SingleAsync(u => u.UserName == "admin2", ct)).LockoutEnd);

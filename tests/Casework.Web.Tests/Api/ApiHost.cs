@@ -109,6 +109,30 @@ public sealed class ApiHost : IAsyncDisposable
         return await Task.WhenAll(requests);
     }
 
+    /// <summary>
+    /// Asserts that an error answer is a problem details document (application/problem+json) with this status, a title and a
+    /// detail, as every refusal of the API is; the document.
+    /// </summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        var copy = new ByteArrayContent(bytes); // the test may read the answer again
+        foreach (var header in response.Content.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        response.Content = copy;
+        var problem = JsonSerializer.Deserialize<JsonElement>(bytes);
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()), problem.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.TryGetProperty("detail", out var detail) ? detail.GetString() : null), problem.ToString());
+        return problem;
+    }
+
     /// <summary>Registers a case through the API (which starts its procedure); its id and case number.</summary>
     public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina")
     {
@@ -120,7 +144,6 @@ public sealed class ApiHost : IAsyncDisposable
         return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
     }
 
-    /// <summary>Completes the open task at <paramref name="element"/> of a case through the API, as <paramref name="client"/>'s user.</summary>
     /// <summary>A case registered and referred to refugee status determination: triaged, with its interview open (registered 2026-03-02).</summary>
     public async Task<(Guid Id, string Number)> TriagedCaseAsync(HttpClient clerk, string givenName)
     {
@@ -131,6 +154,7 @@ public sealed class ApiHost : IAsyncDisposable
         return (id, number);
     }
 
+    /// <summary>Completes the open task at <paramref name="element"/> of a case through the API, as <paramref name="client"/>'s user.</summary>
     public async Task CompleteTaskAsync(HttpClient client, string caseNumber, string element, object data)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -37,6 +37,7 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
                 n => clerks[n].PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct));
 
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(x => x.StatusCode).Order());
+            await ApiHost.AssertProblemAsync(answers.Single(x => x.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
             var view = await clerks[1].GetFromJsonAsync<JsonElement>($"/api/cases/{a}", ct);
             Assert.Single(view.GetProperty("familyMembers").EnumerateArray());
             linked.Add(a);
@@ -102,7 +103,7 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal(HttpStatusCode.Created, child.StatusCode);
         Assert.Equal(HttpStatusCode.Created, spouse.StatusCode);
         Assert.Equal(numberB, (await spouse.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("linkedCaseNumber").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        await ApiHost.AssertProblemAsync(twice, HttpStatusCode.Conflict);
         foreach (var (response, field) in answers)
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -156,12 +157,12 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
             new { referral = "SeeksAsylum", claimFeatures = new[] { "ExclusionIndicators", "SimilarProfileRecognitionRateHigh" } }, Ct);
         var again = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        await ApiHost.AssertProblemAsync(tooEarly, HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var wrongErrors = (await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
         Assert.True(wrongErrors.TryGetProperty("referral", out _) && wrongErrors.TryGetProperty("claimFeatures", out _), wrongErrors.ToString());
         Assert.True(recorded.StatusCode == HttpStatusCode.OK, await recorded.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict);
 
         // Exclusion indicators send the case to the regular track; the drafter flags exclusion; a supervisor reviews it.
         await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });

@@ -114,7 +114,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         var clerkMayNot = await PutAsync(clerk, id, good, etag);
         var unknown = await PutAsync(supervisor, Guid.NewGuid(), good, etag);
 
-        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        await ApiHost.AssertProblemAsync(tooEarly, HttpStatusCode.Conflict);
         Assert.Contains("not been triaged", (await tooEarly.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(["reason"], await ErrorFieldsAsync(noReason));
         Assert.Equal(["priority", "track"], await ErrorFieldsAsync(badValues));

@@ -101,7 +101,8 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
 
         Assert.False(report.GetProperty("valid").GetBoolean());
         Assert.Equal("check", report.GetProperty("problems")[0].GetProperty("elementId").GetString());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var refusal = await ApiHost.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("check", refusal.GetProperty("problems")[0].GetProperty("elementId").GetString());
 
         await supervisor.PutAsJsonAsync("/api/workflow-definitions/intake/draft", new { bpmn = Intake }, Ct);
         var forbidden = await clerk.PostAsJsonAsync("/api/workflow-definitions/intake/draft/publish", new { releaseNote = "x" }, Ct);
@@ -138,7 +139,7 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
 
         Assert.Equal(HttpStatusCode.NoContent, retired.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        await ApiHost.AssertProblemAsync(last, HttpStatusCode.Conflict);
         Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
         Assert.Contains("only published version of intake", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal([(2, "Published"), (1, "Retired")],
@@ -197,7 +198,8 @@ public sealed class DefinitionApiTests(Casework.Testing.PostgresFixture postgres
         var problem = Assert.Single(report.GetProperty("problems").EnumerateArray());
         Assert.Equal(("unknown-stage", "check"), (problem.GetProperty("code").GetString(), problem.GetProperty("elementId").GetString()));
         Assert.Contains("Assessment", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, publish.StatusCode);
+        var publishProblem = await ApiHost.AssertProblemAsync(publish, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("unknown-stage", Assert.Single(publishProblem.GetProperty("problems").EnumerateArray()).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, fixedPublish.StatusCode);
     }
 
@@ -313,7 +315,7 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Contains(dryRun[0].GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "TimerRecomputed");
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         // One migration of a process at a time: the second is refused while the first has batches to run.
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        await ApiHost.AssertProblemAsync(second, HttpStatusCode.Conflict);
         Assert.Contains(started.Headers.Location!.ToString(), await second.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(("Completed", 3, 3, 0), (progress.GetProperty("status").GetString(), progress.GetProperty("total").GetInt32(),
             progress.GetProperty("migrated").GetInt32(), progress.GetProperty("failed").GetInt32()));
@@ -360,7 +362,7 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
         Assert.Equal(("Cancelled", "supervisor.a"), (stoppedBody.GetProperty("status").GetString(), stoppedBody.GetProperty("cancelledBy").GetString()));
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict);
         Assert.Contains("already been stopped", await again.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(("Cancelled", cases, Casework.Data.Versioning.InstanceMigrations.BatchSize, 0),
@@ -378,7 +380,7 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
         Assert.Equal(("Completed", 5), (finished.GetProperty("status").GetString(), finished.GetProperty("migrated").GetInt32()));
         Assert.Equal(0, await RunningOnVersionAsync(host, 1, ct));
-        Assert.Equal(HttpStatusCode.Conflict, finishedAgain.StatusCode);
+        await ApiHost.AssertProblemAsync(finishedAgain, HttpStatusCode.Conflict);
         Assert.Contains("already finished", await finishedAgain.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 

@@ -58,7 +58,7 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Forbidden, caseReadByLawyer.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
         Assert.Equal("Lodged", (await lodged.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict);
     }
 
     [Theory]
@@ -79,6 +79,7 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
                 n => supervisors[n].PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = org }, Ct));
 
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            await ApiHost.AssertProblemAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
             var listed = await supervisors[0].GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/representations", Ct);
             Assert.Single(listed.EnumerateArray());
         }
@@ -120,11 +121,11 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Single(stillSeen.EnumerateArray());
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        await ApiHost.AssertProblemAsync(twice, HttpStatusCode.Conflict);
         Assert.Empty(seenAfter.EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, lodge.StatusCode);
         Assert.False(record.GetProperty("active").GetBoolean());
-        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        await ApiHost.AssertProblemAsync(duplicate, HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.Created, regranted.StatusCode);
         Assert.Single(seenAgain.EnumerateArray());
         Assert.Equal("supervisor.a", record.GetProperty("revokedBy").GetString());
@@ -132,7 +133,73 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("Legal Aid A", record.GetProperty("organisationName").GetString());
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnAppealSentThreeTimesAtOnce_IsLodgedOnce_AndTheOtherTwoAreToldItIsLodgedAlready(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var org = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var (caseId, caseNumber) = await NotifiedCaseAsync(host, org, Today());
+        var lawyer = await host.ClientForAsync("lawyer.a");
+
+        var answers = await ApiHost.AtOnceAsync(3, n => lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = $"Grounds {n}" }, Ct));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            await ApiHost.AssertProblemAsync(refused, HttpStatusCode.Conflict);
+        }
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var instance = await db.Cases.Where(c => c.CaseNumber == caseNumber).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
+        Assert.Equal(1, await db.Journal.CountAsync(j => j.InstanceId == instance && j.Command == "CorrelateMessage", Ct));
+        var state = await db.Instances.Where(i => i.Id == instance).Select(i => i.State).SingleAsync(Ct);
+        Assert.Single(Enumerable.Range(0, 3), n => state.Contains($"Grounds {n}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ALateAppealWithoutItsReason_IsRefusedAsAProblemNamingTheRuleAndTheField(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var org = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var (caseId, _) = await NotifiedCaseAsync(host, org, Today(-35));
+        var lawyer = await host.ClientForAsync("lawyer.a");
+
+        var refused = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "The interview was not interpreted." }, Ct);
+        var status = (await lawyer.GetFromJsonAsync<JsonElement>($"/api/partner/appeals", Ct))[0].GetProperty("status").GetString();
+        var lodged = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "The interview was not interpreted.", lateReason = "The letter came late." }, Ct);
+
+        var problem = await ApiHost.AssertProblemAsync(refused, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("late-reason-required", problem.GetProperty("rule").GetString());
+        Assert.Equal("urn:casework:rule:late-reason-required", problem.GetProperty("type").GetString());
+        Assert.Contains("late appeal needs the reason", problem.GetProperty("errors").GetProperty("lateReason")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.LateWithinGrace, status); // nothing was lodged
+        Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
+    }
+
+    /// <summary>A case registered, decided (rejected) and notified on <paramref name="notifiedOn"/>, represented by <paramref name="organisation"/>.</summary>
+    private static async Task<(Guid Id, string Number)> NotifiedCaseAsync(ApiHost host, Guid organisation, string notifiedOn)
+    {
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (caseId, caseNumber) = await host.TriagedCaseAsync(clerk, "Amina");
+        await host.CompleteTaskAsync(officer, caseNumber, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await host.CompleteTaskAsync(supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, caseNumber, "notify", new { notifiedOn, deliveryMethod = "InPerson" });
+        var grant = await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = organisation, validFrom = "2026-01-01" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        return (caseId, caseNumber);
+    }
+
     // The host runs on the system clock, so the notification is dated today.
-    private static string Today() =>
-        DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Today(int days = 0) =>
+        DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -36,9 +36,33 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
             b.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
-        var conflict = await responses.Single(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var conflict = await ApiHost.AssertProblemAsync(responses.Single(r => r.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
         var detail = conflict.GetProperty("detail").GetString();
         Assert.True(detail!.Contains("already completed by clerk.", StringComparison.Ordinal) || detail.Contains("Someone else", StringComparison.Ordinal), detail);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TwoClerksClaimingTheSameTaskAtOnce_OneHoldsIt_AndTheOtherIsToldWho(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        HttpClient[] clerks = [await host.ClientForAsync("clerk.a"), await host.ClientForAsync("clerk.b")];
+        for (var round = 0; round < 5; round++)
+        {
+            var number = $"NBO-2026-00011{round}";
+            await host.StartClaimAsync(number);
+            var queue = await clerks[0].GetFromJsonAsync<JsonElement>($"/api/queues/roles/{CaseworkRoles.RegistrationClerk}?office=NBO&pageSize=100", Ct);
+            var task = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("caseId").GetString() == number).GetProperty("id").GetGuid();
+
+            var answers = await ApiHost.AtOnceAsync(2, n => clerks[n].PostAsync($"/api/tasks/{task}/claim", null, Ct));
+
+            Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var holder = (await clerks[0].GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct)).GetProperty("claimedBy").GetString();
+            Assert.Equal(answers[0].StatusCode == HttpStatusCode.NoContent ? "clerk.a" : "clerk.b", holder);
+            var refusal = await ApiHost.AssertProblemAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
+            Assert.Equal($"{holder} has claimed this task.", refusal.GetProperty("detail").GetString());
+        }
     }
 
     [Theory]
@@ -135,9 +159,9 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
         var claimWhenDone = await b.PostAsync($"/api/tasks/{task}/claim", null, Ct);
         var otherRoleWhenDone = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", body, Ct);
 
-        Assert.Equal(HttpStatusCode.Conflict, claimWhileHeld.StatusCode);
-        Assert.Equal("clerk.a has claimed this task.", await claimWhileHeld.Content.ReadFromJsonAsync<string>(Ct));
-        Assert.Equal(HttpStatusCode.Conflict, completeWhileHeld.StatusCode);
+        await ApiHost.AssertProblemAsync(claimWhileHeld, HttpStatusCode.Conflict);
+        Assert.Equal("clerk.a has claimed this task.", (await claimWhileHeld.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
+        await ApiHost.AssertProblemAsync(completeWhileHeld, HttpStatusCode.Conflict);
         var held = await completeWhileHeld.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("Claimed by someone else", held.GetProperty("title").GetString());
         Assert.Equal("clerk.a has claimed this task; nothing was saved.", held.GetProperty("detail").GetString());
@@ -145,12 +169,12 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
         Assert.Equal(HttpStatusCode.Forbidden, completeByOtherRole.StatusCode);
         Assert.Equal("Open", stillOpen.GetProperty("status").GetString());
         Assert.Equal("clerk.a", stillOpen.GetProperty("claimedBy").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, completeWhenDone.StatusCode);
+        await ApiHost.AssertProblemAsync(completeWhenDone, HttpStatusCode.Conflict);
         var done = await completeWhenDone.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("The task is no longer open", done.GetProperty("title").GetString());
         Assert.Equal("This task is no longer open: clerk.a completed it.", done.GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, claimWhenDone.StatusCode);
-        Assert.Equal("This task is no longer open: clerk.a completed it.", await claimWhenDone.Content.ReadFromJsonAsync<string>(Ct));
+        await ApiHost.AssertProblemAsync(claimWhenDone, HttpStatusCode.Conflict);
+        Assert.Equal("This task is no longer open: clerk.a completed it.", (await claimWhenDone.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, otherRoleWhenDone.StatusCode);
     }
 

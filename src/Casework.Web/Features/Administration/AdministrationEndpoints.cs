@@ -61,39 +61,39 @@ public static class AdministrationEndpoints
     private static async Task<Results<Ok<UserView>, NotFound>> GetAsync(string id, UserAdministration admin, CancellationToken cancellationToken) =>
         await admin.GetAsync(id, cancellationToken) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<UserView>, ValidationProblem, Conflict<string>>> CreateAsync(CreateUserRequest request,
+    private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request,
         UserAdministration admin, CancellationToken cancellationToken)
     {
         var outcome = await admin.CreateAsync(request, cancellationToken);
         return outcome.Kind switch
         {
             AdminResult.Done => TypedResults.Created($"/api/admin/users/{outcome.User!.Id}", outcome.User),
-            AdminResult.Conflict => TypedResults.Conflict(outcome.Message),
+            AdminResult.Conflict => Problems.Conflict("The account was not created", outcome.Message),
             _ => TypedResults.ValidationProblem(outcome.Errors!),
         };
     }
 
-    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, Conflict<string>>> UpdateAsync(string id, UpdateUserRequest request,
+    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, UpdateUserRequest request,
         ClaimsPrincipal user, UserAdministration admin, CancellationToken cancellationToken) =>
         Answer(await admin.UpdateAsync(id, request, user.UserName(), cancellationToken));
 
-    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, Conflict<string>>> DisableAsync(string id, ClaimsPrincipal user,
+    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> DisableAsync(string id, ClaimsPrincipal user,
         UserAdministration admin, CancellationToken cancellationToken) =>
         Answer(await admin.DisableAsync(id, user.UserName(), cancellationToken));
 
-    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, Conflict<string>>> EnableAsync(string id, UserAdministration admin,
+    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> EnableAsync(string id, UserAdministration admin,
         CancellationToken cancellationToken) =>
         Answer(await admin.EnableAsync(id, cancellationToken));
 
-    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, Conflict<string>>> SetPasswordAsync(string id, SetPasswordRequest request,
+    private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> SetPasswordAsync(string id, SetPasswordRequest request,
         UserAdministration admin, CancellationToken cancellationToken) =>
         Answer(await admin.SetPasswordAsync(id, request.Password, cancellationToken));
 
-    private static Results<Ok<UserView>, NotFound, ValidationProblem, Conflict<string>> Answer(AdminOutcome outcome) => outcome.Kind switch
+    private static Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult> Answer(AdminOutcome outcome) => outcome.Kind switch
     {
         AdminResult.Done => TypedResults.Ok(outcome.User!),
         AdminResult.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
-        AdminResult.Conflict => TypedResults.Conflict(outcome.Message),
+        AdminResult.Conflict => Problems.Conflict("The account was not changed", outcome.Message),
         _ => TypedResults.NotFound(),
     };
 
@@ -103,14 +103,14 @@ public static class AdministrationEndpoints
     private static async Task<Results<Ok<OrganisationView>, NotFound>> OrganisationAsync(Guid id, UserAdministration admin, CancellationToken cancellationToken) =>
         (await admin.OrganisationsAsync(cancellationToken)).Find(o => o.Id == id) is { } organisation ? TypedResults.Ok(organisation) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<OrganisationView>, ValidationProblem, Conflict<string>>> CreateOrganisationAsync(
+    private static async Task<Results<Created<OrganisationView>, ValidationProblem, ProblemHttpResult>> CreateOrganisationAsync(
         CreateOrganisationRequest request, UserAdministration admin, CancellationToken cancellationToken)
     {
         var outcome = await admin.AddOrganisationAsync(request.Name, cancellationToken);
         return outcome.Kind switch
         {
             AdminResult.Done => TypedResults.Created($"/api/admin/organisations/{outcome.Organisation!.Id}", outcome.Organisation),
-            AdminResult.Conflict => TypedResults.Conflict(outcome.Message),
+            AdminResult.Conflict => Problems.Conflict("The account was not changed", outcome.Message),
             _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [outcome.Message!] }),
         };
     }

@@ -91,7 +91,7 @@ public static class ApiSetup
                     Exception = error,
                     ProblemDetails = error switch
                     {
-                        DomainException rule => new() { Title = "A rule of the procedure refused this.", Detail = rule.Message, Type = "urn:casework:rule:" + rule.Code, Extensions = { ["rule"] = rule.Code } },
+                        DomainException rule => new() { Title = Problems.RuleTitle, Detail = rule.Message, Type = Problems.RuleType + rule.Code, Extensions = { ["rule"] = rule.Code } },
                         BadHttpRequestException bad => new() { Title = "The request could not be read.", Detail = bad.Message },
                         _ => new() { Title = "Something went wrong on our side; nothing was saved. Quote the trace id to support." },
                     },

@@ -93,7 +93,7 @@ public static class CaseDetails
         return ([.. documents[null]], views, profiling, exclusion);
     }
 
-    private static async Task<Results<Created<FamilyMemberView>, NotFound, ValidationProblem, Conflict<string>>> AddFamilyMemberAsync(
+    private static async Task<Results<Created<FamilyMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> AddFamilyMemberAsync(
         Guid id, AddFamilyMemberRequest request, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
@@ -152,7 +152,7 @@ public static class CaseDetails
             {
                 if (await db.FamilyMembers.AnyAsync(f => f.CaseId == id && f.LinkedCaseId == other, cancellationToken))
                 {
-                    return TypedResults.Conflict("These two cases are linked already.");
+                    return Problems.Conflict("The cases were not linked", "These two cases are linked already.");
                 }
 
                 db.FamilyMembers.Add(new FamilyMemberRecord

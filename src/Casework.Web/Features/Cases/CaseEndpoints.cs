@@ -53,7 +53,7 @@ public static class CaseEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<CaseSummary>, ValidationProblem, UnprocessableEntity<string>>> RegisterAsync(
+    private static async Task<Results<Created<CaseSummary>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterCaseRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -83,7 +83,8 @@ public static class CaseEndpoints
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     db.ChangeTracker.Clear();
-                    return TypedResults.UnprocessableEntity(started.Message);
+                    return TypedResults.Problem($"{started.Message} Nothing was saved.", statusCode: StatusCodes.Status422UnprocessableEntity,
+                        title: "The case's procedure could not start");
                 }
 
                 await db.Cases.Where(c => c.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.InstanceId, started.InstanceId), cancellationToken);

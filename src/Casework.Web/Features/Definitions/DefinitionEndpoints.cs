@@ -136,7 +136,7 @@ public static class DefinitionEndpoints
         return TypedResults.Ok(new ValidationReport(problems.Count == 0, problems));
     }
 
-    private static async Task<Results<Ok<List<DefinitionSummary>>, UnprocessableEntity<ValidationReport>, ValidationProblem, ProblemHttpResult>> PublishAsync(
+    private static async Task<Results<Ok<List<DefinitionSummary>>, ValidationProblem, ProblemHttpResult>> PublishAsync(
         string processId, PublishRequest request, ClaimsPrincipal user, DefinitionService definitions, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
@@ -154,7 +154,9 @@ public static class DefinitionEndpoints
         return result.Succeeded
             ? TypedResults.Ok(result.Published.Select(d => new DefinitionSummary(d.ProcessId, d.Version, d.Status.ToString(), d.Name, d.ContentHash,
                 d.PublishedBy, d.PublishedAt, d.ReleaseNote)).ToList())
-            : TypedResults.UnprocessableEntity(new ValidationReport(false, result.Problems));
+            : TypedResults.Problem($"The draft has {result.Problems.Count} problem(s), listed by element under \"problems\"; nothing was published.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "The draft is not valid",
+                extensions: new Dictionary<string, object?> { ["valid"] = false, ["problems"] = result.Problems });
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetireAsync(string processId, int version, DefinitionService definitions,

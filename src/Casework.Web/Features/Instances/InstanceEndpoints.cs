@@ -51,7 +51,7 @@ public static class InstanceEndpoints
         TypedResults.Ok(await db.Incidents.AsNoTracking().Where(x => x.InstanceId == id).OrderBy(x => x.CreatedAt)
             .Select(x => new IncidentView(x.Id, x.ElementId, x.IncidentRef, x.Error, x.CreatedAt, x.ResolvedAt)).ToListAsync(cancellationToken));
 
-    private static async Task<Results<NoContent, NotFound, Conflict<string>>> RetryAsync(
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(
         Guid id, Guid incidentId, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var incident = await db.Incidents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == incidentId && x.InstanceId == id, cancellationToken);
@@ -65,7 +65,7 @@ public static class InstanceEndpoints
         {
             RuntimeOutcomeKind.Completed => TypedResults.NoContent(),
             RuntimeOutcomeKind.NotFound => TypedResults.NotFound(),
-            _ => TypedResults.Conflict(outcome.Message),
+            _ => Problems.Conflict("The incident was not retried", outcome.Message),
         };
     }
 }

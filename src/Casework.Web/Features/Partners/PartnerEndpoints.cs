@@ -51,7 +51,7 @@ public static class PartnerEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<Guid>, NotFound, ValidationProblem, Conflict<string>>> GrantAsync(Guid id,
+    private static async Task<Results<Created<Guid>, NotFound, ValidationProblem, ProblemHttpResult>> GrantAsync(Guid id,
         GrantRepresentationRequest request, ClaimsPrincipal user, Representations representations, CancellationToken cancellationToken)
     {
         var outcome = await representations.GrantAsync(id, request.OrganisationId, request.ValidFrom, request.ValidUntil, user.UserName(),
@@ -60,7 +60,7 @@ public static class PartnerEndpoints
         {
             RepresentationResult.Done => TypedResults.Created($"/api/cases/{id}/representations/{outcome.Id}", outcome.Id!.Value),
             RepresentationResult.Invalid => Invalid(outcome),
-            RepresentationResult.Conflict => TypedResults.Conflict(outcome.Message),
+            RepresentationResult.Conflict => Problems.Conflict("The authority was not granted", outcome.Message),
             _ => TypedResults.NotFound(),
         };
     }
@@ -69,7 +69,7 @@ public static class PartnerEndpoints
         CancellationToken cancellationToken) =>
         await representations.ListAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound();
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> RevokeAsync(Guid id, Guid representationId,
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RevokeAsync(Guid id, Guid representationId,
         RevokeRepresentationRequest request, ClaimsPrincipal user, Representations representations, CancellationToken cancellationToken)
     {
         var outcome = await representations.RevokeAsync(id, representationId, request.Reason, user.UserName(), cancellationToken);
@@ -77,7 +77,7 @@ public static class PartnerEndpoints
         {
             RepresentationResult.Done => TypedResults.NoContent(),
             RepresentationResult.Invalid => Invalid(outcome),
-            RepresentationResult.Conflict => TypedResults.Conflict(outcome.Message),
+            RepresentationResult.Conflict => Problems.Conflict("The authority was not revoked", outcome.Message),
             _ => TypedResults.NotFound(),
         };
     }
@@ -88,7 +88,7 @@ public static class PartnerEndpoints
     private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken) =>
         TypedResults.Ok(await appeals.ListAsync(OrganisationOf(user), cancellationToken));
 
-    private static async Task<Results<Accepted<PartnerAppealView>, NotFound, Conflict<string>, UnprocessableEntity<string>, ValidationProblem>> LodgeAsync(
+    private static async Task<Results<Accepted<PartnerAppealView>, NotFound, ProblemHttpResult, ValidationProblem>> LodgeAsync(
         Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken)
     {
         var outcome = await appeals.LodgeAsync(OrganisationOf(user), caseId, request.Grounds, request.LateReason, user.UserName(), cancellationToken);
@@ -96,8 +96,8 @@ public static class PartnerEndpoints
         {
             LodgeResult.Lodged => TypedResults.Accepted("/api/partner/appeals", outcome.View),
             LodgeResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] }),
-            LodgeResult.Refused => TypedResults.UnprocessableEntity(outcome.Message),
-            LodgeResult.Conflict => TypedResults.Conflict(outcome.Message),
+            LodgeResult.Refused => Problems.Rule(outcome.Code, outcome.Message, outcome.Field),
+            LodgeResult.Conflict => Problems.Conflict("No appeal can be lodged on this case now", outcome.Message),
             _ => TypedResults.NotFound(),
         };
     }

@@ -64,13 +64,13 @@ public static class TaskEndpoints
             w.FormKey is null ? null : forms.Find(w.FormKey), context));
     }
 
-    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ClaimAsync(
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ClaimAsync(
         Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
         await TryClaimAsync(id, user, db, clock, cancellationToken) switch
         {
             (StatusCodes.Status404NotFound, _) => TypedResults.NotFound(),
             (StatusCodes.Status403Forbidden, _) => TypedResults.Forbid(),
-            (_, { } conflict) => TypedResults.Conflict(conflict),
+            (_, { } conflict) => Problems.Conflict("The task was not claimed", conflict),
             _ => TypedResults.NoContent(),
         };
 
@@ -100,7 +100,20 @@ public static class TaskEndpoints
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedBy, me).SetProperty(x => x.ClaimedAt, clock.GetUtcNow())
                 .SetProperty(x => x.Revision, x => x.Revision + 1), cancellationToken);
-        return claimed == 1 ? (StatusCodes.Status204NoContent, null) : (StatusCodes.Status409Conflict, "Someone else changed this task at the same time; reload it.");
+        if (claimed == 1)
+        {
+            return (StatusCodes.Status204NoContent, null);
+        }
+
+        // Someone else changed the task a moment ago: say what they did, as if this request had come after theirs.
+        var now = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return (StatusCodes.Status409Conflict, now switch
+        {
+            null => "There is no such task any more.",
+            { Status: not WorkItemStatus.Open } => Closed(now),
+            { ClaimedBy: { } holder } when holder != me => $"{holder} has claimed this task.",
+            _ => "Someone else changed this task at the same time; reload it.",
+        });
     }
 
     /// <summary>Why a task can no longer be worked: what closed it.</summary>
@@ -118,13 +131,13 @@ public static class TaskEndpoints
             Split(c.Nationalities), Split(c.Languages), Split(c.SpecificNeeds), c.Decision);
     }
 
-    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, Conflict<string>>> ReleaseAsync(
+    private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ReleaseAsync(
         Guid id, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken) =>
         await TryReleaseAsync(id, user, db, cancellationToken) switch
         {
             (StatusCodes.Status404NotFound, _) => TypedResults.NotFound(),
             (StatusCodes.Status403Forbidden, _) => TypedResults.Forbid(),
-            (_, { } conflict) => TypedResults.Conflict(conflict),
+            (_, { } conflict) => Problems.Conflict("The task was not put back", conflict),
             _ => TypedResults.NoContent(),
         };
 
