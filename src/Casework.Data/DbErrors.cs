@@ -19,4 +19,34 @@ public static class DbErrors
         SqlException s => s.Number is 2601 or 2627,
         _ => false,
     };
+
+    /// <summary>
+    /// True when the database gave up on a transaction only for the moment: it ended it to break a deadlock or a
+    /// serialization conflict with another writer, could not get a lock in time, or could not be reached. Nothing of the
+    /// transaction was kept, and the same request sent again may well succeed. Looks through wrappers (EF Core's
+    /// execution strategy reports such failures inside an <see cref="InvalidOperationException"/>).
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException npgsql:
+                    return npgsql.IsTransient;
+                case SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked;
+                case SqlException sqlServer:
+                    return sqlServer.Number is SqlServerDeadlockVictim or SqlServerLockTimeout or SqlServerTimeout;
+            }
+        }
+
+        return false;
+    }
+
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqlServerDeadlockVictim = 1205;
+    private const int SqlServerLockTimeout = 1222;
+    private const int SqlServerTimeout = -2;
 }

@@ -57,6 +57,52 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.True((await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct)).GetProperty("valid").GetBoolean());
     }
 
+    [Fact]
+    public async Task ARequestTheDatabaseEndsToBreakADeadlock_IsAnsweredTryAgain_AndLeavesNothingBehind()
+    {
+        // PostgreSQL, where writers wait for each other's row locks. A transaction of the test's own holds the second case
+        // while the link request holds the first and waits for the second; then the test reaches for the first. The
+        // server ends the request's transaction to break the cycle (it waited first, so its deadlock check runs first).
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync("postgres", postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (a, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (b, _) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
+
+        await using var holdScope = host.Services.CreateAsyncScope();
+        var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        await using var held = await hold.Database.BeginTransactionAsync(ct);
+        await hold.Database.ExecuteSqlRawAsync("SET LOCAL deadlock_timeout = '30s'", ct);
+        await hold.Cases.Where(c => c.Id == b).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), ct);
+
+        var link = clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct);
+        await using (var watchScope = host.Services.CreateAsyncScope())
+        {
+            var watch = watchScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var waiting = 0;
+            for (var i = 0; i < 300 && waiting < 1 && !link.IsCompleted; i++)
+            {
+                await Task.Delay(50, ct);
+                waiting = await watch.Database.SqlQueryRaw<int>(
+                    "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync(ct);
+            }
+
+            Assert.Equal(1, waiting);
+        }
+
+        await hold.Cases.Where(c => c.Id == a).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), ct);
+        var answer = await link;
+        await held.CommitAsync(ct);
+
+        var problem = await ApiHost.AssertProblemAsync(answer, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("Nothing of this request was saved", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(answer.Headers.RetryAfter);
+        Assert.Empty((await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", ct)).GetProperty("familyMembers").EnumerateArray());
+        Assert.Empty((await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", ct)).GetProperty("familyMembers").EnumerateArray());
+        var again = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, ct);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -80,11 +81,18 @@ public static class ApiSetup
         {
             StatusCodeSelector = ex => ex is DomainException ? StatusCodes.Status422UnprocessableEntity
                 : ex is BadHttpRequestException bad ? bad.StatusCode
+                : DbErrors.IsTransient(ex) ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status500InternalServerError,
             ExceptionHandler = async http =>
             {
                 var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                var transient = error is not null && DbErrors.IsTransient(error);
+                if (transient)
+                {
+                    http.Response.Headers.RetryAfter = "1";
+                }
+
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
@@ -93,6 +101,11 @@ public static class ApiSetup
                     {
                         DomainException rule => new() { Title = Problems.RuleTitle, Detail = rule.Message, Type = Problems.RuleType + rule.Code, Extensions = { ["rule"] = rule.Code } },
                         BadHttpRequestException bad => new() { Title = "The request could not be read.", Detail = bad.Message },
+                        _ when transient => new()
+                        {
+                            Title = "The database was busy; try again.",
+                            Detail = "Another change to the same records ran at the same moment, or the database could not be reached. Nothing of this request was saved; send it again.",
+                        },
                         _ => new() { Title = "Something went wrong on our side; nothing was saved. Quote the trace id to support." },
                     },
                 });
