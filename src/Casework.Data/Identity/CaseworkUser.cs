@@ -18,7 +18,27 @@ public sealed class CaseworkUser : IdentityUser
 /// <summary>An external organisation (legal aid partner) whose lawyers represent applicants.</summary>
 public sealed class Organisation
 {
+    private string name = string.Empty;
+
     public Guid Id { get; set; }
-    public required string Name { get; set; }
+
+    public required string Name
+    {
+        get => name;
+        set
+        {
+            name = value;
+            NormalizedName = Normalize(value);
+        }
+    }
+
+    /// <summary>
+    /// The name as it is compared, set with <see cref="Name"/>: trimmed and upper-cased, so "Legal Aid" and "legal aid "
+    /// are one organisation. Its unique index refuses the second even when two administrators add them at the same moment.
+    /// </summary>
+    public string NormalizedName { get; private set; } = string.Empty;
+
     public DateTimeOffset CreatedAt { get; set; }
+
+    public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 }

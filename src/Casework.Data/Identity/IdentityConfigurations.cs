@@ -10,7 +10,8 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         builder.ToTable("organisations");
         builder.HasKey(o => o.Id);
         builder.Property(o => o.Name).HasMaxLength(200);
-        builder.HasIndex(o => o.Name).IsUnique();
+        builder.Property(o => o.NormalizedName).HasMaxLength(200);
+        builder.HasIndex(o => o.NormalizedName).IsUnique();
     }
 }
 

@@ -40,6 +40,31 @@ public sealed class MigrationTests(PostgresFixture postgres)
         await AssertRoundTripAsync(db);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOrganisationAddedBeforeNamesWereComparedRegardlessOfCase_GetsItsComparedFormWhenMigrated(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        await using CaseworkDbContext db = store == "sqlite"
+            ? TestContexts.Sqlite(folder.SqliteConnectionString())
+            : TestContexts.Postgres(await postgres.Server.CreateDatabaseAsync("normalized", ct));
+        var migrations = db.Database.GetMigrations().ToList();
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_OrganisationNormalizedName", StringComparison.Ordinal)) - 1];
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(before, ct);
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO organisations (\"Id\", \"Name\", \"CreatedAt\") VALUES ({0}, {1}, {2})", [Guid.NewGuid(), " Refugee Legal Aid", DateTimeOffset.UnixEpoch], ct);
+
+        await migrator.MigrateAsync(cancellationToken: ct);
+
+        Assert.Equal("REFUGEE LEGAL AID", await db.Organisations.Select(o => o.NormalizedName).SingleAsync(ct));
+        db.Organisations.Add(new Identity.Organisation { Id = Guid.NewGuid(), Name = "refugee legal aid" });
+        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+        Assert.True(DbErrors.IsUniqueViolation(duplicate), duplicate.InnerException?.Message);
+    }
+
     [Fact]
     public void SqlServerMigrations_GenerateAnIdempotentScriptCoveringEveryTable()
     {

@@ -42,7 +42,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
                 userName, displayName = $"Clerk {round}{n}", roles = new[] { CaseworkRoles.RegistrationClerk }, office = "NBO", password = ApiHost.Password,
             }));
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict],
-                await AtOnceAsync("/api/admin/organisations", _ => new { name = $"Legal Aid {round}" }));
+                await AtOnceAsync("/api/admin/organisations", n => new { name = n == 0 ? $"Legal Aid {round}" : $" LEGAL aid {round}" }));
         }
 
         await using var scope = host.Services.CreateAsyncScope();

@@ -265,8 +265,8 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             return new OrganisationOutcome(AdminResult.Invalid, Message: "The organisation's name, 2 to 200 characters.");
         }
 
-        var existing = await db.Organisations.AsNoTracking().Select(o => o.Name).ToListAsync(cancellationToken);
-        if (existing.Contains(name, StringComparer.OrdinalIgnoreCase))
+        var normalized = Organisation.Normalize(name);
+        if (await db.Organisations.AnyAsync(o => o.NormalizedName == normalized, cancellationToken))
         {
             return new OrganisationOutcome(AdminResult.Conflict, Message: $"There is already an organisation named '{name}'.");
         }

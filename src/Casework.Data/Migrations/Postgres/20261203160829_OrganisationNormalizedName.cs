@@ -1,0 +1,53 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Casework.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class OrganisationNormalizedName : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_organisations_Name",
+                table: "organisations");
+
+            migrationBuilder.AddColumn<string>(
+                name: "NormalizedName",
+                table: "organisations",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "");
+
+            // Existing organisations take their name's compared form before the unique index is built.
+            migrationBuilder.Sql("UPDATE organisations SET \"NormalizedName\" = UPPER(TRIM(\"Name\"))");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organisations_NormalizedName",
+                table: "organisations",
+                column: "NormalizedName",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_organisations_NormalizedName",
+                table: "organisations");
+
+            migrationBuilder.DropColumn(
+                name: "NormalizedName",
+                table: "organisations");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organisations_Name",
+                table: "organisations",
+                column: "Name",
+                unique: true);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Casework.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OrganisationNormalizedName : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_organisations_Name",
+                table: "organisations");
+
+            migrationBuilder.AddColumn<string>(
+                name: "NormalizedName",
+                table: "organisations",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "");
+
+            // Existing organisations take their name's compared form before the unique index is built. SQLite's UPPER folds
+            // ASCII letters only, so for a name added before this migration with other letters the form differs from the
+            // application's (which folds every letter) and only an exact-case duplicate of those letters is refused.
+            migrationBuilder.Sql("UPDATE organisations SET \"NormalizedName\" = UPPER(TRIM(\"Name\"))");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organisations_NormalizedName",
+                table: "organisations",
+                column: "NormalizedName",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_organisations_NormalizedName",
+                table: "organisations");
+
+            migrationBuilder.DropColumn(
+                name: "NormalizedName",
+                table: "organisations");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_organisations_Name",
+                table: "organisations",
+                column: "Name",
+                unique: true);
+        }
+    }
+}
