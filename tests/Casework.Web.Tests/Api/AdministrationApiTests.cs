@@ -82,7 +82,9 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         var organisation = await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "Refugee Legal Aid" }, ct);
         Assert.Equal(HttpStatusCode.Created, organisation.StatusCode);
         var organisationId = (await organisation.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-        await ApiHost.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "refugee legal aid" }, ct), HttpStatusCode.Conflict);
+        var sameName = await ApiHost.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/organisations", new { name = "refugee legal aid" }, ct), HttpStatusCode.Conflict);
+        Assert.Equal(("The organisation was not added", "There is already an organisation named 'refugee legal aid'."),
+            (sameName.GetProperty("title").GetString(), sameName.GetProperty("detail").GetString()));
         var lawyer = await admin.PostAsJsonAsync("/api/admin/users",
             new { userName = "lawyer", roles = new[] { CaseworkRoles.LegalAidPartner }, organisationId, password = ApiHost.Password }, ct);
         Assert.Equal(HttpStatusCode.Created, lawyer.StatusCode);

@@ -110,7 +110,7 @@ public static class AdministrationEndpoints
         return outcome.Kind switch
         {
             AdminResult.Done => TypedResults.Created($"/api/admin/organisations/{outcome.Organisation!.Id}", outcome.Organisation),
-            AdminResult.Conflict => Problems.Conflict("The account was not changed", outcome.Message),
+            AdminResult.Conflict => Problems.Conflict("The organisation was not added", outcome.Message),
             _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [outcome.Message!] }),
         };
     }
