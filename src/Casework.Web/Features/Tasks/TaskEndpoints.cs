@@ -92,9 +92,9 @@ public static class TaskEndpoints
         }
 
         var me = user.UserName();
-        if (w.Status != WorkItemStatus.Open || (w.ClaimedBy is not null && w.ClaimedBy != me))
+        if (Unclaimable(w, me) is { } why)
         {
-            return (StatusCodes.Status409Conflict, w.Status != WorkItemStatus.Open ? Closed(w) : $"{w.ClaimedBy} has claimed this task.");
+            return (StatusCodes.Status409Conflict, why);
         }
 
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
@@ -107,14 +107,15 @@ public static class TaskEndpoints
 
         // Someone else changed the task a moment ago: say what they did, as if this request had come after theirs.
         var now = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        return (StatusCodes.Status409Conflict, now switch
-        {
-            null => "There is no such task any more.",
-            { Status: not WorkItemStatus.Open } => Closed(now),
-            { ClaimedBy: { } holder } when holder != me => $"{holder} has claimed this task.",
-            _ => "Someone else changed this task at the same time; reload it.",
-        });
+        return (StatusCodes.Status409Conflict, now is null ? "There is no such task any more."
+            : Unclaimable(now, me) ?? "Someone else changed this task at the same time; reload it.");
     }
+
+    /// <summary>Why <paramref name="me"/> cannot claim the task: it is closed, or a colleague holds it; null when they can.</summary>
+    private static string? Unclaimable(WorkItemRecord w, string me) =>
+        w.Status != WorkItemStatus.Open ? Closed(w)
+        : w.ClaimedBy is { } holder && holder != me ? $"{holder} has claimed this task."
+        : null;
 
     /// <summary>Why a task can no longer be worked: what closed it.</summary>
     internal static string Closed(WorkItemRecord w) => w.Status == WorkItemStatus.Completed
