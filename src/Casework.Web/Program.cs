@@ -44,6 +44,7 @@ try
     app.UseCaseworkForwardedHeaders();
     app.UseCaseworkRequestLogging();
     app.UseCaseworkProblemDetails();
+    app.UseCaseworkErrorPages(); // and routing, which must follow the error handlers
     app.UseCaseworkSecurity();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -1,5 +1,8 @@
 using Casework.Data.Identity;
+using Casework.Web.Features.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor;
 using MudBlazor.Services;
@@ -30,6 +33,12 @@ public static class UiSetup
 
     /// <summary>Accounts and legal aid organisations: administrators only, as in the API.</summary>
     public const string AdminPolicy = "ui-admin";
+
+    /// <summary>
+    /// Open to everyone, signed in or not, but reading the sign-in cookie when there is one: the error page shows the
+    /// layout (who is signed in, their screens) also for a request no screen answered, which nothing else authenticated.
+    /// </summary>
+    public const string AnyonePolicy = "ui-anyone";
 
     /// <summary>Where an administrator starts.</summary>
     public const string AdminHome = "/admin/users";
@@ -70,10 +79,57 @@ public static class UiSetup
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Administrator))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
-                .RequireRole(CaseworkRoles.LegalAidPartner));
+                .RequireRole(CaseworkRoles.LegalAidPartner))
+            .AddPolicy(AnyonePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAssertion(_ => true));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");
         return builder;
     }
+
+    /// <summary>Where a screen's failed request is shown (<see cref="UseCaseworkErrorPages"/>).</summary>
+    public const string ErrorPath = "/error";
+
+    /// <summary>
+    /// A browser asking for a screen that fails gets a page, not the API's problem details: an exception is re-executed on
+    /// <see cref="ErrorPath"/> in a fresh scope (with the status the API would answer), and a status without a body of its
+    /// own (an address no screen has, a form that could not be read) is shown there too. Placed after the API's handler, so
+    /// it sees screen requests first; the API (and any caller not asking for HTML) keeps its problem details. Routes the
+    /// request too (the handlers must come before routing).
+    /// </summary>
+    public static WebApplication UseCaseworkErrorPages(this WebApplication app)
+    {
+        app.UseWhen(IsScreenRequest, screens =>
+        {
+            screens.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = ErrorPath,
+                CreateScopeForErrors = true,
+                StatusCodeSelector = ApiSetup.StatusFor,
+            });
+            screens.UseStatusCodePagesWithReExecute(ErrorPath, createScopeForStatusCodePages: true);
+        });
+
+        // Routing comes after the handlers so that a request re-executed on the error page is routed again.
+        app.UseRouting();
+
+        // A screen that refuses with a status of its own (a task that does not exist, a version no longer published) says
+        // why on its own page; only requests no screen answered get the general one.
+        app.Use((http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                && http.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = false;
+            }
+
+            return next(http);
+        });
+        return app;
+    }
+
+    private static bool IsScreenRequest(HttpContext http) =>
+        !http.Request.Path.StartsWithSegments("/api")
+        && http.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 
     public static WebApplication MapCaseworkUi(this WebApplication app)
     {

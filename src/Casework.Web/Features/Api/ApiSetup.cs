@@ -74,15 +74,20 @@ public static class ApiSetup
         return builder;
     }
 
+    /// <summary>The status an unhandled exception answers: 422 for a domain rule, 503 (try again) when the database gave up for
+    /// the moment, the request's own status when it could not be read, else 500. The API and the screens alike.</summary>
+    public static int StatusFor(Exception exception) =>
+        exception is DomainException ? StatusCodes.Status422UnprocessableEntity
+        : exception is BadHttpRequestException bad ? bad.StatusCode
+        : DbErrors.IsTransient(exception) ? StatusCodes.Status503ServiceUnavailable
+        : StatusCodes.Status500InternalServerError;
+
     /// <summary>Unhandled exceptions become problem details; a domain rule becomes 422 naming the rule. Never a stack trace.</summary>
     public static WebApplication UseCaseworkProblemDetails(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is DomainException ? StatusCodes.Status422UnprocessableEntity
-                : ex is BadHttpRequestException bad ? bad.StatusCode
-                : DbErrors.IsTransient(ex) ? StatusCodes.Status503ServiceUnavailable
-                : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = StatusFor,
             ExceptionHandler = async http =>
             {
                 var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -106,7 +111,11 @@ public static class ApiSetup
                             Title = "The database was busy; try again.",
                             Detail = "Another change to the same records ran at the same moment, or the database could not be reached. Nothing of this request was saved; send it again.",
                         },
-                        _ => new() { Title = "Something went wrong on our side; nothing was saved. Quote the trace id to support." },
+                        _ => new()
+                        {
+                            Title = "Something went wrong on our side; nothing was saved.",
+                            Detail = "If it happens again, give support this answer's traceId.",
+                        },
                     },
                 });
             },

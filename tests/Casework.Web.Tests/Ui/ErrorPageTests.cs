@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Data.Runtime.Records;
+using Casework.Testing;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// What a person in a browser sees when a screen cannot do what they asked: a page in the application's own layout that
+/// says what happened and whether anything was saved, never the API's JSON and never the server's internals. Real
+/// failures of a real PostgreSQL database, not stand-ins.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ErrorPageTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AClaimTheDatabaseGivesUpOn_ShowsAPageSayingNothingWasSaved_AndSendingItAgainWorks()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var item = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
+
+        // Another transaction holds the task's row while the officer claims it.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            await hold.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct);
+
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync(),
+                r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.StartsWith("text/html", (await busy.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Equal("The database was busy", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+            Assert.Contains("Nothing of what you sent was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
+            await held.RollbackAsync(Ct);
+        }
+
+        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+
+        // Once the other transaction has ended, the same claim goes through.
+        await page.GotoAsync($"/tasks/{item.Id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+    }
+
+    [Fact]
+    public async Task AScreenThatFails_ShowsAPageWithAReferenceAndNoInternals_WhileTheApiStillAnswersProblemDetails()
+    {
+        await using var host = await ApiHost.StartAsync("postgres", postgres, ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var officer = await host.ClientForAsync("officer.a");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/queue?view=EligibilityOfficer", "officer.a", ApiHost.Password);
+
+        // The queue's table goes missing under the running node (as after a botched manual change to the database).
+        await ExecuteAsync(host, "ALTER TABLE work_items RENAME TO work_items_away");
+        try
+        {
+            var failed = await page.GotoAsync("/queue?view=EligibilityOfficer");
+            Assert.Equal((int)HttpStatusCode.InternalServerError, failed!.Status);
+            Assert.StartsWith("text/html", (await failed.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
+            Assert.Equal("Something went wrong on our side", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+            var reference = await page.GetByTestId("error-reference").InnerTextAsync();
+            Assert.Matches("^[0-9a-f-]{20,}$", reference);
+            var text = await page.Locator("body").InnerTextAsync();
+            Assert.DoesNotContain("work_items", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+
+            // A program calling the API is answered in its own terms, with the same kind of reference.
+            var api = await officer.GetAsync("/api/queues/roles/EligibilityOfficer", Ct);
+            var problem = await ApiHost.AssertProblemAsync(api, HttpStatusCode.InternalServerError);
+            Assert.Equal(JsonValueKind.String, problem.GetProperty("traceId").ValueKind);
+        }
+        finally
+        {
+            await ExecuteAsync(host, "ALTER TABLE work_items_away RENAME TO work_items");
+        }
+
+        // An address with no screen is a page too, not the API's JSON.
+        var nowhere = await page.GotoAsync("/no-such-screen");
+        Assert.Equal((int)HttpStatusCode.NotFound, nowhere!.Status);
+        Assert.StartsWith("text/html", (await nowhere.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
+        Assert.Equal("There is no such page", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+        Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
+
+        // With the table back the queue works again.
+        var back = await page.GotoAsync("/queue?view=EligibilityOfficer");
+        Assert.Equal((int)HttpStatusCode.OK, back!.Status);
+    }
+
+    private static async Task ExecuteAsync(ApiHost host, string sql)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Database.ExecuteSqlRawAsync(sql, Ct);
+    }
+
+    private static async Task<WorkItemRecord> OpenItemAsync(ApiHost host, string caseNumber)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open, Ct);
+    }
+}
