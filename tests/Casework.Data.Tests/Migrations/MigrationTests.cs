@@ -47,22 +47,67 @@ public sealed class MigrationTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         using var folder = new TempFolder();
-        await using CaseworkDbContext db = store == "sqlite"
-            ? TestContexts.Sqlite(folder.SqliteConnectionString())
-            : TestContexts.Postgres(await postgres.Server.CreateDatabaseAsync("normalized", ct));
-        var migrations = db.Database.GetMigrations().ToList();
-        var before = migrations[migrations.FindIndex(m => m.EndsWith("_OrganisationNormalizedName", StringComparison.Ordinal)) - 1];
-        var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync(before, ct);
-        await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO organisations (\"Id\", \"Name\", \"CreatedAt\") VALUES ({0}, {1}, {2})", [Guid.NewGuid(), " Refugee Legal Aid", DateTimeOffset.UnixEpoch], ct);
+        await using var db = await BeforeNormalizedNamesAsync(store, folder);
+        await AddOrganisationBeforeAsync(db, Guid.NewGuid(), " Refugee Legal Aid", DateTimeOffset.UnixEpoch);
 
-        await migrator.MigrateAsync(cancellationToken: ct);
+        await db.GetService<IMigrator>().MigrateAsync(cancellationToken: ct);
 
         Assert.Equal("REFUGEE LEGAL AID", await db.Organisations.Select(o => o.NormalizedName).SingleAsync(ct));
         db.Organisations.Add(new Identity.Organisation { Id = Guid.NewGuid(), Name = "refugee legal aid" });
         var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
         Assert.True(DbErrors.IsUniqueViolation(duplicate), duplicate.InnerException?.Message);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task OrganisationsWhoseNamesDifferedOnlyInCaseBeforeTheMigration_AreAllKept_AndTheMigrationCompletes(string store)
+    {
+        // The old unique index was on the name as typed, so two administrators adding "Legal Aid" and "legal aid " at the
+        // same moment could leave both. Upgrading must neither fail on them nor lose either.
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        await using var db = await BeforeNormalizedNamesAsync(store, folder);
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await AddOrganisationBeforeAsync(db, second, "refugee legal aid ", DateTimeOffset.UnixEpoch.AddDays(2));
+        await AddOrganisationBeforeAsync(db, first, "Refugee Legal Aid", DateTimeOffset.UnixEpoch.AddDays(1));
+        await AddOrganisationBeforeAsync(db, third, " REFUGEE legal aid", DateTimeOffset.UnixEpoch.AddDays(3));
+
+        await db.GetService<IMigrator>().MigrateAsync(cancellationToken: ct);
+
+        var kept = (await db.Organisations.AsNoTracking().ToListAsync(ct)).OrderBy(o => o.CreatedAt).ToList();
+        Assert.Equal([first, second, third], kept.Select(o => o.Id));
+        Assert.Equal(["Refugee Legal Aid", "refugee legal aid ", " REFUGEE legal aid"], kept.Select(o => o.Name));
+        // The first added keeps the plain compared form; each later one's is marked with its id, so it stays distinct.
+        Assert.Equal(["REFUGEE LEGAL AID", $"REFUGEE LEGAL AID #{second}", $"REFUGEE LEGAL AID #{third}"], kept.Select(o => o.NormalizedName));
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(ct));
+
+        // A further one of that name is still refused.
+        db.Organisations.Add(new Identity.Organisation { Id = Guid.NewGuid(), Name = "Refugee legal AID" });
+        var duplicate = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(ct));
+        Assert.True(DbErrors.IsUniqueViolation(duplicate), duplicate.InnerException?.Message);
+    }
+
+    /// <summary>A database of the store migrated up to the migration before organisation names had a compared form.</summary>
+    private async Task<CaseworkDbContext> BeforeNormalizedNamesAsync(string store, TempFolder folder)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        CaseworkDbContext db = store == "sqlite"
+            ? TestContexts.Sqlite(folder.SqliteConnectionString())
+            : TestContexts.Postgres(await postgres.Server.CreateDatabaseAsync("normalized", ct));
+        var migrations = db.Database.GetMigrations().ToList();
+        var before = migrations[migrations.FindIndex(m => m.EndsWith("_OrganisationNormalizedName", StringComparison.Ordinal)) - 1];
+        await db.GetService<IMigrator>().MigrateAsync(before, ct);
+        return db;
+    }
+
+    /// <summary>Inserts an organisation as the older schema had it, the time stored as the provider stores it.</summary>
+    private static Task AddOrganisationBeforeAsync(CaseworkDbContext db, Guid id, string name, DateTimeOffset createdAt)
+    {
+        var converter = db.Model.FindEntityType(typeof(Identity.Organisation))!.FindProperty(nameof(Identity.Organisation.CreatedAt))!
+            .GetTypeMapping().Converter;
+        return db.Database.ExecuteSqlRawAsync("INSERT INTO organisations (\"Id\", \"Name\", \"CreatedAt\") VALUES ({0}, {1}, {2})",
+            [id, name, converter?.ConvertToProvider(createdAt) ?? createdAt], TestContext.Current.CancellationToken);
     }
 
     [Fact]

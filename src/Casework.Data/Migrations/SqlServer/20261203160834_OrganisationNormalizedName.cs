@@ -25,6 +25,16 @@ namespace Casework.Data.Migrations.SqlServer
             // Existing organisations take their name's compared form before the unique index is built.
             migrationBuilder.Sql("UPDATE [organisations] SET [NormalizedName] = UPPER(LTRIM(RTRIM([Name])))");
 
+            // Names that differed only in case or spaces could both be added before (the index was on the name as typed).
+            // All are kept: the first added keeps the compared form, each later one's is marked with its id, so the
+            // index can be built; a further organisation of that name is refused.
+            migrationBuilder.Sql("""
+                UPDATE [organisations] SET [NormalizedName] = LEFT([NormalizedName], 162) + N' #' + LOWER(CONVERT(nvarchar(36), [Id]))
+                WHERE EXISTS (SELECT 1 FROM [organisations] AS [earlier]
+                    WHERE [earlier].[NormalizedName] = [organisations].[NormalizedName]
+                      AND ([earlier].[CreatedAt] < [organisations].[CreatedAt] OR ([earlier].[CreatedAt] = [organisations].[CreatedAt] AND [earlier].[Id] < [organisations].[Id])))
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_organisations_NormalizedName",
                 table: "organisations",

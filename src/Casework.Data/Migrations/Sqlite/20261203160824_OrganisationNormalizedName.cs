@@ -27,6 +27,16 @@ namespace Casework.Data.Migrations.Sqlite
             // application's (which folds every letter) and only an exact-case duplicate of those letters is refused.
             migrationBuilder.Sql("UPDATE organisations SET \"NormalizedName\" = UPPER(TRIM(\"Name\"))");
 
+            // Names that differed only in case or spaces could both be added before (the index was on the name as typed).
+            // All are kept: the first added keeps the compared form, each later one's is marked with its id, so the
+            // index can be built; a further organisation of that name is refused.
+            migrationBuilder.Sql("""
+                UPDATE organisations SET "NormalizedName" = substr("NormalizedName", 1, 162) || ' #' || lower("Id")
+                WHERE EXISTS (SELECT 1 FROM organisations AS earlier
+                    WHERE earlier."NormalizedName" = organisations."NormalizedName"
+                      AND (earlier."CreatedAt" < organisations."CreatedAt" OR (earlier."CreatedAt" = organisations."CreatedAt" AND earlier."Id" < organisations."Id")))
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_organisations_NormalizedName",
                 table: "organisations",
