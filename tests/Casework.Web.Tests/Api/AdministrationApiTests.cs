@@ -291,8 +291,9 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         }
 
         await held.RollbackAsync(ct);
-        var statuses = (await Task.WhenAll(demotions)).Select(r => r.StatusCode).Order().ToList();
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], statuses);
+        var answers = await Task.WhenAll(demotions);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(r => r.StatusCode).Order());
+        await ApiHost.AssertProblemAsync(answers.Single(r => r.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
         await using var scope = host.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
         Assert.Single(await users.GetUsersInRoleAsync(CaseworkRoles.Administrator));

@@ -148,6 +148,11 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
 
         var won = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         Assert.All(responses.Where(r => r != won), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.PreconditionFailed, HttpStatusCode.Conflict }));
+        foreach (var lost in responses.Where(r => r != won))
+        {
+            await ApiHost.AssertProblemAsync(lost, lost.StatusCode);
+        }
+
         var view = await won.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var priority = view.GetProperty("priority").GetInt32();
         var entry = Assert.Single(view.GetProperty("overrides").EnumerateArray());

@@ -402,6 +402,11 @@ public sealed class MigrationApiTests(Casework.Testing.PostgresFixture postgres)
 
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Accepted);
         Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+        {
+            await ApiHost.AssertProblemAsync(refused, HttpStatusCode.Conflict);
+        }
+
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
         Assert.Equal(1, await db.MigrationJobs.CountAsync(ct));
