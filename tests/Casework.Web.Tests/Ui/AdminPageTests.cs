@@ -141,6 +141,15 @@ public sealed class AdminPageTests
         await page.WaitForURLAsync(url => !url.Contains("page=", StringComparison.Ordinal));
         Assert.Contains("role=Auditor", page.Url, StringComparison.Ordinal);
         Assert.Equal("auditor.001", await page.Locator("tr[data-account]").First.GetAttributeAsync("data-account"));
+        Assert.Equal(0, await page.GetByTestId("past-the-end").CountAsync());
+
+        // A link to a page the list no longer has (accounts were disabled meanwhile, say) shows the last page and says so.
+        var past = await page.GotoAsync("/admin/users?role=Auditor&page=7");
+        Assert.Equal(200, past!.Status);
+        Assert.Equal($"There is no page 7 any more: there are {shown + 5} accounts matching now, so this is the last page, 2.",
+            await page.GetByTestId("past-the-end").InnerTextAsync());
+        Assert.Equal($"{shown + 5} accounts, {shown + 1}–{shown + 5} shown", await page.GetByTestId("account-count").InnerTextAsync());
+        Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).CountAsync());
     }
 
     private static async Task<IResponse> SubmitAsync(IPage page, string button)

@@ -172,6 +172,13 @@ public sealed class CasePageTests
         Assert.Contains("1–2 of 2 cases", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal([hodan, amina], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
 
+        // A page the search no longer has (from an old link) shows the last one, and says so.
+        await page.GotoAsync("/cases?page=4");
+        Assert.Equal("There is no page 4 any more: there are 2 cases matching now, so this is the last page, 1.",
+            await page.GetByTestId("past-the-end").InnerTextAsync());
+        Assert.Equal([hodan, amina], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        await page.GotoAsync("/cases");
+
         // By part of a name, in any case.
         await page.GetByLabel("Applicant's name").FillAsync("hoD");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();

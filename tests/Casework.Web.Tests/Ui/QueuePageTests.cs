@@ -43,6 +43,15 @@ public sealed class QueuePageTests
         Assert.Equal("90", await rows.Nth(0).Locator("td").Nth(0).InnerTextAsync());
         Assert.Equal(2, await page.GetByText("Overdue").CountAsync());
         Assert.Contains("1–2 of 2 open tasks", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("past-the-end").CountAsync());
+
+        // A link to a page the queue no longer has shows its last page, and says so.
+        await page.GotoAsync("/queue?view=EligibilityOfficer&page=3");
+        Assert.Equal("There is no page 3 any more: there are 2 open tasks in this queue now, so this is the last page, 1.",
+            await page.GetByTestId("past-the-end").InnerTextAsync());
+        Assert.Contains("1–2 of 2 open tasks", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await rows.CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).CountAsync());
 
         // MudBlazor's styles and Casework's theme reached the browser (the content security policy let them in).
         var appBar = await page.Locator("header.mud-appbar").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
