@@ -34,6 +34,11 @@ public sealed class DatabaseInitializer(
             return;
         }
 
+        // Nodes started at the same moment take turns: the first applies what is pending, the others then find nothing
+        // to apply. (EF Core locks the database while migrating on SQL Server; on PostgreSQL it does not.)
+        await using var turn = settings.ProviderKind == DatabaseProvider.Postgres
+            ? await PostgresMigrationTurnAsync(ProviderSetup.EffectiveConnectionString(settings), cancellationToken)
+            : null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -53,5 +58,31 @@ public sealed class DatabaseInitializer(
         }
 
         logger.LogInformation("Database ready ({Provider})", settings.ProviderKind);
+    }
+
+    /// <summary>An arbitrary key that names "migrating Casework" among the database's advisory locks.</summary>
+    private const long MigrationLockKey = 0x43_61_73_65_77_6F_72_6B; // "Casework"
+
+    /// <summary>
+    /// Waits for and holds PostgreSQL's session advisory lock on <see cref="MigrationLockKey"/>, on a connection of its
+    /// own outside the pool: disposing it ends the session, which releases the lock even if migrating failed.
+    /// </summary>
+    private static async Task<Npgsql.NpgsqlConnection> PostgresMigrationTurnAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 0 };
+        var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", MigrationLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }

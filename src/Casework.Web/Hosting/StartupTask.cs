@@ -3,7 +3,8 @@ namespace Casework.Web.Hosting;
 /// <summary>
 /// Setup that needs the database (roles, clients, workflow import). It runs before the server accepts requests;
 /// if the database cannot be reached then, the node still starts (readiness says Unhealthy) and the task keeps
-/// trying in the background.
+/// trying in the background. Several nodes may start at the same moment: a task that meets a row another node has
+/// just written (a unique key broken) runs again at once and finds it there.
 /// </summary>
 public abstract class StartupTask(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger) : IHostedService
 {
@@ -53,18 +54,37 @@ public abstract class StartupTask(IServiceScopeFactory scopes, TimeProvider cloc
         }
     }
 
+    /// <summary>
+    /// How often a task runs again at once when another node, starting at the same moment, wrote the same row first
+    /// (a role, a client, a workflow version): the next run finds it there and goes on with the rest.
+    /// </summary>
+    private const int SameMomentAttempts = 5;
+
     private async Task<bool> TryRunAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await RunAsync(scope.ServiceProvider, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException { InnerException: System.Data.Common.DbException })
-        {
-            logger.LogWarning("{Task} waits for the database ({ErrorType}); retrying", GetType().Name, ex.GetType().Name);
-            return false;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await RunAsync(scope.ServiceProvider, cancellationToken);
+                return true;
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException ex) when (Casework.Data.DbErrors.IsUniqueViolation(ex))
+            {
+                if (attempt == SameMomentAttempts)
+                {
+                    logger.LogWarning("{Task} kept meeting rows another node wrote at the same moment; retrying later", GetType().Name);
+                    return false;
+                }
+
+                logger.LogInformation("{Task} met a row another node wrote at the same moment; running it again", GetType().Name);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException { InnerException: System.Data.Common.DbException })
+            {
+                logger.LogWarning("{Task} waits for the database ({ErrorType}); retrying", GetType().Name, ex.GetType().Name);
+                return false;
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -49,6 +50,9 @@ public sealed class AdministratorBootstrap(IServiceScopeFactory scopes, IOptions
             return;
         }
 
+        // The account and its role in one transaction: another node starting at the same moment either finds both or
+        // fails on the account's unique name and runs again (StartupTask), finding the administrator.
+        await using var transaction = await services.GetRequiredService<CaseworkDbContext>().Database.BeginTransactionAsync(cancellationToken);
         var user = new CaseworkUser { UserName = settings.UserName.Trim(), DisplayName = "Administrator" };
         var created = await users.CreateAsync(user, settings.Password);
         if (!created.Succeeded)
@@ -62,11 +66,11 @@ public sealed class AdministratorBootstrap(IServiceScopeFactory scopes, IOptions
         var added = await users.AddToRoleAsync(user, CaseworkRoles.Administrator);
         if (!added.Succeeded)
         {
-            await users.DeleteAsync(user);
             logger.LogError("The first administrator was not given the Administrator role: {Errors}", string.Join(", ", added.Errors.Select(e => e.Code)));
-            return;
+            return; // the transaction is rolled back: no account without its role
         }
 
+        await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Created the first administrator from Bootstrap:Administrator; remove its password from the configuration");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -9,8 +10,11 @@ namespace Casework.Web.Features.Auth;
 /// Creates or updates OAuth clients: those in <c>Auth:Clients</c> on start, and any other a caller registers.
 /// A client without a secret is public and must use PKCE; client credentials need a secret.
 /// </summary>
-public sealed class ClientRegistrar(IOpenIddictApplicationManager applications, IOptions<AuthOptions> options)
+public sealed class ClientRegistrar(IOpenIddictApplicationManager applications, IOptions<AuthOptions> options, Casework.Data.CaseworkDbContext db)
 {
+    /// <summary>How often registering starts again when another node registered or updated the same client at that moment.</summary>
+    private const int SameMomentAttempts = 5;
+
     public const string OrganisationProperty = "organisation_id";
 
     public async Task RegisterConfiguredAsync(CancellationToken cancellationToken)
@@ -72,14 +76,45 @@ public sealed class ClientRegistrar(IOpenIddictApplicationManager applications, 
             descriptor.Properties[OrganisationProperty] = JsonSerializer.SerializeToElement(organisation.ToString());
         }
 
-        var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
-        if (existing is null)
+        // Nodes starting at the same moment register the same configured clients: the one that comes second finds the
+        // client created (OpenIddict refuses a second client id) or changed (its concurrency token moved) and starts
+        // again from what is stored now.
+        for (var attempt = 1; ; attempt++)
         {
-            await applications.CreateAsync(descriptor, cancellationToken);
-        }
-        else
-        {
-            await applications.UpdateAsync(existing, descriptor, cancellationToken);
+            // Read from the database, not through the manager, whose cache keeps an earlier "not found" for this scope.
+            var existing = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>()
+                .FirstOrDefaultAsync(a => a.ClientId == client.ClientId, cancellationToken);
+            try
+            {
+                if (existing is null)
+                {
+                    await applications.CreateAsync(descriptor, cancellationToken);
+                }
+                else
+                {
+                    await applications.UpdateAsync(existing, descriptor, cancellationToken);
+                }
+
+                return;
+            }
+            catch (OpenIddictExceptions.ValidationException) when (existing is not null || attempt == SameMomentAttempts)
+            {
+                throw;
+            }
+            catch (OpenIddictExceptions.ValidationException)
+            {
+                db.ChangeTracker.Clear();
+                if (!await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>()
+                        .AnyAsync(a => a.ClientId == client.ClientId, cancellationToken))
+                {
+                    throw; // a real problem with the client, not someone else's registration
+                }
+            }
+            catch (Exception e) when (attempt < SameMomentAttempts && (e is OpenIddictExceptions.ConcurrencyException
+                || e is Microsoft.EntityFrameworkCore.DbUpdateException update && Casework.Data.DbErrors.IsUniqueViolation(update)))
+            {
+                db.ChangeTracker.Clear();
+            }
         }
     }
 }
