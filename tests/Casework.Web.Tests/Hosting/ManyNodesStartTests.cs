@@ -4,6 +4,7 @@ using Casework.Data.Identity;
 using Casework.Data.Providers;
 using Casework.Engine.Parsing;
 using Casework.Testing;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +60,15 @@ public sealed class ManyNodesStartTests(PostgresFixture postgres)
                 }
 
                 await AssertSeededOnceAsync(database);
+
+                // Each node may have made its own key for cookies and antiforgery tokens; what one protects, every
+                // other reads (the load balancer sends a browser's next request anywhere).
+                foreach (var from in nodes)
+                {
+                    var secret = from.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("many-nodes").Protect("signed in");
+                    Assert.All(nodes, to => Assert.Equal("signed in",
+                        to.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("many-nodes").Unprotect(secret)));
+                }
             }
             finally
             {
