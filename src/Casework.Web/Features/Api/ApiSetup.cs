@@ -22,7 +22,19 @@ public static class ApiSetup
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // A bare status (an unknown id, a missing or insufficient token) still says why, as every refusal does.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "The request carries no valid access token; sign in and send it again.",
+                StatusCodes.Status403Forbidden => "Your roles do not allow this.",
+                StatusCodes.Status404NotFound =>
+                    $"There is nothing at {context.HttpContext.Request.Path} that you can see: it does not exist, was removed, or is not yours to see.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not answered at {context.HttpContext.Request.Path}.",
+                _ => null,
+            };
+        });
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
