@@ -193,8 +193,9 @@ public sealed partial class TaskApiTests(Casework.Testing.PostgresFixture postgr
         var forbidden = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data = new { registeredOn = "2026-03-02" } }, Ct);
         var unauthenticated = await anonymous.GetAsync("/api/queues/mine", Ct);
 
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        await ApiHost.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        await ApiHost.AssertProblemAsync(unauthenticated, HttpStatusCode.Unauthorized);
+        Assert.NotEmpty(unauthenticated.Headers.WwwAuthenticate);
     }
 
     [Theory]
