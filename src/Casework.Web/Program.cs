@@ -50,6 +50,7 @@ try
     app.UseAuthorization();
     app.UseCaseworkAudit();
     app.UseAntiforgery();
+    app.UseCaseworkAntiforgeryErrorPage();
 
     app.MapCaseworkHealthEndpoints();
     app.MapCaseworkAuthorizationServer();

@@ -100,6 +100,13 @@ public static class UiSetup
     {
         app.UseWhen(IsScreenRequest, screens =>
         {
+            // The request keeps its own method in the request log, whatever the error page was shown as.
+            screens.Use(async (http, next) =>
+            {
+                var method = http.Request.Method;
+                await next(http);
+                http.Request.Method = method;
+            });
             screens.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = ErrorPath,
@@ -114,12 +121,46 @@ public static class UiSetup
 
         // A screen that refuses with a status of its own (a task that does not exist, a version no longer published) says
         // why on its own page; only requests no screen answered get the general one.
-        app.Use((http, next) =>
+        app.Use(async (http, next) =>
         {
             if (http.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
                 && http.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
+            }
+
+            await next(http);
+            if (http.Items.ContainsKey(RefusedFormKey))
+            {
+                // Shown as for a GET: re-executed as the refused POST, the error page would be a form post without a good
+                // token too. (Set here, after the audit trail has recorded the POST.)
+                http.Request.Method = HttpMethods.Get;
+            }
+        });
+        return app;
+    }
+
+    /// <summary>Marks a screen's form post refused for its antiforgery token (<see cref="UseCaseworkAntiforgeryErrorPage"/>).</summary>
+    private const string RefusedFormKey = "casework.refused-form";
+
+    /// <summary>
+    /// Placed right after <c>UseAntiforgery</c>: a screen's form whose antiforgery token does not hold (loaded for someone
+    /// who has since signed out, or by another site) is answered by the error page as a 400, in the application's layout,
+    /// instead of the framework's plain text; the form's handler never runs, so nothing is saved.
+    /// </summary>
+    public static WebApplication UseCaseworkAntiforgeryErrorPage(this WebApplication app)
+    {
+        app.Use((http, next) =>
+        {
+            if (IsScreenRequest(http)
+                && http.Features.Get<IStatusCodeReExecuteFeature>() is null // not the error page's own pass
+                && http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false }
+                && http.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = true; // switched off for screens' own statuses; this one is not the screen's
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                http.Items[RefusedFormKey] = true;
+                return Task.CompletedTask;
             }
 
             return next(http);

@@ -108,6 +108,42 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         Assert.Equal((int)HttpStatusCode.OK, back!.Status);
     }
 
+    [Fact]
+    public async Task AFormWhoseAntiforgeryTokenNoLongerHolds_ShowsThePageSayingNothingWasSaved()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var item = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
+
+        // The form's token no longer matches (as when it was loaded for someone who has since signed out).
+        await page.EvaluateAsync("() => document.querySelectorAll('input[name=__RequestVerificationToken]').forEach(i => i.value = 'expired')");
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.StartsWith("text/html", (await refused.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
+        Assert.Equal("The request could not be read", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+        Assert.Contains("Nothing was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
+        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // The audit trail records the refused post as what it was.
+            var audit = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().AuditEntries.AsNoTracking()
+                .Where(a => a.Resource == $"POST /tasks/{item.Id}").Select(a => new { a.Actor, a.Action, a.Status }).ToListAsync(Ct);
+            Assert.Equal(new { Actor = "officer.a", Action = "write", Status = 400 }, Assert.Single(audit));
+        }
+
+        // Reloaded, the form carries a good token again and the claim goes through.
+        await page.GotoAsync($"/tasks/{item.Id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+    }
+
     private static async Task ExecuteAsync(ApiHost host, string sql)
     {
         await using var scope = host.Services.CreateAsyncScope();
