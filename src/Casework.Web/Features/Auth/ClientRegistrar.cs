@@ -97,11 +97,7 @@ public sealed class ClientRegistrar(IOpenIddictApplicationManager applications, 
 
                 return;
             }
-            catch (OpenIddictExceptions.ValidationException) when (existing is not null || attempt == SameMomentAttempts)
-            {
-                throw;
-            }
-            catch (OpenIddictExceptions.ValidationException)
+            catch (OpenIddictExceptions.ValidationException) when (existing is null && attempt < SameMomentAttempts)
             {
                 db.ChangeTracker.Clear();
                 if (!await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>()
