@@ -146,7 +146,8 @@ public static class UiSetup
     /// <summary>
     /// Placed right after <c>UseAntiforgery</c>: a screen's form whose antiforgery token does not hold (loaded for someone
     /// who has since signed out, or by another site) is answered by the error page as a 400, in the application's layout,
-    /// instead of the framework's plain text; the form's handler never runs, so nothing is saved.
+    /// instead of the empty 400 the framework sends (which a browser shows as its own "page isn't working"); the form's
+    /// handler never runs, so nothing is saved.
     /// </summary>
     public static WebApplication UseCaseworkAntiforgeryErrorPage(this WebApplication app)
     {
