@@ -238,6 +238,50 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TwoClerksCorrectingOneLinkFromItsTwoEnds_AtTheSameMoment_OneWinsAndTheOtherIsToldItIsStale(string store)
+    {
+        // Each end's correction moves both cases' revisions on. Taken one after the other in opposite order, the two case
+        // rows made PostgreSQL end one request as a deadlock (503); taken together, the second waits and finds its copy stale.
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("clerk.b", CaseworkRoles.RegistrationClerk));
+        var clerkA = await host.ClientForAsync("clerk.a");
+        var clerkB = await host.ClientForAsync("clerk.b");
+        var (a, _) = await ApiHost.RegisterCaseAsync(clerkA, "Amina");
+        var (b, _) = await ApiHost.RegisterCaseAsync(clerkA, "Hassan");
+        var fromA = (await (await clerkA.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var fromB = (await clerkB.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct)).GetProperty("familyMembers").EnumerateArray().Single()
+            .GetProperty("id").GetGuid();
+
+        const int Rounds = 12;
+        var answers = new List<(HttpStatusCode A, HttpStatusCode B)>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var tagA = (await clerkA.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag;
+            var tagB = (await clerkB.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
+            var (relationA, relationB) = round % 2 == 0 ? ("Spouse", "Spouse") : ("Sibling", "Sibling");
+            var both = await Task.WhenAll(
+                Task.Run(() => PutAsync(clerkA, $"/api/cases/{a}/family-members/{fromA}", new { relationship = relationA, dependant = false }, tagA), Ct),
+                Task.Run(() => PutAsync(clerkB, $"/api/cases/{b}/family-members/{fromB}", new { relationship = relationB, dependant = false }, tagB), Ct));
+            answers.Add((both[0].StatusCode, both[1].StatusCode));
+        }
+
+        // Every round: exactly one correction saved, the other refused as stale (both ETags were read before either was sent).
+        Assert.All(answers, pair => Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.PreconditionFailed], new[] { pair.A, pair.B }.Order().ToArray()));
+        var viewA = await clerkA.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct);
+        var viewB = await clerkB.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct);
+        var last = Rounds % 2 == 0 ? "Sibling" : "Spouse";
+        Assert.Equal(last, viewA.GetProperty("familyMembers").EnumerateArray().Single().GetProperty("relationship").GetString());
+        Assert.Equal(last, viewB.GetProperty("familyMembers").EnumerateArray().Single().GetProperty("relationship").GetString());
+        var history = (await clerkA.GetFromJsonAsync<JsonElement>($"/api/cases/{a}/corrections", Ct)).GetArrayLength()
+            + (await clerkB.GetFromJsonAsync<JsonElement>($"/api/cases/{b}/corrections", Ct)).GetArrayLength();
+        Assert.Equal(Rounds, history);
+    }
+
     private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string ifMatch)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };

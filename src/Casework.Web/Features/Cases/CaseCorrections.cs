@@ -153,8 +153,11 @@ public static class CaseCorrections
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (await db.Cases.Where(c => c.Id == id && c.Revision == expected)
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken) == 0)
+            // Both cases of a link in one statement, the caller's only if it is the copy they corrected: taking them one
+            // after the other, two clerks correcting the link from its two ends would each wait for the other's case.
+            Guid[] cases = member.LinkedCaseId is { } linked ? [id, linked] : [id];
+            if (await db.Cases.Where(c => cases.Contains(c.Id) && (c.Id != id || c.Revision == expected))
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken) != cases.Length)
             {
                 return Stale();
             }
@@ -200,7 +203,6 @@ public static class CaseCorrections
                 // The relative's case lists the link too, from their side.
                 await db.FamilyMembers.Where(f => f.CaseId == other && f.LinkedCaseId == id)
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.Relationship, FamilyMemberRecord.Inverse(relationship)), cancellationToken);
-                await CaseDetails.NewRevisionAsync(db, [other], cancellationToken);
             }
 
             if (p?.Documents is { } documents)
