@@ -315,6 +315,9 @@ public sealed class WorkflowRuntime(
         var timerId = incidentRef[Workers.TimerWorker.IncidentPrefix.Length..];
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The instance's row first, as every command takes it before its timers: a command cancelling this timer at the
+        // same moment then waits for the retry (or the retry for it) instead of each holding what the other needs.
+        await db.Instances.Where(i => i.Id == instanceId).ExecuteUpdateAsync(s => s.SetProperty(i => i.HasIncident, i => i.HasIncident), cancellationToken);
         var released = await db.Timers.Where(t => t.InstanceId == instanceId && t.TimerId == timerId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseExpiresAt, (DateTimeOffset?)null)
                 .SetProperty(t => t.Attempts, 0), cancellationToken);
