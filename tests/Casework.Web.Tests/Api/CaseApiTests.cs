@@ -143,6 +143,35 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
             problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
         Assert.Equal(0, search.GetProperty("total").GetInt32());
     }
+
+    [Fact]
+    public async Task ABodyThatCannotBeRead_GetsAProblemSayingWhy_AndRegistersNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync("sqlite", postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        async Task<JsonElement> SendAsync(string body, string mediaType, HttpStatusCode status)
+        {
+            using var content = new StringContent(body, System.Text.Encoding.UTF8, mediaType);
+            return await ApiHost.AssertProblemAsync(await clerk.PostAsync("/api/cases", content, ct), status);
+        }
+
+        var malformed = await SendAsync("{\"office\": \"nairobi\", ", "application/json", HttpStatusCode.BadRequest);
+        var wrongType = await SendAsync("{\"office\": \"nairobi\", \"registeredOn\": 5}", "application/json", HttpStatusCode.BadRequest);
+        var empty = await SendAsync("", "application/json", HttpStatusCode.BadRequest);
+        var notJson = await SendAsync("office=nairobi", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType);
+
+        var badPage = await ApiHost.AssertProblemAsync(await clerk.GetAsync("/api/cases?page=Amina-Warsame", ct), HttpStatusCode.BadRequest);
+
+        Assert.Contains("JSON", malformed.GetProperty("detail").GetString());
+        Assert.Contains("registeredOn", wrongType.GetProperty("detail").GetString());
+        Assert.True(wrongType.GetProperty("errors").TryGetProperty("registeredOn", out _), wrongType.ToString());
+        Assert.Contains("'page'", badPage.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Amina", badPage.ToString()); // what was sent is never quoted back (nor logged)
+        Assert.Contains("body", empty.GetProperty("detail").GetString());
+        Assert.Contains("application/json", notJson.GetProperty("detail").GetString());
+        Assert.Equal(0, (await clerk.GetFromJsonAsync<JsonElement>("/api/cases", ct)).GetProperty("total").GetInt32());
+    }
 }
 
 public sealed class StatisticsApiTests(Casework.Testing.PostgresFixture postgres)

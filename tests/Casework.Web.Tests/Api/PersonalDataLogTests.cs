@@ -59,8 +59,20 @@ public sealed class PersonalDataLogTests(Casework.Testing.PostgresFixture postgr
         }, ct);
         await http.GetAsync(caseUri, ct);
         await http.GetAsync($"/api/cases?nationality={Canary}", ct);
+        // Requests that cannot be read quote what was sent in the framework's own messages; those never reach the log either.
+        var unreadable = await http.GetAsync($"/api/cases?page={Canary}", ct);
+        using (var body = new StringContent($"{{\"office\": \"NBO\", \"registeredOn\": \"{Canary}\"}}", System.Text.Encoding.UTF8, "application/json"))
+        {
+            await http.PostAsync("/api/cases", body, ct);
+        }
+
+        using (var body = new StringContent($"{{\"office\": \"{Canary}", System.Text.Encoding.UTF8, "application/json"))
+        {
+            await http.PostAsync("/api/cases", body, ct);
+        }
 
         Assert.True(done.IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unreadable.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Created, member.StatusCode);
         Assert.NotEmpty(sink.Events);

@@ -1,14 +1,17 @@
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Scalar.AspNetCore;
 
 namespace Casework.Web.Features.Api;
 
 /// <summary>Authorization policies by role, problem details for every error, the OpenAPI document and its reference page.</summary>
-public static class ApiSetup
+public static partial class ApiSetup
 {
     public const string Staff = "staff";
     public const string CaseWorkers = "case-workers";
@@ -21,6 +24,9 @@ public static class ApiSetup
     {
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // A body or parameter that cannot be read reaches the problem-details handler, which says what could not be read
+        // (otherwise the endpoint answers a bare 400 in every environment but Development).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
@@ -32,6 +38,8 @@ public static class ApiSetup
                 StatusCodes.Status404NotFound =>
                     $"There is nothing at {context.HttpContext.Request.Path} that you can see: it does not exist, was removed, or is not yours to see.",
                 StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not answered at {context.HttpContext.Request.Path}.",
+                StatusCodes.Status400BadRequest => $"The request could not be read; nothing was saved. {SeeReference}",
+                StatusCodes.Status415UnsupportedMediaType => $"Send the body as application/json. {SeeReference}",
                 _ => null,
             };
         });
@@ -100,6 +108,8 @@ public static class ApiSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = StatusFor,
+            // The caller's mistake, answered as such: not logged as our error (the framework's message may quote what was sent).
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
             ExceptionHandler = async http =>
             {
                 var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -117,7 +127,7 @@ public static class ApiSetup
                     ProblemDetails = error switch
                     {
                         DomainException rule => new() { Title = Problems.RuleTitle, Detail = rule.Message, Type = Problems.RuleType + rule.Code, Extensions = { ["rule"] = rule.Code } },
-                        BadHttpRequestException bad => new() { Title = "The request could not be read.", Detail = bad.Message },
+                        BadHttpRequestException bad => Unreadable(http, bad),
                         _ when transient => new()
                         {
                             Title = "The database was busy; try again.",
@@ -135,6 +145,59 @@ public static class ApiSetup
         app.UseStatusCodePages();
         return app;
     }
+
+    private const string SeeReference = "The API reference (/scalar/v1) gives each endpoint's parameters and body.";
+
+    /// <summary>
+    /// Why a request could not be read, naming the body's field or the parameter, never quoting what was sent (it may be
+    /// personal data).
+    /// </summary>
+    internal static ProblemDetails Unreadable(HttpContext http, BadHttpRequestException bad)
+    {
+        const string Title = "The request could not be read.";
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            var sent = http.Request.ContentType is { Length: > 0 } type ? $"this request sent {type.Split(';')[0].Trim()}" : "this request named no content type";
+            return new() { Title = "The body is not JSON.", Detail = $"Send the body as application/json; {sent}. Nothing was saved." };
+        }
+
+        if (bad.InnerException is JsonException json)
+        {
+            // A reader error (malformed JSON) comes wrapped in a second JsonException; a value of the wrong type does not.
+            var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            if (json.InnerException is JsonException || field is null)
+            {
+                return new()
+                {
+                    Title = Title,
+                    Detail = $"The body is not well-formed JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}); nothing was saved.",
+                };
+            }
+
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = ["Not a value of the type this field takes."] })
+            {
+                Title = Title,
+                Detail = $"'{field}' is not a value of the type it takes; nothing was saved. {SeeReference}",
+            };
+        }
+
+        if (http.Request.ContentLength == 0 && (HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method)))
+        {
+            return new() { Title = Title, Detail = $"The request has no body; this endpoint takes a JSON body. {SeeReference}" };
+        }
+
+        return new()
+        {
+            Title = Title,
+            Detail = ParameterName().Match(bad.Message) is { Success: true } m
+                ? $"The parameter '{m.Groups["name"].Value}' is missing or not of the type it takes; nothing was saved. {SeeReference}"
+                : $"Nothing was saved. {SeeReference}",
+        };
+    }
+
+    /// <summary>The parameter the framework's message names (<c>parameter "Type name"</c>), without the value it quotes.</summary>
+    [GeneratedRegex(@"parameter ""(?:[^"" ]+ )?(?<name>[^"" ]+)""")]
+    private static partial Regex ParameterName();
 
     public static WebApplication MapCaseworkApiReference(this WebApplication app)
     {
