@@ -258,13 +258,13 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
             if (string.IsNullOrWhiteSpace(target) || string.IsNullOrWhiteSpace(source))
             {
                 // Dropping it would start the child (or resume the parent) without a variable the supervisor meant to pass.
-                MappingProblem(call, id, mapping,
+                MappingProblem(ProblemCodes.MissingAttribute, call, id, mapping,
                     $"A variable mapping ({direction}) needs both target (the variable it sets) and source (a variable or ${{expression}}); it has "
                     + (string.IsNullOrWhiteSpace(target) ? "no target." : $"target '{target}' but no source."));
             }
             else if (target.Any(char.IsWhiteSpace) || target.StartsWith("${", StringComparison.Ordinal))
             {
-                MappingProblem(call, id, mapping,
+                MappingProblem(ProblemCodes.BadMapping, call, id, mapping,
                     $"A variable mapping ({direction}) sets '{target}', which is not a variable name; the target is a plain name.");
             }
             else
@@ -372,8 +372,8 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
         return null;
     }
 
-    private void MappingProblem(XElement call, string id, XElement mapping, string message) =>
-        Problems.Add(new DefinitionProblem(ProblemCodes.MissingAttribute, id, call.Name.LocalName, message, BpmnParser.LineOf(mapping)));
+    private void MappingProblem(string code, XElement call, string id, XElement mapping, string message) =>
+        Problems.Add(new DefinitionProblem(code, id, call.Name.LocalName, message, BpmnParser.LineOf(mapping)));
 
     private void Problem(string code, string? id, XElement e, string message) =>
         Problems.Add(new DefinitionProblem(code, id, e.Name.LocalName, message, BpmnParser.LineOf(e)));

@@ -39,4 +39,5 @@ public static class ProblemCodes
     public const string BadAttachment = "bad-attachment";
     public const string BadEventGateway = "bad-event-gateway";
     public const string UnknownReference = "unknown-reference";
+    public const string BadMapping = "bad-mapping";
 }

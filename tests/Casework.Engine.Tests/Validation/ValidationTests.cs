@@ -28,7 +28,7 @@ public sealed class ValidationTests
     [InlineData("unknown-process", ProblemCodes.UnknownProcess, "task", "callActivity", 6)]
     [InlineData("unknown-version", ProblemCodes.UnknownVersion, "task", "callActivity", 6)]
     [InlineData("incomplete-mapping", ProblemCodes.MissingAttribute, "task", "callActivity", 7)]
-    [InlineData("mapping-target-not-a-name", ProblemCodes.MissingAttribute, "task", "callActivity", 7)]
+    [InlineData("mapping-target-not-a-name", ProblemCodes.BadMapping, "task", "callActivity", 7)]
     [InlineData("duplicate-id", ProblemCodes.DuplicateId, "task", "userTask", 7)]
     [InlineData("unsupported-element", ProblemCodes.UnsupportedElement, "task", "businessRuleTask", 6)]
     [InlineData("bad-event-gateway", ProblemCodes.BadEventGateway, "gw", "eventBasedGateway", 6)]
