@@ -161,11 +161,14 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
         var empty = await SendAsync("", "application/json", HttpStatusCode.BadRequest);
         var notJson = await SendAsync("office=nairobi", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType);
 
+        var invalid = await SendAsync("{\"office\": \"nairobi\"}", "application/json", HttpStatusCode.BadRequest);
         var badPage = await ApiHost.AssertProblemAsync(await clerk.GetAsync("/api/cases?page=Amina-Warsame", ct), HttpStatusCode.BadRequest);
 
-        Assert.Contains("JSON", malformed.GetProperty("detail").GetString());
+        Assert.Contains("JSON (line 1, byte", malformed.GetProperty("detail").GetString());
         Assert.Contains("registeredOn", wrongType.GetProperty("detail").GetString());
         Assert.True(wrongType.GetProperty("errors").TryGetProperty("registeredOn", out _), wrongType.ToString());
+        Assert.Contains("errors", invalid.GetProperty("detail").GetString()); // read, but not valid: the fields say why
+        Assert.True(invalid.GetProperty("errors").TryGetProperty("office", out _), invalid.ToString());
         Assert.Contains("'page'", badPage.GetProperty("detail").GetString());
         Assert.DoesNotContain("Amina", badPage.ToString()); // what was sent is never quoted back (nor logged)
         Assert.Contains("body", empty.GetProperty("detail").GetString());

@@ -38,6 +38,8 @@ public static partial class ApiSetup
                 StatusCodes.Status404NotFound =>
                     $"There is nothing at {context.HttpContext.Request.Path} that you can see: it does not exist, was removed, or is not yours to see.",
                 StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not answered at {context.HttpContext.Request.Path}.",
+                StatusCodes.Status400BadRequest when context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } =>
+                    "Nothing was saved: each field that does not hold is named under errors, with what it needs.",
                 StatusCodes.Status400BadRequest => $"The request could not be read; nothing was saved. {SeeReference}",
                 StatusCodes.Status415UnsupportedMediaType => $"Send the body as application/json. {SeeReference}",
                 _ => null,
@@ -152,7 +154,7 @@ public static partial class ApiSetup
     /// Why a request could not be read, naming the body's field or the parameter, never quoting what was sent (it may be
     /// personal data).
     /// </summary>
-    internal static ProblemDetails Unreadable(HttpContext http, BadHttpRequestException bad)
+    private static ProblemDetails Unreadable(HttpContext http, BadHttpRequestException bad)
     {
         const string Title = "The request could not be read.";
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
@@ -167,11 +169,8 @@ public static partial class ApiSetup
             var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
             if (json.InnerException is JsonException || field is null)
             {
-                return new()
-                {
-                    Title = Title,
-                    Detail = $"The body is not well-formed JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}); nothing was saved.",
-                };
+                var at = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
+                return new() { Title = Title, Detail = $"The body is not well-formed JSON{at}; nothing was saved." };
             }
 
             return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = ["Not a value of the type this field takes."] })
