@@ -44,6 +44,34 @@ public static class DbErrors
         return false;
     }
 
+    /// <summary>
+    /// True when the database ended the transaction to settle a clash with another writer (a deadlock, a serialization
+    /// conflict, a lock it would not wait for, or a busy SQLite file) before anything of it was committed. Unlike the
+    /// rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after the commit reached the
+    /// server), nothing of the transaction was kept for certain, so running the same command again from the start is
+    /// safe. Looks through wrappers.
+    /// </summary>
+    public static bool IsClashWithAnotherWriter(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException postgres:
+                    return postgres.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                        or PostgresErrorCodes.LockNotAvailable;
+                case NpgsqlException:
+                    return false;
+                case SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked;
+                case SqlException sqlServer:
+                    return sqlServer.Number is SqlServerDeadlockVictim or SqlServerLockTimeout;
+            }
+        }
+
+        return false;
+    }
+
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
     private const int SqlServerDeadlockVictim = 1205;

@@ -48,14 +48,14 @@ public sealed class WorkflowRuntime(
         }
 
         var id = Guid.CreateVersion7(clock.GetUtcNow());
-        var outcome = await InTransactionAsync(id, actor, async unit =>
+        var outcome = await AgainAfterClashAsync(() => InTransactionAsync(id, actor, async unit =>
         {
             var record = await unit.StartAsync(target.Record, target.Definition, new StartInstance(id.ToString(), variables, startEventId),
                 businessKey, id, null, null, null, cancellationToken);
             return record is null
                 ? new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"Process '{processId}' cannot be started{(startEventId is null ? " without a start event name" : $" at '{startEventId}'")}.")
                 : null;
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         if (outcome.Succeeded)
         {
             logger.LogInformation("Started {ProcessId} version {Version} as instance {InstanceId}", processId, target.Definition.Version, id);
@@ -72,7 +72,7 @@ public sealed class WorkflowRuntime(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            return await CompleteOpenTaskAsync(workItemId, actor, variables, cancellationToken);
+            return await AgainAfterClashAsync(() => CompleteOpenTaskAsync(workItemId, actor, variables, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -133,7 +133,7 @@ public sealed class WorkflowRuntime(
 
         var command = new CompleteTask(item.TaskId, variables);
         var outcome = direct is not null ? await CompleteDirectAsync(direct, item, instance, definition, command, actor, cancellationToken) : null;
-        outcome ??= await ExecuteAsync(item.InstanceId, _ => command, actor, cancellationToken);
+        outcome ??= await ExecuteOnceAsync(item.InstanceId, _ => command, actor, cancellationToken, null, false);
         return outcome.Reason == nameof(RejectionReason.TaskNotOpen)
             ? outcome with { Message = "Someone else completed this task a moment ago; nothing was saved. Reload your queue." }
             : outcome;
@@ -312,6 +312,11 @@ public sealed class WorkflowRuntime(
             return await ExecuteAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
         }
 
+        return await AgainAfterClashAsync(() => ReleaseParkedTimerAsync(instanceId, incidentRef, actor, cancellationToken), cancellationToken);
+    }
+
+    private async Task<RuntimeOutcome> ReleaseParkedTimerAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken)
+    {
         var timerId = incidentRef[Workers.TimerWorker.IncidentPrefix.Length..];
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -341,8 +346,46 @@ public sealed class WorkflowRuntime(
     /// Runs one engine command on an instance in one transaction; with <paramref name="alsoCalled"/>, the same command
     /// on every running instance it called (and those called in turn) in that transaction too, or on none of them.
     /// </summary>
-    public async Task<RuntimeOutcome> ExecuteAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
-        CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false)
+    public Task<RuntimeOutcome> ExecuteAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
+        CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false) =>
+        AgainAfterClashAsync(() => ExecuteOnceAsync(instanceId, commandFor, actor, cancellationToken, afterApply, alsoCalled), cancellationToken);
+
+    /// <summary>How many times a command runs when the database keeps ending it to settle a clash with another writer.</summary>
+    internal const int ClashAttempts = 3;
+
+    /// <summary>
+    /// Runs a command, and runs it again from the start after a short random pause when the database ended its
+    /// transaction to settle a clash with another writer (a deadlock, a serialization conflict): nothing of it was
+    /// kept, and the other writer has usually finished by then, so the officer gets the answer instead of "try again".
+    /// The command reads everything afresh, so a clash with a command that did the same work ends as that command's
+    /// conflict or refusal, never as the work done twice. Inside a caller's transaction the caller decides: the database
+    /// ended that transaction too.
+    /// </summary>
+    private async Task<RuntimeOutcome> AgainAfterClashAsync(Func<Task<RuntimeOutcome>> command, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await command();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (Exception error) when (attempt < ClashAttempts && DbErrors.IsClashWithAnotherWriter(error) && !cancellationToken.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+                logger.LogWarning("The database ended a workflow command ({Error}) to settle a clash with another writer; running it again (attempt {Attempt} of {Attempts})",
+                    error.GetType().Name, attempt + 1, ClashAttempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<RuntimeOutcome> ExecuteOnceAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
+        CancellationToken cancellationToken, Func<Task>? afterApply, bool alsoCalled)
     {
         db.ChangeTracker.Clear();
         var record = await db.Instances.SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);

@@ -27,8 +27,10 @@ public sealed class DbErrorsTests
             var duplicate = await Assert.ThrowsAsync<SqliteException>(() => Execute(second, "INSERT INTO t VALUES (1);"));
 
             Assert.True(DbErrors.IsTransient(busy), busy.Message);
+            Assert.True(DbErrors.IsClashWithAnotherWriter(busy), busy.Message);
             Assert.True(DbErrors.IsTransient(new InvalidOperationException("wrapped", busy)));
             Assert.False(DbErrors.IsTransient(duplicate), duplicate.Message);
+            Assert.False(DbErrors.IsClashWithAnotherWriter(duplicate), duplicate.Message);
         }
         finally
         {
@@ -60,5 +62,20 @@ public sealed class DbErrorsTests
         Assert.Equal(transient, DbErrors.IsTransient(refusal));
         Assert.Equal(transient, DbErrors.IsTransient(new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", refusal)));
         Assert.False(DbErrors.IsTransient(new InvalidOperationException("not a database's")));
+    }
+
+    [Fact]
+    public void OnlyAClashWithAnotherWriter_EndsATransactionForCertain_ALostConnectionMayHaveCommitted()
+    {
+        var deadlock = new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected);
+        var lostConnection = new NpgsqlException("Exception while reading from stream", new EndOfStreamException());
+
+        Assert.True(DbErrors.IsClashWithAnotherWriter(deadlock));
+        Assert.True(DbErrors.IsClashWithAnotherWriter(new InvalidOperationException("wrapped", deadlock)));
+        Assert.True(DbErrors.IsClashWithAnotherWriter(new PostgresException("could not serialize access", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
+        Assert.True(DbErrors.IsTransient(lostConnection));
+        Assert.False(DbErrors.IsClashWithAnotherWriter(lostConnection));
+        Assert.False(DbErrors.IsClashWithAnotherWriter(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.False(DbErrors.IsClashWithAnotherWriter(new InvalidOperationException("not a database's")));
     }
 }

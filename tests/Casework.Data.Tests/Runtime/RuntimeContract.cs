@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Casework.Data.Definitions;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Casework.Data.Tests.Runtime;
 
@@ -410,4 +412,72 @@ public sealed class SqliteRuntimeTests(SqliteDatabaseFixture fixture)
     : RuntimeContract<SqliteDatabaseFixture>(fixture), IClassFixture<SqliteDatabaseFixture>;
 
 public sealed class PostgresRuntimeTests(PostgresDatabaseFixture fixture)
-    : RuntimeContract<PostgresDatabaseFixture>(fixture), IClassFixture<PostgresDatabaseFixture>;
+    : RuntimeContract<PostgresDatabaseFixture>(fixture), IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task ACompletionTheDatabaseEndsToBreakADeadlock_RunsAgainOnItsOwn_AndLandsOnce()
+    {
+        // Another writer holds the task's row and then asks for the instance's row, which the completion took first:
+        // a deadlock. PostgreSQL ends the completion (it has waited longest), and the runtime runs it again once the
+        // other writer is gone, instead of handing the officer a "try again".
+        await using var host = Host();
+        await host.PublishAsync("handover.bpmn");
+        var id = (await host.WithRuntimeAsync(r => r.StartAsync("handover", "CASE-D", RuntimeHost.Vars(new { casePriority = 60 }), "clerk", Ct))).InstanceId!.Value;
+        var workItem = await OpenItemOfAsync(id);
+        await using var other = new NpgsqlConnection(Database.ConnectionString);
+        await other.OpenAsync(Ct);
+        var otherPid = other.ProcessID;
+        await using var otherWrite = await other.BeginTransactionAsync(Ct);
+        await SqlAsync(other, """UPDATE work_items SET "Revision" = "Revision" WHERE "Id" = @id""", workItem);
+
+        var completion = Task.Run(() => host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", null, Ct)), Ct);
+        await using (var watch = new NpgsqlConnection(Database.ConnectionString))
+        {
+            await watch.OpenAsync(Ct);
+            var waiting = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
+                blocked.Parameters.AddWithValue("pid", otherPid);
+                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
+                {
+                    break;
+                }
+
+                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The completion never waited for the other writer's row.");
+                if (completion.IsCompleted)
+                {
+                    var early = await completion;
+                    Assert.Fail($"The completion ended without waiting for the other writer's row: {early.Kind}: {early.Message}");
+                }
+
+                await Task.Delay(20, Ct);
+            }
+        }
+
+        await SqlAsync(other, """UPDATE workflow_instances SET "UpdatedAt" = "UpdatedAt" WHERE "Id" = @id""", id);
+        await otherWrite.RollbackAsync(Ct);
+        var outcome = await completion;
+
+        Assert.True(outcome.Succeeded, $"{outcome.Kind}: {outcome.Message}");
+        await using var db = Database.NewContext();
+        Assert.Equal(1, (await db.Instances.SingleAsync(Ct)).Revision);
+        Assert.Equal(2, await db.Journal.CountAsync(Ct));
+        var items = await db.WorkItems.OrderBy(w => w.ElementId).Select(w => new { w.ElementId, w.Status, w.ClosedBy }).ToListAsync(Ct);
+        Assert.Equal([("draft", WorkItemStatus.Open, (string?)null), ("interview", WorkItemStatus.Completed, "officer")],
+            items.Select(w => (w.ElementId, w.Status, w.ClosedBy)));
+
+        async Task SqlAsync(NpgsqlConnection connection, string sql, Guid key)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("id", key);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+    }
+
+    private async Task<Guid> OpenItemOfAsync(Guid instance)
+    {
+        await using var db = Database.NewContext();
+        return await db.WorkItems.Where(w => w.InstanceId == instance && w.Status == WorkItemStatus.Open).Select(w => w.Id).SingleAsync(Ct);
+    }
+}
