@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Leasing;
 using Casework.Data.Runtime.Records;
@@ -6,6 +7,7 @@ using Casework.Data.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Casework.Data.Tests.Runtime;
 
@@ -64,21 +66,11 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
     [Fact]
     public async Task ARetriedTimerIncident_PutsTheTimerBackInTheQueue()
     {
-        var failing = new ScriptedRuntime(Database) { Failure = () => new InvalidOperationException("down") };
-        await using var host = Host(failing);
-        var instance = await SeedInstanceWithTimerAsync(clock.GetUtcNow());
-        for (var i = 0; i < 3; i++)
-        {
-            await host.Timers.RunOnceAsync(Ct);
-            clock.Advance(TimeSpan.FromMinutes(5));
-        }
+        var (instance, incidentRef) = await ParkATimerWithAnIncidentAsync();
 
         await using (var db = Database.NewContext())
         {
-            var runtime = new WorkflowRuntime(db, new Definitions.DefinitionCatalog(), new Casework.Engine.Execution.WorkflowExecutor(new Casework.Engine.Expressions.JintExpressionEvaluator()),
-                [], new VariablesWorkItemContext(), [], new DirectSql(), Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
-            var incident = await db.Incidents.SingleAsync(Ct);
-            var retried = await runtime.RetryIncidentAsync(instance, incident.IncidentRef, "supervisor", Ct);
+            var retried = await RuntimeOn(db).RetryIncidentAsync(instance, incidentRef, "supervisor", Ct);
             Assert.True(retried.Succeeded, retried.Message);
         }
 
@@ -90,6 +82,26 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
         Assert.NotNull((await check.Incidents.SingleAsync(Ct)).ResolvedAt);
         Assert.False((await check.Instances.SingleAsync(Ct)).HasIncident);
     }
+
+    /// <summary>A timer whose firing failed on every attempt: parked, with an open incident on its instance.</summary>
+    protected async Task<(Guid Instance, string IncidentRef)> ParkATimerWithAnIncidentAsync()
+    {
+        var failing = new ScriptedRuntime(Database) { Failure = () => new InvalidOperationException("down") };
+        await using var host = Host(failing);
+        var instance = await SeedInstanceWithTimerAsync(clock.GetUtcNow());
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Timers.RunOnceAsync(Ct);
+            clock.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        await using var db = Database.NewContext();
+        return (instance, (await db.Incidents.SingleAsync(Ct)).IncidentRef);
+    }
+
+    protected WorkflowRuntime RuntimeOn(CaseworkDbContext db) =>
+        new(db, new Definitions.DefinitionCatalog(), new Casework.Engine.Execution.WorkflowExecutor(new Casework.Engine.Expressions.JintExpressionEvaluator()),
+            [], new VariablesWorkItemContext(), [], new DirectSql(), Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
 
     [Fact]
     public async Task TimerWorker_OnAConcurrencyConflict_ReleasesTheTimerForTheNextPass()
@@ -269,4 +281,58 @@ public sealed class SqliteWorkerTests(SqliteDatabaseFixture fixture)
     : WorkerContract<SqliteDatabaseFixture>(fixture), IClassFixture<SqliteDatabaseFixture>;
 
 public sealed class PostgresWorkerTests(PostgresDatabaseFixture fixture)
-    : WorkerContract<PostgresDatabaseFixture>(fixture), IClassFixture<PostgresDatabaseFixture>;
+    : WorkerContract<PostgresDatabaseFixture>(fixture), IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task RetryingATimerIncident_WaitsForTheInstanceBeforeTouchingTheTimer_AsEveryCommandDoes()
+    {
+        // A command holds the instance's row and is about to cancel its timers when a supervisor retries the timer's
+        // incident. The retry must wait for the instance without holding the timer's row: holding it would leave
+        // the command waiting on the retry and the retry on the command.
+        var (instance, incidentRef) = await ParkATimerWithAnIncidentAsync();
+        await using var command = new NpgsqlConnection(Database.ConnectionString);
+        await command.OpenAsync(Ct);
+        await using var commandWrite = await command.BeginTransactionAsync(Ct);
+        await SqlAsync("""UPDATE workflow_instances SET "UpdatedAt" = "UpdatedAt" WHERE "Id" = @id""");
+
+        await using var db = Database.NewContext();
+        var retry = Task.Run(() => RuntimeOn(db).RetryIncidentAsync(instance, incidentRef, "supervisor", Ct), Ct);
+        await using (var watch = new NpgsqlConnection(Database.ConnectionString))
+        {
+            await watch.OpenAsync(Ct);
+            var waiting = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
+                blocked.Parameters.AddWithValue("pid", command.ProcessID);
+                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
+                {
+                    break;
+                }
+
+                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The retry never waited for the instance's row.");
+                Assert.False(retry.IsCompleted, "The retry ended without waiting for the instance's row.");
+                await Task.Delay(20, Ct);
+            }
+        }
+
+        // Well inside the server's one-second deadlock check: a timer row held by the retry would time this out.
+        await SqlAsync("SET LOCAL lock_timeout = '300ms'");
+        await SqlAsync("""UPDATE workflow_timers SET "Attempts" = "Attempts" WHERE "InstanceId" = @id""");
+        await commandWrite.CommitAsync(Ct);
+        var retried = await retry;
+
+        Assert.True(retried.Succeeded, retried.Message);
+        await using var check = Database.NewContext();
+        var timer = await check.Timers.SingleAsync(Ct);
+        Assert.Equal((0, (string?)null), (timer.Attempts, timer.LeaseOwner));
+        Assert.NotNull((await check.Incidents.SingleAsync(Ct)).ResolvedAt);
+
+        async Task SqlAsync(string sql)
+        {
+            await using var statement = new NpgsqlCommand(sql, command);
+            statement.Parameters.AddWithValue("id", instance);
+            await statement.ExecuteNonQueryAsync(Ct);
+        }
+    }
+}
