@@ -145,6 +145,31 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ASearchFilterNoCaseCouldMatch_IsRefusedNamingIt_AndCodesTypedInSmallLettersStillFind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync("sqlite", postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var auditor = await host.ClientForAsync("auditor.a");
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", principal = Principal("SOM") }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", principal = Principal("ERI") }, ct)).StatusCode);
+
+        // Before, "S" matched inside the stored list of codes and an unknown stage was an empty page.
+        var partCode = await ApiHost.AssertProblemAsync(await auditor.GetAsync("/api/cases?nationality=S", ct), HttpStatusCode.BadRequest);
+        var unknownStage = await ApiHost.AssertProblemAsync(await auditor.GetAsync("/api/cases?stage=Interview", ct), HttpStatusCode.BadRequest);
+        var badOffice = await ApiHost.AssertProblemAsync(await auditor.GetAsync("/api/cases?office=N-B-O&nationality=SOMALIA", ct), HttpStatusCode.BadRequest);
+        var typedSmall = await auditor.GetFromJsonAsync<JsonElement>("/api/cases?office=nbo&stage=registration&nationality=som", ct);
+
+        Assert.Equal(["nationality"], partCode.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Contains("three-letter country code", partCode.GetProperty("errors").GetProperty("nationality")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("Registration, Profiling, Triage", unknownStage.GetProperty("errors").GetProperty("stage")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(["nationality", "office"], badOffice.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        var found = Assert.Single(typedSmall.GetProperty("items").EnumerateArray());
+        Assert.Equal("Registration", found.GetProperty("stage").GetString());
+        Assert.Equal(1, typedSmall.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task ABodyThatCannotBeRead_GetsAProblemSayingWhy_AndRegistersNothing()
     {
         var ct = TestContext.Current.CancellationToken;

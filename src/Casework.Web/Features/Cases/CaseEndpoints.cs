@@ -160,6 +160,34 @@ public static class CaseEndpoints
             return invalid;
         }
 
+        // A filter that no case could match is a typing mistake, not an empty result: say which and what it takes.
+        // Codes are compared in capitals, as they are stored.
+        var errors = new Dictionary<string, string[]>();
+        office = office?.Trim().ToUpperInvariant();
+        if (office is not null && !CaseNumber.IsOfficeCode(office))
+        {
+            errors["office"] = ["An office code of 2 to 10 letters, like NBO."];
+        }
+
+        var stageName = stage is null ? null : Enum.GetNames<CaseStage>().FirstOrDefault(n => n.Equals(stage.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (stage is not null && stageName is null)
+        {
+            errors["stage"] = [$"One of {string.Join(", ", Enum.GetNames<CaseStage>())}."];
+        }
+
+        nationality = nationality?.Trim().ToUpperInvariant();
+        if (nationality is not null && !(nationality.Length == 3 && nationality.All(char.IsAsciiLetterUpper)))
+        {
+            // Nationalities are stored as a list of three-letter codes: anything shorter would match inside them.
+            errors["nationality"] = ["A three-letter country code, like SOM."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        stage = stageName;
         var query = db.Cases.AsNoTracking();
         query = office is null ? query : query.Where(c => c.Office == office);
         query = stage is null ? query : query.Where(c => c.Stage == stage);
