@@ -54,21 +54,22 @@ try
 
     app.MapCaseworkHealthEndpoints();
     app.MapCaseworkAuthorizationServer();
-    app.MapMeEndpoints();
-    app.MapCaseEndpoints();
-    app.MapCaseDetailEndpoints();
-    app.MapCaseCorrectionEndpoints();
-    app.MapCaseTriageEndpoints();
-    app.MapQueueEndpoints();
-    app.MapTaskEndpoints();
-    app.MapReassignEndpoints();
-    app.MapDefinitionEndpoints();
-    app.MapInstanceEndpoints();
-    app.MapAuditEndpoints();
-    app.MapMigrationEndpoints();
-    app.MapStatisticsEndpoints();
-    app.MapPartnerEndpoints();
-    app.MapAdministrationEndpoints();
+    var api = app.MapCaseworkApi();
+    api.MapMeEndpoints();
+    api.MapCaseEndpoints();
+    api.MapCaseDetailEndpoints();
+    api.MapCaseCorrectionEndpoints();
+    api.MapCaseTriageEndpoints();
+    api.MapQueueEndpoints();
+    api.MapTaskEndpoints();
+    api.MapReassignEndpoints();
+    api.MapDefinitionEndpoints();
+    api.MapInstanceEndpoints();
+    api.MapAuditEndpoints();
+    api.MapMigrationEndpoints();
+    api.MapStatisticsEndpoints();
+    api.MapPartnerEndpoints();
+    api.MapAdministrationEndpoints();
     app.MapCaseworkApiReference();
     app.MapCaseworkUi();
 

@@ -350,39 +350,13 @@ public sealed class WorkflowRuntime(
         CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false) =>
         AgainAfterClashAsync(() => ExecuteOnceAsync(instanceId, commandFor, actor, cancellationToken, afterApply, alsoCalled), cancellationToken);
 
-    /// <summary>How many times a command runs when the database keeps ending it to settle a clash with another writer.</summary>
-    internal const int ClashAttempts = 3;
-
     /// <summary>
-    /// Runs a command, and runs it again from the start after a short random pause when the database ended its
-    /// transaction to settle a clash with another writer (a deadlock, a serialization conflict): nothing of it was
-    /// kept, and the other writer has usually finished by then, so the officer gets the answer instead of "try again".
-    /// The command reads everything afresh, so a clash with a command that did the same work ends as that command's
-    /// conflict or refusal, never as the work done twice. Inside a caller's transaction the caller decides: the database
-    /// ended that transaction too.
+    /// Runs a command, and runs it again from the start when the database ended its transaction to settle a clash with
+    /// another writer (<see cref="WriterClash"/>). The command reads everything afresh, so a clash with a command that
+    /// did the same work ends as that command's conflict or refusal, never as the work done twice.
     /// </summary>
-    private async Task<RuntimeOutcome> AgainAfterClashAsync(Func<Task<RuntimeOutcome>> command, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await command();
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await command();
-            }
-            catch (Exception error) when (attempt < ClashAttempts && DbErrors.IsClashWithAnotherWriter(error) && !cancellationToken.IsCancellationRequested)
-            {
-                db.ChangeTracker.Clear();
-                logger.LogWarning("The database ended a workflow command ({Error}) to settle a clash with another writer; running it again (attempt {Attempt} of {Attempts})",
-                    error.GetType().Name, attempt + 1, ClashAttempts);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50 * attempt)), cancellationToken);
-            }
-        }
-    }
+    private Task<RuntimeOutcome> AgainAfterClashAsync(Func<Task<RuntimeOutcome>> command, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "a workflow command", command, cancellationToken);
 
     private async Task<RuntimeOutcome> ExecuteOnceAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
         CancellationToken cancellationToken, Func<Task>? afterApply, bool alsoCalled)

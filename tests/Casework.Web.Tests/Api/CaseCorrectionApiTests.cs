@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +8,7 @@ using Casework.Data.Audit;
 using Casework.Data.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Casework.Web.Tests.Api;
 
@@ -280,6 +283,68 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var history = (await clerkA.GetFromJsonAsync<JsonElement>($"/api/cases/{a}/corrections", Ct)).GetArrayLength()
             + (await clerkB.GetFromJsonAsync<JsonElement>($"/api/cases/{b}/corrections", Ct)).GetArrayLength();
         Assert.Equal(Rounds, history);
+    }
+
+    [Fact]
+    public async Task ACorrectionTheDatabaseEndsToBreakADeadlock_IsRunAgainOnTheServer_AndLandsOnce()
+    {
+        // Another writer holds the case's document and then asks for the case's row, which the correction took first: a
+        // deadlock. PostgreSQL ends the correction (it has waited longest); the API runs the request again once the
+        // other writer is gone, so the clerk gets the correction rather than "the database was busy".
+        await using var host = await ApiHost.StartAsync("postgres", postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (id, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var first = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-1" }]),
+            (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        string connectionString;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            connectionString = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Database.GetConnectionString()!;
+        }
+
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync(Ct);
+        await using var otherWrite = await other.BeginTransactionAsync(Ct);
+        await SqlAsync("""UPDATE case_documents SET "Number" = "Number" WHERE "CaseId" = @id""");
+
+        var correction = PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-2" }]),
+            first.Headers.ETag!.Tag);
+        await using (var watch = new NpgsqlConnection(connectionString))
+        {
+            await watch.OpenAsync(Ct);
+            var waiting = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
+                blocked.Parameters.AddWithValue("pid", other.ProcessID);
+                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
+                {
+                    break;
+                }
+
+                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The correction never waited for the other writer's row.");
+                Assert.False(correction.IsCompleted, "The correction ended without waiting for the other writer's row.");
+                await Task.Delay(20, Ct);
+            }
+        }
+
+        await SqlAsync("""UPDATE cases SET "Revision" = "Revision" WHERE "Id" = @id""");
+        await otherWrite.RollbackAsync(Ct);
+        var corrected = await correction;
+
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        var view = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}", Ct);
+        Assert.Equal("P-2", Assert.Single(view.GetProperty("documents").EnumerateArray()).GetProperty("number").GetString());
+        Assert.Equal(2, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/corrections", Ct)).GetArrayLength());
+        Assert.Equal($"\"{long.Parse(first.Headers.ETag!.Tag.Trim('"'), CultureInfo.InvariantCulture) + 1}\"", corrected.Headers.ETag!.Tag);
+
+        async Task SqlAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, other);
+            command.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
     }
 
     private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string ifMatch)

@@ -104,6 +104,21 @@ public static partial class ApiSetup
         : DbErrors.IsTransient(exception) ? StatusCodes.Status503ServiceUnavailable
         : StatusCodes.Status500InternalServerError;
 
+    /// <summary>
+    /// The group every API endpoint is mapped on. A request the database ended to settle a clash with another writer (a
+    /// deadlock between two clerks' changes, a busy SQLite file) is run again on the server, with the arguments it was
+    /// bound to, before it is answered 503: nothing of the failed attempt was kept, and the caller gets the answer.
+    /// </summary>
+    public static RouteGroupBuilder MapCaseworkApi(this WebApplication app) =>
+        app.MapGroup(string.Empty).AddEndpointFilter(static async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var db = http.RequestServices.GetRequiredService<CaseworkDbContext>();
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiSetup));
+            return await WriterClash.AgainAfterClashAsync(db, logger, "an API request", () => next(context).AsTask(), http.RequestAborted,
+                mayRunAgain: () => !http.Response.HasStarted);
+        });
+
     /// <summary>Unhandled exceptions become problem details; a domain rule becomes 422 naming the rule. Never a stack trace.</summary>
     public static WebApplication UseCaseworkProblemDetails(this WebApplication app)
     {

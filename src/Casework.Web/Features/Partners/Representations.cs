@@ -25,7 +25,7 @@ public sealed record RepresentationOutcome(RepresentationResult Kind, Guid? Id =
 /// The authorities legal aid organisations hold to represent a case's applicant, as supervisors grant and revoke them
 /// through the API and the screen alike.
 /// </summary>
-public sealed class Representations(CaseworkDbContext db, TimeProvider clock)
+public sealed class Representations(CaseworkDbContext db, TimeProvider clock, ILogger<Representations> logger)
 {
     public const int MaxReason = 1000;
 
@@ -48,9 +48,15 @@ public sealed class Representations(CaseworkDbContext db, TimeProvider clock)
     /// <summary>
     /// Records the organisation's authority from <paramref name="validFrom"/> (today when null) until
     /// <paramref name="validUntil"/> (open-ended when null). An unrevoked authority of the same organisation over the
-    /// same days is a conflict: there is nothing to add.
+    /// same days is a conflict: there is nothing to add. Run again when the database ends it to settle a clash with
+    /// another writer (<see cref="WriterClash"/>), from the screen as from the API.
     /// </summary>
-    public async Task<RepresentationOutcome> GrantAsync(Guid caseId, Guid? organisationId, DateOnly? validFrom, DateOnly? validUntil, string actor,
+    public Task<RepresentationOutcome> GrantAsync(Guid caseId, Guid? organisationId, DateOnly? validFrom, DateOnly? validUntil, string actor,
+        CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "a grant of representation",
+            () => GrantOnceAsync(caseId, organisationId, validFrom, validUntil, actor, cancellationToken), cancellationToken);
+
+    private async Task<RepresentationOutcome> GrantOnceAsync(Guid caseId, Guid? organisationId, DateOnly? validFrom, DateOnly? validUntil, string actor,
         CancellationToken cancellationToken)
     {
         if (!await db.Cases.AnyAsync(c => c.Id == caseId, cancellationToken))
@@ -92,8 +98,12 @@ public sealed class Representations(CaseworkDbContext db, TimeProvider clock)
         return new(RepresentationResult.Done, record.Id);
     }
 
-    /// <summary>Revokes an authority at once, with the reason; revoking one twice is a conflict.</summary>
-    public async Task<RepresentationOutcome> RevokeAsync(Guid caseId, Guid representationId, string? reason, string actor, CancellationToken cancellationToken)
+    /// <summary>Revokes an authority at once, with the reason; revoking one twice is a conflict. Run again after a clash, as a grant is.</summary>
+    public Task<RepresentationOutcome> RevokeAsync(Guid caseId, Guid representationId, string? reason, string actor, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "a revocation of representation",
+            () => RevokeOnceAsync(caseId, representationId, reason, actor, cancellationToken), cancellationToken);
+
+    private async Task<RepresentationOutcome> RevokeOnceAsync(Guid caseId, Guid representationId, string? reason, string actor, CancellationToken cancellationToken)
     {
         reason = reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > MaxReason)

@@ -1,0 +1,131 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Casework.Data.Tests.Providers;
+
+/// <summary>Work the database ended to settle a clash with another writer runs again; anything else is handed on at once.</summary>
+public sealed class WriterClashTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string file = Path.Combine(Path.GetTempPath(), $"casework-writerclash-{Guid.NewGuid():N}.db");
+    private SqliteConnection holder = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        holder = new SqliteConnection($"Data Source={file};Pooling=False");
+        await holder.OpenAsync(Ct);
+        await using var create = new SqliteCommand("PRAGMA journal_mode=WAL; CREATE TABLE t (id INTEGER PRIMARY KEY);", holder);
+        await create.ExecuteNonQueryAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await holder.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task AWriteThatFindsTheFileBusy_RunsAgain_AndLandsOnce()
+    {
+        await using var holding = await holder.BeginTransactionAsync(Ct);
+        await using (var hold = new SqliteCommand("INSERT INTO t VALUES (1);", holder, (SqliteTransaction)holding))
+        {
+            await hold.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var db = Context();
+        var attempts = 0;
+        var written = await WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "a test write", async () =>
+        {
+            // The other writer finishes while the first attempt is being undone.
+            if (++attempts == 2)
+            {
+                await holding.RollbackAsync(Ct);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            var rows = await db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2);", Ct);
+            await transaction.CommitAsync(Ct);
+            return rows;
+        }, Ct);
+
+        Assert.Equal(1, written);
+        Assert.Equal(2, attempts);
+        Assert.Equal([2L], await IdsAsync());
+    }
+
+    [Fact]
+    public async Task AClashThatOutlivesItsAttempts_IsHandedOn_AndAnOuterUnitDoesNotMultiplyThem()
+    {
+        await using var holding = await holder.BeginTransactionAsync(Ct);
+        await using (var hold = new SqliteCommand("INSERT INTO t VALUES (1);", holder, (SqliteTransaction)holding))
+        {
+            await hold.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var db = Context();
+        var attempts = 0;
+        var outer = 0;
+        var busy = await Assert.ThrowsAsync<SqliteException>(() => WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "an outer unit", () =>
+        {
+            outer++;
+            return WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "an inner unit", () =>
+            {
+                attempts++;
+                return db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2);", Ct);
+            }, Ct);
+        }, Ct));
+
+        Assert.True(DbErrors.IsClashWithAnotherWriter(busy), busy.Message);
+        Assert.Equal(WriterClash.Attempts, attempts);
+        Assert.Equal(1, outer);
+    }
+
+    [Fact]
+    public async Task ALostConnectionOrAnyOtherFailure_IsHandedOnAtOnce_SinceItsCommitMayHaveLanded()
+    {
+        await using var db = Context();
+        var attempts = 0;
+        await Assert.ThrowsAsync<NpgsqlException>(() => WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "a test write",
+            () => { attempts++; throw new NpgsqlException("Exception while reading from stream"); }, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "a test write",
+            () => { attempts++; throw new InvalidOperationException("not the database"); }, Ct));
+
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task InsideACallersTransaction_TheCallerDecides()
+    {
+        await using var db = Context();
+        await using var callers = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, Ct);
+        var attempts = 0;
+        await Assert.ThrowsAsync<SqliteException>(() => WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "a test write",
+            () => { attempts++; throw new SqliteException("database is locked", 5); }, Ct));
+
+        Assert.Equal(1, attempts);
+    }
+
+    private DbContext Context() =>
+        new(new DbContextOptionsBuilder().UseSqlite($"Data Source={file};Pooling=False;Default Timeout=1").Options);
+
+    private async Task<List<long>> IdsAsync()
+    {
+        await using var read = new SqliteCommand("SELECT id FROM t ORDER BY id;", holder);
+        await using var reader = await read.ExecuteReaderAsync(Ct);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(Ct))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+}
