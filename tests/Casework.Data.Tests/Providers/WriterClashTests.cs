@@ -34,11 +34,7 @@ public sealed class WriterClashTests : IAsyncLifetime
     [Fact]
     public async Task AWriteThatFindsTheFileBusy_RunsAgain_AndLandsOnce()
     {
-        await using var holding = await holder.BeginTransactionAsync(Ct);
-        await using (var hold = new SqliteCommand("INSERT INTO t VALUES (1);", holder, (SqliteTransaction)holding))
-        {
-            await hold.ExecuteNonQueryAsync(Ct);
-        }
+        await using var holding = await HoldTheWriteLockAsync();
 
         await using var db = Context();
         var attempts = 0;
@@ -64,11 +60,7 @@ public sealed class WriterClashTests : IAsyncLifetime
     [Fact]
     public async Task AClashThatOutlivesItsAttempts_IsHandedOn_AndAnOuterUnitDoesNotMultiplyThem()
     {
-        await using var holding = await holder.BeginTransactionAsync(Ct);
-        await using (var hold = new SqliteCommand("INSERT INTO t VALUES (1);", holder, (SqliteTransaction)holding))
-        {
-            await hold.ExecuteNonQueryAsync(Ct);
-        }
+        await using var holding = await HoldTheWriteLockAsync();
 
         await using var db = Context();
         var attempts = 0;
@@ -111,6 +103,15 @@ public sealed class WriterClashTests : IAsyncLifetime
             () => { attempts++; throw new SqliteException("database is locked", 5); }, Ct));
 
         Assert.Equal(1, attempts);
+    }
+
+    /// <summary>Another writer's open transaction with a row written: nobody else writes until it ends.</summary>
+    private async Task<SqliteTransaction> HoldTheWriteLockAsync()
+    {
+        var holding = (SqliteTransaction)await holder.BeginTransactionAsync(Ct);
+        await using var hold = new SqliteCommand("INSERT INTO t VALUES (1);", holder, holding);
+        await hold.ExecuteNonQueryAsync(Ct);
+        return holding;
     }
 
     private DbContext Context() =>

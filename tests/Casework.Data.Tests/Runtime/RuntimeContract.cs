@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Casework.Data.Definitions;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Tests.Support;
+using Casework.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -431,29 +431,7 @@ public sealed class PostgresRuntimeTests(PostgresDatabaseFixture fixture)
         await SqlAsync(other, """UPDATE work_items SET "Revision" = "Revision" WHERE "Id" = @id""", workItem);
 
         var completion = Task.Run(() => host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", null, Ct)), Ct);
-        await using (var watch = new NpgsqlConnection(Database.ConnectionString))
-        {
-            await watch.OpenAsync(Ct);
-            var waiting = Stopwatch.StartNew();
-            while (true)
-            {
-                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
-                blocked.Parameters.AddWithValue("pid", otherPid);
-                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
-                {
-                    break;
-                }
-
-                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The completion never waited for the other writer's row.");
-                if (completion.IsCompleted)
-                {
-                    var early = await completion;
-                    Assert.Fail($"The completion ended without waiting for the other writer's row: {early.Kind}: {early.Message}");
-                }
-
-                await Task.Delay(20, Ct);
-            }
-        }
+        await PostgresLocks.WaitUntilBlockedByAsync(Database.ConnectionString, otherPid, completion, "The completion", Ct);
 
         await SqlAsync(other, """UPDATE workflow_instances SET "UpdatedAt" = "UpdatedAt" WHERE "Id" = @id""", id);
         await otherWrite.RollbackAsync(Ct);

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Leasing;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Runtime.Workers;
 using Casework.Data.Tests.Support;
+using Casework.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -297,24 +297,7 @@ public sealed class PostgresWorkerTests(PostgresDatabaseFixture fixture)
 
         await using var db = Database.NewContext();
         var retry = Task.Run(() => RuntimeOn(db).RetryIncidentAsync(instance, incidentRef, "supervisor", Ct), Ct);
-        await using (var watch = new NpgsqlConnection(Database.ConnectionString))
-        {
-            await watch.OpenAsync(Ct);
-            var waiting = Stopwatch.StartNew();
-            while (true)
-            {
-                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
-                blocked.Parameters.AddWithValue("pid", command.ProcessID);
-                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
-                {
-                    break;
-                }
-
-                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The retry never waited for the instance's row.");
-                Assert.False(retry.IsCompleted, "The retry ended without waiting for the instance's row.");
-                await Task.Delay(20, Ct);
-            }
-        }
+        await PostgresLocks.WaitUntilBlockedByAsync(Database.ConnectionString, command.ProcessID, retry, "The retry", Ct);
 
         // Well inside the server's one-second deadlock check: a timer row held by the retry would time this out.
         await SqlAsync("SET LOCAL lock_timeout = '300ms'");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -310,24 +309,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
 
         var correction = PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-2" }]),
             first.Headers.ETag!.Tag);
-        await using (var watch = new NpgsqlConnection(connectionString))
-        {
-            await watch.OpenAsync(Ct);
-            var waiting = Stopwatch.StartNew();
-            while (true)
-            {
-                await using var blocked = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE @pid = ANY(pg_blocking_pids(pid))", watch);
-                blocked.Parameters.AddWithValue("pid", other.ProcessID);
-                if ((long)(await blocked.ExecuteScalarAsync(Ct))! > 0)
-                {
-                    break;
-                }
-
-                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(20), "The correction never waited for the other writer's row.");
-                Assert.False(correction.IsCompleted, "The correction ended without waiting for the other writer's row.");
-                await Task.Delay(20, Ct);
-            }
-        }
+        await Casework.Testing.PostgresLocks.WaitUntilBlockedByAsync(connectionString, other.ProcessID, correction, "The correction", Ct);
 
         await SqlAsync("""UPDATE cases SET "Revision" = "Revision" WHERE "Id" = @id""");
         await otherWrite.RollbackAsync(Ct);
