@@ -46,11 +46,17 @@ public static class DbErrors
 
     /// <summary>
     /// True when the database ended the transaction to settle a clash with another writer (a deadlock, a serialization
-    /// conflict, a lock it would not wait for, or a busy SQLite file) before anything of it was committed. Unlike the
-    /// rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after the commit reached the
-    /// server), nothing of the transaction was kept for certain, so running the same command again from the start is
-    /// safe. Looks through wrappers.
+    /// conflict, a lock it would not wait for) before anything of it was committed, without having waited for the other
+    /// writer first. Unlike the rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after
+    /// the commit reached the server), nothing of the transaction was kept for certain, so running the same command again
+    /// from the start is safe, and after a short pause the other writer has usually finished. Looks through wrappers.
     /// </summary>
+    /// <remarks>
+    /// A busy or locked SQLite file is transient but not such a clash: SQLite reports it only once the connection has
+    /// waited its whole busy timeout for the other writer (the connection's busy timeout and Microsoft.Data.Sqlite's
+    /// command timeout, 30 seconds each), so running the work again would make the person wait that long again, twice,
+    /// for a writer that has not finished in all that time. It is answered at once instead (503, try again later).
+    /// </remarks>
     public static bool IsClashWithAnotherWriter(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -62,8 +68,8 @@ public static class DbErrors
                         or PostgresErrorCodes.LockNotAvailable;
                 case NpgsqlException:
                     return false;
-                case SqliteException sqlite:
-                    return sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked;
+                case SqliteException:
+                    return false;
                 case SqlException sqlServer:
                     return sqlServer.Number is SqlServerDeadlockVictim or SqlServerLockTimeout;
             }

@@ -32,22 +32,20 @@ public sealed class WriterClashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AWriteThatFindsTheFileBusy_RunsAgain_AndLandsOnce()
+    public async Task AWriteTheDatabaseEndedToBreakADeadlock_RunsAgain_AndLandsOnce()
     {
-        await using var holding = await HoldTheWriteLockAsync();
-
         await using var db = Context();
         var attempts = 0;
         var written = await WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "a test write", async () =>
         {
-            // The other writer finishes while the first attempt is being undone.
-            if (++attempts == 2)
-            {
-                await holding.RollbackAsync(Ct);
-            }
-
             await using var transaction = await db.Database.BeginTransactionAsync(Ct);
             var rows = await db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2);", Ct);
+            if (++attempts == 1)
+            {
+                // What PostgreSQL answers the transaction it picked to end; its insert goes with it.
+                throw Deadlock();
+            }
+
             await transaction.CommitAsync(Ct);
             return rows;
         }, Ct);
@@ -60,24 +58,43 @@ public sealed class WriterClashTests : IAsyncLifetime
     [Fact]
     public async Task AClashThatOutlivesItsAttempts_IsHandedOn_AndAnOuterUnitDoesNotMultiplyThem()
     {
+        await using var db = Context();
+        var attempts = 0;
+        var outer = 0;
+        var deadlock = await Assert.ThrowsAsync<PostgresException>(() => WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "an outer unit", () =>
+        {
+            outer++;
+            return WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "an inner unit", () =>
+            {
+                attempts++;
+                throw Deadlock();
+            }, Ct);
+        }, Ct));
+
+        Assert.True(DbErrors.IsClashWithAnotherWriter(deadlock), deadlock.Message);
+        Assert.Equal(WriterClash.Attempts, attempts);
+        Assert.Equal(1, outer);
+    }
+
+    [Fact]
+    public async Task ASqliteFileStillBusyAfterTheBusyTimeout_IsHandedOnAfterOneWait_NotWaitedForAgain()
+    {
         await using var holding = await HoldTheWriteLockAsync();
 
         await using var db = Context();
         var attempts = 0;
-        var outer = 0;
-        var busy = await Assert.ThrowsAsync<SqliteException>(() => WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "an outer unit", () =>
+        var busy = await Assert.ThrowsAsync<SqliteException>(() => WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "a test write", () =>
         {
-            outer++;
-            return WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "an inner unit", () =>
-            {
-                attempts++;
-                return db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2);", Ct);
-            }, Ct);
+            attempts++;
+            return db.Database.ExecuteSqlRawAsync("INSERT INTO t VALUES (2);", Ct);
         }, Ct));
 
-        Assert.True(DbErrors.IsClashWithAnotherWriter(busy), busy.Message);
-        Assert.Equal(WriterClash.Attempts, attempts);
-        Assert.Equal(1, outer);
+        // The connection waited its timeout (one second here) for the other writer once; the person gets "try again"
+        // then, not after two more waits as long.
+        Assert.Equal(1, attempts);
+        Assert.True(DbErrors.IsTransient(busy), busy.Message);
+        await holding.RollbackAsync(Ct);
+        Assert.Empty(await IdsAsync());
     }
 
     [Fact]
@@ -99,8 +116,8 @@ public sealed class WriterClashTests : IAsyncLifetime
         await using var db = Context();
         await using var callers = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, Ct);
         var attempts = 0;
-        await Assert.ThrowsAsync<SqliteException>(() => WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "a test write",
-            () => { attempts++; throw new SqliteException("database is locked", 5); }, Ct));
+        await Assert.ThrowsAsync<PostgresException>(() => WriterClash.AgainAfterClashAsync<int>(db, NullLogger.Instance, "a test write",
+            () => { attempts++; throw Deadlock(); }, Ct));
 
         Assert.Equal(1, attempts);
     }
@@ -113,6 +130,9 @@ public sealed class WriterClashTests : IAsyncLifetime
         await hold.ExecuteNonQueryAsync(Ct);
         return holding;
     }
+
+    private static PostgresException Deadlock() =>
+        new("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected);
 
     private DbContext Context() =>
         new(new DbContextOptionsBuilder().UseSqlite($"Data Source={file};Pooling=False;Default Timeout=1").Options);

@@ -106,8 +106,9 @@ public static partial class ApiSetup
 
     /// <summary>
     /// The group every API endpoint is mapped on. A request the database ended to settle a clash with another writer (a
-    /// deadlock between two clerks' changes, a busy SQLite file) is run again on the server, with the arguments it was
-    /// bound to, before it is answered 503: nothing of the failed attempt was kept, and the caller gets the answer.
+    /// deadlock between two clerks' changes) is run again on the server, with the arguments it was bound to, before it is
+    /// answered 503: nothing of the failed attempt was kept, and the caller gets the answer. A SQLite file still busy
+    /// after the connection's busy timeout is answered 503 at once (<see cref="DbErrors.IsClashWithAnotherWriter"/>).
     /// </summary>
     public static RouteGroupBuilder MapCaseworkApi(this WebApplication app) =>
         app.MapGroup(string.Empty).AddEndpointFilter(static async (context, next) =>
