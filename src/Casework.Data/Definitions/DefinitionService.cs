@@ -65,7 +65,15 @@ public sealed class DefinitionService(
     /// <summary>Validates every process of the file and publishes those whose content is new, all or nothing.</summary>
     public Task<PublishResult> PublishXmlAsync(string xml, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
         IReadOnlySet<string>? alsoKnownProcesses = null) =>
-        PublishAsync(xml, publishedBy, releaseNote, alsoKnownProcesses, null, cancellationToken);
+        AgainAfterClashAsync("publishing workflow definitions", () => PublishAsync(xml, publishedBy, releaseNote, alsoKnownProcesses, null, cancellationToken),
+            cancellationToken);
+
+    /// <summary>
+    /// Runs a write again when the database ended it to settle a clash with another writer (two supervisors, or a
+    /// supervisor and a node importing on start, at the same moment): each attempt reads what is there afresh.
+    /// </summary>
+    private Task<T> AgainAfterClashAsync<T>(string work, Func<Task<T>> run, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, work, run, cancellationToken);
 
     /// <summary>How often publishing numbers its versions again when someone else published the process at the same moment.</summary>
     private const int MaxPublishAttempts = 5;
@@ -193,7 +201,10 @@ public sealed class DefinitionService(
     /// <paramref name="expectedHash"/> (the content hash the editor loaded) the draft is replaced only if it is still
     /// that one; null answers that someone else changed it meanwhile.
     /// </summary>
-    public async Task<WorkflowDefinitionRecord?> SaveDraftAsync(string processId, string xml, string? expectedHash, CancellationToken cancellationToken)
+    public Task<WorkflowDefinitionRecord?> SaveDraftAsync(string processId, string xml, string? expectedHash, CancellationToken cancellationToken) =>
+        AgainAfterClashAsync("saving a workflow draft", () => SaveDraftOnceAsync(processId, xml, expectedHash, cancellationToken), cancellationToken);
+
+    private async Task<WorkflowDefinitionRecord?> SaveDraftOnceAsync(string processId, string xml, string? expectedHash, CancellationToken cancellationToken)
     {
         var hash = HashOf(xml);
         if (expectedHash is not null)
@@ -236,7 +247,10 @@ public sealed class DefinitionService(
     /// published goes with its draft. With <paramref name="expectedHash"/> (the draft the supervisor looked at) only if the
     /// draft is still that one.
     /// </summary>
-    public async Task<DiscardOutcome> DiscardDraftAsync(string processId, string? expectedHash, CancellationToken cancellationToken)
+    public Task<DiscardOutcome> DiscardDraftAsync(string processId, string? expectedHash, CancellationToken cancellationToken) =>
+        AgainAfterClashAsync("discarding a workflow draft", () => DiscardDraftOnceAsync(processId, expectedHash, cancellationToken), cancellationToken);
+
+    private async Task<DiscardOutcome> DiscardDraftOnceAsync(string processId, string? expectedHash, CancellationToken cancellationToken)
     {
         var deleted = await db.WorkflowDefinitions
             .Where(d => d.ProcessId == processId && d.Version == 0 && (expectedHash == null || d.ContentHash == expectedHash))
@@ -258,7 +272,10 @@ public sealed class DefinitionService(
     /// Starts a new process as a draft the designer opens: a start event joined to an end event, with its diagram. Null when
     /// the id is taken by any version or draft (also when another supervisor created it a moment earlier); nothing is written then.
     /// </summary>
-    public async Task<WorkflowDefinitionRecord?> CreateProcessAsync(string processId, string name, CancellationToken cancellationToken)
+    public Task<WorkflowDefinitionRecord?> CreateProcessAsync(string processId, string name, CancellationToken cancellationToken) =>
+        AgainAfterClashAsync("creating a process", () => CreateProcessOnceAsync(processId, name, cancellationToken), cancellationToken);
+
+    private async Task<WorkflowDefinitionRecord?> CreateProcessOnceAsync(string processId, string name, CancellationToken cancellationToken)
     {
         if (await db.WorkflowDefinitions.AnyAsync(d => d.ProcessId == processId, cancellationToken))
         {
@@ -336,8 +353,13 @@ public sealed class DefinitionService(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(xml)));
 
     /// <summary>Publishes the draft of a process: refused with element-level problems when it is invalid.</summary>
-    public async Task<PublishResult> PublishDraftAsync(string processId, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
-        string? expectedHash = null)
+    public Task<PublishResult> PublishDraftAsync(string processId, string publishedBy, string? releaseNote, CancellationToken cancellationToken,
+        string? expectedHash = null) =>
+        AgainAfterClashAsync("publishing a workflow draft", () => PublishDraftOnceAsync(processId, publishedBy, releaseNote, expectedHash, cancellationToken),
+            cancellationToken);
+
+    private async Task<PublishResult> PublishDraftOnceAsync(string processId, string publishedBy, string? releaseNote, string? expectedHash,
+        CancellationToken cancellationToken)
     {
         var draft = await db.WorkflowDefinitions.AsNoTracking().SingleOrDefaultAsync(d => d.ProcessId == processId && d.Version == 0, cancellationToken);
         if (draft is null)
@@ -370,7 +392,10 @@ public sealed class DefinitionService(
     /// Retires a version: running instances go on, no new instance starts on it. The last published version of a process is
     /// not retired, because then no new instance of the process could start (nor could a parent call it); publish a new version first.
     /// </summary>
-    public async Task<RetireOutcome> RetireAsync(string processId, int version, CancellationToken cancellationToken)
+    public Task<RetireOutcome> RetireAsync(string processId, int version, CancellationToken cancellationToken) =>
+        AgainAfterClashAsync("retiring a workflow version", () => RetireOnceAsync(processId, version, cancellationToken), cancellationToken);
+
+    private async Task<RetireOutcome> RetireOnceAsync(string processId, int version, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 

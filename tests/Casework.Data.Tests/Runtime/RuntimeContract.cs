@@ -453,6 +453,45 @@ public sealed class PostgresRuntimeTests(PostgresDatabaseFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ARetirementTheDatabaseEndsToBreakADeadlock_RunsAgainOnItsOwn_AndRetiresOnce()
+    {
+        // Another writer holds the newest version's row and then asks for the oldest, which the retirement took first
+        // (it takes every published version of the process, oldest first): a deadlock. PostgreSQL ends the retirement,
+        // which runs again once the other writer is gone, instead of handing the supervisor a "try again".
+        await using var host = Host();
+        var xml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "wait.bpmn"), Ct);
+        for (var minutes = 1; minutes <= 3; minutes++)
+        {
+            var published = await host.WithDefinitionsAsync(d => d.PublishXmlAsync(xml.Replace("PT1M", $"PT{minutes}M", StringComparison.Ordinal), "supervisor", null, Ct));
+            Assert.Equal(minutes, Assert.Single(published.Published).Version);
+        }
+
+        await using var other = new NpgsqlConnection(Database.ConnectionString);
+        await other.OpenAsync(Ct);
+        await using var otherWrite = await other.BeginTransactionAsync(Ct);
+        await TouchVersionAsync(3);
+
+        var retirement = Task.Run(() => host.WithDefinitionsAsync(d => d.RetireAsync("wait", 1, Ct)), Ct);
+        await PostgresLocks.WaitUntilBlockedByAsync(Database.ConnectionString, other.ProcessID, retirement, "The retirement", Ct);
+
+        await TouchVersionAsync(1);
+        await otherWrite.RollbackAsync(Ct);
+
+        Assert.Equal(RetireOutcome.Retired, await retirement);
+        await using var db = Database.NewContext();
+        var statuses = await db.WorkflowDefinitions.Where(d => d.ProcessId == "wait").OrderBy(d => d.Version).Select(d => d.Status).ToListAsync(Ct);
+        Assert.Equal([DefinitionStatus.Retired, DefinitionStatus.Published, DefinitionStatus.Published], statuses);
+
+        async Task TouchVersionAsync(int version)
+        {
+            await using var command = new NpgsqlCommand(
+                """UPDATE workflow_definitions SET "Status" = "Status" WHERE "ProcessId" = 'wait' AND "Version" = @version""", other);
+            command.Parameters.AddWithValue("version", version);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+    }
+
     private async Task<Guid> OpenItemOfAsync(Guid instance)
     {
         await using var db = Database.NewContext();

@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Web.Features.Administration;
 using Casework.Web.Tests.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Casework.Web.Tests.Api;
 
@@ -352,6 +354,56 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         var http = new HttpClient { BaseAddress = host.Server };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
         return http;
+    }
+
+    [Fact]
+    public async Task AnAccountChangeTheDatabaseEndsToBreakADeadlock_IsRunAgain_AndLandsOnce()
+    {
+        // The accounts screen calls the service directly (no API request around it). Another writer holds the clerk's
+        // role row and then asks for the account's row, which the change took first: a deadlock. PostgreSQL ends the
+        // change (it has waited longest), and it runs again once the other writer is gone.
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync("postgres", postgres, ("admin.a", CaseworkRoles.Administrator), ("clerk.b", CaseworkRoles.RegistrationClerk));
+        string connectionString, id;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            connectionString = db.Database.GetConnectionString()!;
+            id = await db.Users.Where(u => u.UserName == "clerk.b").Select(u => u.Id).SingleAsync(ct);
+        }
+
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync(ct);
+        await using var otherWrite = await other.BeginTransactionAsync(ct);
+        await SqlAsync("""UPDATE "AspNetUserRoles" SET "RoleId" = "RoleId" WHERE "UserId" = @id""");
+
+        var change = Task.Run(async () =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<UserAdministration>().UpdateAsync(id,
+                new UpdateUserRequest("Berhane", [CaseworkRoles.EligibilityOfficer], "NBO", null), "admin.a", ct);
+        }, ct);
+        await Casework.Testing.PostgresLocks.WaitUntilBlockedByAsync(connectionString, other.ProcessID, change, "The account change", ct);
+
+        await SqlAsync("""UPDATE "AspNetUsers" SET "DisplayName" = "DisplayName" WHERE "Id" = @id""");
+        await otherWrite.RollbackAsync(ct);
+        var outcome = await change;
+
+        Assert.Equal(AdminResult.Done, outcome.Kind);
+        Assert.Equal("Berhane", outcome.User!.DisplayName);
+        Assert.Equal([CaseworkRoles.EligibilityOfficer], outcome.User.Roles);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(1, await db.UserRoles.CountAsync(r => r.UserId == id, ct));
+        }
+
+        async Task SqlAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, other);
+            command.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(ct));
+        }
     }
 
     private static async Task<string> IdOfAsync(HttpClient admin, string userName)

@@ -38,7 +38,7 @@ public sealed record AdminOutcome(AdminResult Kind, UserView? User = null, Dicti
 /// sign in can be neither disabled nor stripped of the role, so the site never locks itself out.
 /// </summary>
 public sealed class UserAdministration(UserManager<CaseworkUser> users, CaseworkDbContext db, IOpenIddictTokenManager tokens,
-    IOpenIddictAuthorizationManager authorizations, TimeProvider clock)
+    IOpenIddictAuthorizationManager authorizations, TimeProvider clock, ILogger<UserAdministration> logger)
 {
     /// <summary>A disabled account is locked out until this date: far enough, and exact on every store.</summary>
     public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -78,7 +78,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             ? (await ViewsAsync([user], cancellationToken))[0]
             : null;
 
-    public async Task<AdminOutcome> CreateAsync(CreateUserRequest request, CancellationToken cancellationToken)
+    public Task<AdminOutcome> CreateAsync(CreateUserRequest request, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "creating an account", () => CreateOnceAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<AdminOutcome> CreateOnceAsync(CreateUserRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.UserName is not { Length: >= 2 and <= 64 } name || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
@@ -143,7 +146,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         return new AdminOutcome(AdminResult.Done, await GetAsync(user.Id, cancellationToken));
     }
 
-    public async Task<AdminOutcome> UpdateAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken)
+    public Task<AdminOutcome> UpdateAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing an account", () => UpdateOnceAsync(id, request, actor, cancellationToken), cancellationToken);
+
+    private async Task<AdminOutcome> UpdateOnceAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
@@ -182,7 +188,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     }
 
     /// <summary>Disables an account: no sign-in, its cookies and tokens stop working at once.</summary>
-    public async Task<AdminOutcome> DisableAsync(string id, string actor, CancellationToken cancellationToken)
+    public Task<AdminOutcome> DisableAsync(string id, string actor, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "disabling an account", () => DisableOnceAsync(id, actor, cancellationToken), cancellationToken);
+
+    private async Task<AdminOutcome> DisableOnceAsync(string id, string actor, CancellationToken cancellationToken)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
@@ -210,7 +219,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     }
 
     /// <summary>Lets an account sign in again: clears a disablement and a lockout after failed sign-ins.</summary>
-    public async Task<AdminOutcome> EnableAsync(string id, CancellationToken cancellationToken)
+    public Task<AdminOutcome> EnableAsync(string id, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "enabling an account", () => EnableOnceAsync(id, cancellationToken), cancellationToken);
+
+    private async Task<AdminOutcome> EnableOnceAsync(string id, CancellationToken cancellationToken)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
@@ -223,7 +235,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     }
 
     /// <summary>Sets a new password (the person forgot theirs); every session and token of the account ends.</summary>
-    public async Task<AdminOutcome> SetPasswordAsync(string id, string? password, CancellationToken cancellationToken)
+    public Task<AdminOutcome> SetPasswordAsync(string id, string? password, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "setting a password", () => SetPasswordOnceAsync(id, password, cancellationToken), cancellationToken);
+
+    private async Task<AdminOutcome> SetPasswordOnceAsync(string id, string? password, CancellationToken cancellationToken)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
@@ -257,7 +272,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
             .Select(o => new OrganisationView(o.Id, o.Name, lawyers.GetValueOrDefault(o.Id), o.CreatedAt))];
     }
 
-    public async Task<OrganisationOutcome> AddOrganisationAsync(string? name, CancellationToken cancellationToken)
+    public Task<OrganisationOutcome> AddOrganisationAsync(string? name, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "adding an organisation", () => AddOrganisationOnceAsync(name, cancellationToken), cancellationToken);
+
+    private async Task<OrganisationOutcome> AddOrganisationOnceAsync(string? name, CancellationToken cancellationToken)
     {
         name = name?.Trim();
         if (name is not { Length: >= 2 and <= 200 })
