@@ -64,6 +64,54 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ACompletionTheDatabaseGivesUpOn_StaysOnTheTaskWithWhatWasTyped_AndSendingItAgainCompletesIt()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var item = await OpenItemAsync(host, number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
+        await page.GetByLabel("Interview date").FillAsync("2026-03-20");
+        await page.GetByLabel("Interpreter language").FillAsync("Somali");
+
+        // Another transaction holds the task's row while the officer completes it.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            await hold.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct);
+
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
+                r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("2026-03-20", await page.GetByLabel("Interview date").InputValueAsync());
+            Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
+            await held.RollbackAsync(Ct);
+        }
+
+        Assert.Equal(item.Id, (await OpenItemAsync(host, number)).Id);
+
+        // Once the other transaction has ended, the same form, sent again as it stands, completes the task.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue?done=*");
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var closed = await db.WorkItems.AsNoTracking().SingleAsync(w => w.Id == item.Id, Ct);
+        Assert.Equal(WorkItemStatus.Completed, closed.Status);
+        Assert.Equal(1, await db.Journal.CountAsync(j => j.Command == "CompleteTask" && j.Actor == "officer.a", Ct));
+        Assert.Contains("Somali", (await db.Instances.AsNoTracking().SingleAsync(i => i.Id == closed.InstanceId, Ct)).State, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AScreenThatFails_ShowsAPageWithAReferenceAndNoInternals_WhileTheApiStillAnswersProblemDetails()
     {
         await using var host = await ApiHost.StartAsync("postgres", postgres, ("officer.a", CaseworkRoles.EligibilityOfficer));

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ namespace Casework.Web.Tests.Ui;
 /// represents, sees the deadlines, and lodges an appeal in time and a late one with its reason.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PartnerPageTests
+public sealed class PartnerPageTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -117,6 +118,49 @@ public sealed class PartnerPageTests
         Assert.Contains(audit, a => a.Actor == "lawyer.a" && a.Resource == "GET /partner/appeals");
         Assert.Contains(audit, a => a.Actor == "lawyer.a" && a.Resource == $"POST /partner/appeals/{late.Id}");
         Assert.Contains(audit, a => a.Actor == "lawyer.b" && a.Resource == $"GET /partner/appeals/{late.Id}");
+    }
+
+    [Fact]
+    public async Task AnAppealTheDatabaseGivesUpOn_StaysOnTheFormWithTheGroundsAsTyped_AndSendingItAgainLodgesIt()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var staff = new Staff(host, await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"));
+        var client = await NotifiedCaseAsync(staff, Today());
+        Assert.Equal(HttpStatusCode.Created,
+            (await staff.Supervisor.PostAsJsonAsync($"/api/cases/{client.Id}/representations", new { organisationId = organisation }, Ct)).StatusCode);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/partner/appeals/{client.Id}", "lawyer.a", ApiHost.Password);
+        const string Grounds = "The interview was held without an interpreter of the applicant's language; new country information.";
+        await page.GetByLabel("Grounds of appeal").FillAsync(Grounds);
+
+        // Another transaction holds the case's workflow instances (the one waiting for the appeal among them) while the lawyer lodges it.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            Assert.NotEqual(0, await hold.Instances.Where(i => i.BusinessKey == client.Number)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), Ct));
+
+            var busy = await SubmitAsync(page);
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(Grounds, await page.GetByLabel("Grounds of appeal").InputValueAsync());
+            await held.RollbackAsync(Ct);
+        }
+
+        Assert.Equal("Appeal window open", await ApiStatusAsync(await host.ClientForAsync("lawyer.a"), client.Id));
+
+        // Once the other transaction has ended, the same form, sent again as it stands, lodges the appeal.
+        await SubmitAsync(page);
+        await page.WaitForURLAsync("**/partner/appeals?lodged=*");
+        Assert.Equal(Grounds, (await AppealVariablesAsync(host, client.Number)).GetProperty("appealGrounds").GetString());
     }
 
     private static ILocator Row(IPage page, string caseNumber) => page.Locator($"tr[data-case='{caseNumber}']");
