@@ -19,7 +19,8 @@ internal static class BusyDatabase
     /// <paramref name="refuse"/>'s message are set, and whatever the failed write left in <paramref name="db"/> is dropped
     /// so that nothing later in the request saves it. False for anything else, which goes on to the error page.
     /// </summary>
-    public static bool Answered(HttpContext http, DbContext db, Exception error, Action<int, string> refuse)
+    /// <param name="message">What the screen says; <see cref="Message"/> unless part of the form's work was saved before.</param>
+    public static bool Answered(HttpContext http, DbContext db, Exception error, Action<int, string> refuse, string message = Message)
     {
         if (!DbErrors.IsTransient(error) || http.Response.HasStarted || http.RequestAborted.IsCancellationRequested)
         {
@@ -27,7 +28,7 @@ internal static class BusyDatabase
         }
 
         db.ChangeTracker.Clear();
-        refuse(StatusCodes.Status503ServiceUnavailable, Message);
+        refuse(StatusCodes.Status503ServiceUnavailable, message);
         http.Response.Headers.RetryAfter = "1";
         return true;
     }

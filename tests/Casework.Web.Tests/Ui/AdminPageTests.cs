@@ -1,5 +1,7 @@
 using System.Net;
+using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
 using Microsoft.AspNetCore.Identity;
@@ -13,7 +15,7 @@ namespace Casework.Web.Tests.Ui;
 /// signs in, change a colleague's roles, disable an account so it cannot sign in; and nobody else gets in.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AdminPageTests
+public sealed class AdminPageTests(PostgresFixture postgres)
 {
     private const string NewPassword = "Another-Horse-77!";
 
@@ -150,6 +152,50 @@ public sealed class AdminPageTests
             await page.GetByTestId("past-the-end").InnerTextAsync());
         Assert.Equal($"{shown + 5} accounts, {shown + 1}–{shown + 5} shown", await page.GetByTestId("account-count").InnerTextAsync());
         Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task AnAccountTheDatabaseGivesUpOn_StaysOnTheFormWithItsEntries_AndSendingItAgainCreatesIt()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("admin.a", CaseworkRoles.Administrator));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
+        await page.FillAsync("#userName", "clerk.new");
+        await page.FillAsync("#displayName", "Hodan Clerk");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.RegistrationClerk }).CheckAsync();
+        await page.FillAsync("#office", "NBO");
+        await page.FillAsync("#password", NewPassword);
+
+        // Another administrator's transaction is writing an account of the same name, not yet committed: the new
+        // account's row waits on it.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            var users = holdScope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            Assert.True((await users.CreateAsync(new CaseworkUser { UserName = "clerk.new", OfficeCode = "NBO" })).Succeeded);
+
+            var busy = await SubmitAsync(page, "Create the account");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("clerk.new", await page.InputValueAsync("#userName"));
+            Assert.Equal("Hodan Clerk", await page.InputValueAsync("#displayName"));
+            Assert.Equal("NBO", await page.InputValueAsync("#office"));
+            Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.RegistrationClerk }).IsCheckedAsync());
+            await held.RollbackAsync(Ct);
+        }
+
+        // The other transaction ended without its account; the password (never sent back to the browser) typed again, the
+        // same form creates this one.
+        await page.FillAsync("#password", NewPassword);
+        await SubmitAsync(page, "Create the account");
+        await page.WaitForURLAsync("**done=created");
+        Assert.Equal("clerk.new", await page.GetByTestId("account-heading").InnerTextAsync());
     }
 
     private static async Task<IResponse> SubmitAsync(IPage page, string button)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace Casework.Web.Tests.Ui;
 /// audited; partners and unknown case numbers get nothing.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class CasePageTests
+public sealed class CasePageTests(PostgresFixture postgres)
 {
     private const string ExclusionCanary = "Canary-Exclusion-4471";
 
@@ -198,6 +199,51 @@ public sealed class CasePageTests
         await page.GetByTestId("cases").GetByRole(AriaRole.Link, new() { Name = amina }).ClickAsync();
         await page.WaitForURLAsync($"**/cases/{amina}");
         Assert.Contains("Amina Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOverrideTheDatabaseGivesUpOn_StaysOnTheCaseWithTheChoicesAndReasonAsTyped_AndSendingItAgainSavesIt()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
+        var (id, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "supervisor.a", ApiHost.Password);
+        var newTrack = await page.GetByLabel("Processing track").InputValueAsync() == "Accelerated" ? "Regular" : "Accelerated";
+        const string Reason = "Medical evidence makes the claim manifestly well-founded.";
+        await page.GetByLabel("Processing track").SelectOptionAsync(newTrack);
+        await page.GetByLabel("Priority (0–100").FillAsync("80");
+        await page.GetByLabel("Why (kept with the override)").FillAsync(Reason);
+
+        // Another transaction holds the case's row while the supervisor overrides its triage.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            Assert.Equal(1, await hold.Cases.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), Ct));
+
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
+                r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
+            Assert.Equal("80", await page.GetByLabel("Priority (0–100").InputValueAsync());
+            Assert.Equal(Reason, await page.GetByLabel("Why (kept with the override)").InputValueAsync());
+            await held.RollbackAsync(Ct);
+        }
+
+        var supervisorApi = await host.ClientForAsync("supervisor.a");
+        Assert.Equal(0, (await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct)).GetProperty("overrides").GetArrayLength());
+
+        // Once the other transaction has ended, the same form, sent again as it stands, saves the override once.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases/*?overridden=true");
+        var after = await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct);
+        Assert.Equal((newTrack, 1), (after.GetProperty("track").GetString(), after.GetProperty("overrides").GetArrayLength()));
     }
 
     [Fact]

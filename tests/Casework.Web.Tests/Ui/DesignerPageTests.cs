@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Xml.Linq;
 using Casework.Data;
 using Casework.Data.Definitions;
+using Casework.Data.Identity;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,7 @@ namespace Casework.Web.Tests.Ui;
 /// diagram on the canvas, save it as a draft, check it, publish it and retire versions; auditors only read.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class DesignerPageTests
+public sealed class DesignerPageTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -277,6 +279,50 @@ public sealed class DesignerPageTests
         draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
         Assert.Contains("Named by the second supervisor", draft, StringComparison.Ordinal);
         Assert.DoesNotContain("Recorded by the first supervisor", draft, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADraftTheDatabaseGivesUpOn_KeepsTheDiagramOnTheCanvas_AndSavingAgainSavesIt()
+    {
+        // The node's connections wait at most a third of a second for a row another transaction holds.
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
+        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+            ("super.a", CaseworkRoles.Supervisor));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/appeal", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        await RenameAsync(page, "decideAppeal", "Decide the appeal");
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Save draft")).Status);
+        await CanvasReadyAsync(page);
+        await RenameAsync(page, "recordAppeal", "Drawn while the database was busy");
+
+        // Another transaction holds the draft's row while the supervisor saves it again.
+        await using (var holdScope = host.Services.CreateAsyncScope())
+        {
+            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            await using var held = await hold.Database.BeginTransactionAsync(Ct);
+            Assert.Equal(1, await hold.WorkflowDefinitions.Where(d => d.ProcessId == "appeal" && d.Version == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), Ct));
+
+            var busy = await SubmitAsync(page, "Save draft");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            await CanvasReadyAsync(page);
+            Assert.Contains("Drawn while the database was busy", await page.Locator("#designer-bpmn").InputValueAsync(), StringComparison.Ordinal);
+            await held.RollbackAsync(Ct);
+        }
+
+        var draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
+        Assert.DoesNotContain("Drawn while the database was busy", draft, StringComparison.Ordinal);
+
+        // Once the other transaction has ended, saving the same diagram again saves it: the page still knows the draft it replaces.
+        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Save draft")).Status);
+        draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
+        Assert.Contains("Drawn while the database was busy", draft, StringComparison.Ordinal);
+        Assert.Contains("Decide the appeal", draft, StringComparison.Ordinal);
     }
 
     [Fact]
