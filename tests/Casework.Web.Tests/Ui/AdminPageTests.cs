@@ -182,7 +182,8 @@ public sealed class AdminPageTests(PostgresFixture postgres)
 
             var busy = await SubmitAsync(page, "Create the account");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
-            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Contains("The database was busy, so nothing was saved. What you entered is still below except the password",
+                await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("clerk.new", await page.InputValueAsync("#userName"));
             Assert.Equal("Hodan Clerk", await page.InputValueAsync("#displayName"));
             Assert.Equal("NBO", await page.InputValueAsync("#office"));
