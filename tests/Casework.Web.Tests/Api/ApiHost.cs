@@ -52,6 +52,17 @@ public sealed class ApiHost : IAsyncDisposable
     public static Task<ApiHost> StartAsync(string store, Casework.Testing.PostgresFixture postgres, params (string User, string Role)[] users) =>
         StartAsync(store, postgres, null, users);
 
+    /// <summary>
+    /// On a fresh PostgreSQL database whose connections wait at most a third of a second for a row another transaction
+    /// holds: a test holding a row makes the node's write give up quickly, as a busy database does.
+    /// </summary>
+    public static async Task<ApiHost> StartWithShortLockWaitsAsync(Casework.Testing.PostgresFixture postgres, params (string User, string Role)[] users)
+    {
+        postgres.Server.RequireAvailable();
+        var database = await postgres.Server.CreateDatabaseAsync("web", TestContext.Current.CancellationToken);
+        return await StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"), users);
+    }
+
     /// <summary>On a factory the test has configured (extra settings, environment).</summary>
     public static async Task<ApiHost> StartAsync(CaseworkWebFactory factory, params (string User, string Role)[] users)
     {

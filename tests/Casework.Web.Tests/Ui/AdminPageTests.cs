@@ -157,10 +157,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
     [Fact]
     public async Task AnAccountTheDatabaseGivesUpOn_StaysOnTheFormWithItsEntries_AndSendingItAgainCreatesIt()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("admin.a", CaseworkRoles.Administrator));
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);

@@ -204,10 +204,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
     [Fact]
     public async Task AnOverrideTheDatabaseGivesUpOn_StaysOnTheCaseWithTheChoicesAndReasonAsTyped_AndSendingItAgainSavesIt()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
         var (id, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
         await using var chromium = await HeadlessChromium.LaunchAsync();

@@ -284,10 +284,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
     [Fact]
     public async Task ADraftTheDatabaseGivesUpOn_KeepsTheDiagramOnTheCanvas_AndSavingAgainSavesIt()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("super.a", CaseworkRoles.Supervisor));
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);

@@ -24,10 +24,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
     [Fact]
     public async Task AClaimTheDatabaseGivesUpOn_ShowsAPageSayingNothingWasSaved_AndSendingItAgainWorks()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
         var item = await OpenItemAsync(host, number);
@@ -66,10 +63,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
     [Fact]
     public async Task ACompletionTheDatabaseGivesUpOn_StaysOnTheTaskWithWhatWasTyped_AndSendingItAgainCompletesIt()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
         var item = await OpenItemAsync(host, number);

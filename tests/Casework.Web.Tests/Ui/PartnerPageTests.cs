@@ -123,10 +123,7 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
     [Fact]
     public async Task AnAppealTheDatabaseGivesUpOn_StaysOnTheFormWithTheGroundsAsTyped_AndSendingItAgainLodgesIt()
     {
-        // The node's connections wait at most a third of a second for a row another transaction holds.
-        postgres.Server.RequireAvailable();
-        var database = await postgres.Server.CreateDatabaseAsync("web", Ct);
-        await using var host = await ApiHost.StartAsync(CaseworkWebFactory.ForPostgres(database + ";Options=-c lock_timeout=300"),
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
         var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
         var staff = new Staff(host, await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"));
