@@ -14,6 +14,9 @@ internal static class BusyDatabase
     public const string Message =
         "The database was busy, so nothing was saved. What you entered is still below: send it again in a moment.";
 
+    /// <summary>What a screen says for a form with nothing typed in it (a button): there is nothing to keep.</summary>
+    public const string NothingChanged = "The database was busy, so nothing was changed. Try again in a moment.";
+
     /// <summary>
     /// True when <paramref name="error"/> is such a refusal and the screen can still answer it: the status, the header and
     /// <paramref name="refuse"/>'s message are set, and whatever the failed write left in <paramref name="db"/> is dropped

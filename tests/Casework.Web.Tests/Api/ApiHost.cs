@@ -5,6 +5,7 @@ using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Runtime.Records;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Casework.Data.Identity;
 using Casework.Data.Runtime;
 using Casework.Web.Features.Auth;
@@ -195,6 +196,36 @@ public sealed class ApiHost : IAsyncDisposable
         Assert.True((await users.CreateAsync(lawyer, Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(lawyer, CaseworkRoles.LegalAidPartner)).Succeeded);
         return org.Id;
+    }
+
+    /// <summary>
+    /// Another transaction takes <paramref name="table"/> (a PostgreSQL identifier as written in SQL) so that nobody else
+    /// writes to it until the returned hold is disposed, when it ends having changed nothing; reading goes on meanwhile.
+    /// With <see cref="StartWithShortLockWaitsAsync"/> a write to the table gives up after a short wait.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldWritesToAsync(string table)
+    {
+        var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var command = db.Database.GetDbConnection().CreateCommand())
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = $"LOCK TABLE {table} IN EXCLUSIVE MODE";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return new Hold(scope, transaction);
+    }
+
+    private sealed class Hold(AsyncServiceScope scope, IDbContextTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await scope.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -194,6 +195,84 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await SubmitAsync(page, "Create the account");
         await page.WaitForURLAsync("**done=created");
         Assert.Equal("clerk.new", await page.GetByTestId("account-heading").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task AnAccountChangeOrOrganisationTheDatabaseGivesUpOn_StaysOnItsFormWithTheEntries_AndSendingItAgainSavesIt()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
+            ("admin.a", CaseworkRoles.Administrator), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        string officerId;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            officerId = (await scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>().FindByNameAsync("officer.a"))!.Id;
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/admin/users/{officerId}", "admin.a", ApiHost.Password);
+        await page.FillAsync("#displayName", "Farah Officer");
+        await page.FillAsync("#office", "KKM");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
+
+        // Another transaction keeps everyone from writing accounts while the administrator saves the change, then disables
+        // the account: each is answered on the account's own page with what was typed, and nothing of either is saved.
+        await using (await host.HoldWritesToAsync("\"AspNetUsers\""))
+        {
+            var busy = await SubmitAsync(page, "Save the changes");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Farah Officer", await page.InputValueAsync("#displayName"));
+            Assert.Equal("KKM", await page.InputValueAsync("#office"));
+            Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).IsCheckedAsync());
+
+            var notDisabled = await SubmitAsync(page, "Disable this account");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, notDisabled.Status);
+            Assert.Equal("The database was busy, so nothing was changed. Try again in a moment.",
+                (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
+
+            await page.FillAsync("#password", NewPassword);
+            var notSet = await SubmitAsync(page, "Set the password");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, notSet.Status);
+            Assert.Contains("so the password was not set. Type it again", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            var unchanged = (await users.FindByIdAsync(officerId))!;
+            Assert.Equal(("NBO", false), (unchanged.OfficeCode, unchanged.DisplayName == "Farah Officer"));
+            Assert.Equal([CaseworkRoles.EligibilityOfficer], await users.GetRolesAsync(unchanged));
+            Assert.False(await users.IsLockedOutAsync(unchanged));
+            Assert.True(await users.CheckPasswordAsync(unchanged, ApiHost.Password));
+        }
+
+        // The held transaction has ended: the change typed again is saved.
+        await page.FillAsync("#displayName", "Farah Officer");
+        await page.FillAsync("#office", "KKM");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
+        await SubmitAsync(page, "Save the changes");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Contains("KKM", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A new organisation's name is kept the same way, and sent again it is added once.
+        await page.GotoAsync("/admin/users");
+        await page.FillAsync("#organisationName", "Refugee Legal Aid");
+        await using (await host.HoldWritesToAsync("organisations"))
+        {
+            var busy = await SubmitAsync(page, "Add the organisation");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Refugee Legal Aid", await page.InputValueAsync("#organisationName"));
+        }
+
+        await SubmitAsync(page, "Add the organisation");
+        await page.WaitForURLAsync("**done=organisation");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Organisations.CountAsync(o => o.Name == "Refugee Legal Aid", Ct));
+        }
     }
 
     private static async Task<IResponse> SubmitAsync(IPage page, string button)

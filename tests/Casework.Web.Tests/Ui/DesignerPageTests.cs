@@ -323,6 +323,50 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ANewWorkflowTheDatabaseGivesUpOn_KeepsItsIdAndName_AndCreatingAgainOpensIt()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("super.a", CaseworkRoles.Supervisor));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows", "super.a", ApiHost.Password);
+        await page.FillAsync("#newProcessId", "family-tracing");
+        await page.FillAsync("#newName", "Family tracing & reunification");
+
+        // Another transaction keeps everyone from writing workflow definitions while the supervisor creates one.
+        await using (await host.HoldWritesToAsync("workflow_definitions"))
+        {
+            var busy = await SubmitAsync(page, "Create and open in the designer");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("family-tracing", await page.InputValueAsync("#newProcessId"));
+            Assert.Equal("Family tracing & reunification", await page.InputValueAsync("#newName"));
+            Assert.Equal(1, await page.Locator("[data-process=appeal]").CountAsync());
+        }
+
+        Assert.Empty(await VersionsAsync(host, "family-tracing"));
+        await SubmitAsync(page, "Create and open in the designer");
+        await page.WaitForURLAsync("**/workflows/family-tracing");
+        Assert.Equal("Family tracing & reunification", Assert.Single(await VersionsAsync(host, "family-tracing")).Name);
+
+        // Discarding it is answered the same way: the confirmation stays, and nothing is discarded until it is sent again.
+        await page.GotoAsync("/workflows?confirmDiscard=family-tracing");
+        await using (await host.HoldWritesToAsync("workflow_definitions"))
+        {
+            var busy = await SubmitAsync(page, "Discard the draft");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("The database was busy, so nothing was changed. Try again in a moment.",
+                (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
+            Assert.Equal(1, await page.GetByTestId("confirm-discard").CountAsync());
+        }
+
+        Assert.Single(await VersionsAsync(host, "family-tracing"));
+        await SubmitAsync(page, "Discard the draft");
+        await page.WaitForURLAsync("**/workflows?discarded=family-tracing");
+        Assert.Empty(await VersionsAsync(host, "family-tracing"));
+    }
+
+    [Fact]
     public async Task ASupervisor_SetsWhoWorksATaskAndWhenItIsDue_InThePropertiesPanel_AndAMistakeIsCaughtBeforePublishing()
     {
         await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));

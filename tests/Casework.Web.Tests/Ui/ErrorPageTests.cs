@@ -46,6 +46,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Equal("The database was busy", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
             Assert.Contains("Nothing of what you sent was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Contains("Nothing of what you sent was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
             await held.RollbackAsync(Ct);
         }

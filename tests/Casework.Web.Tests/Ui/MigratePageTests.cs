@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Casework.Data;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Runtime.Workers;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace Casework.Web.Tests.Ui;
 /// and which cases cannot move and why, maps a renamed task, starts the move and follows it to the end.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class MigratePageTests
+public sealed class MigratePageTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -184,6 +185,57 @@ public sealed class MigratePageTests
         Assert.Equal("Finished: 1 of 1 case(s) moved to version 2, 0 could not move.", (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
         Assert.Equal([2], await VersionsAsync(host));
         Assert.Equal(2, await CountJobsAsync(host));
+    }
+
+    [Fact]
+    public async Task AStartOrStopTheDatabaseGivesUpOn_IsAnsweredOnTheMovePage_NothingChanges_AndTheSecondClickDoesIt()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("super.a", "Supervisor"), ("clerk.a", "RegistrationClerk"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("super.a");
+        await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft",
+            new { bpmn = v1.Replace("cw:due=\"P3D\"", "cw:due=\"P4D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim/migrate?from=1&to=2", "super.a", ApiHost.Password);
+        var move = page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" });
+
+        // Another transaction keeps everyone from writing moves while the supervisor starts one.
+        await using (await host.HoldWritesToAsync("migration_jobs"))
+        {
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => move.ClickAsync(), r => r.Request.Method == "POST");
+            Assert.Equal(503, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so no case was moved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("1 of 1 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
+        }
+
+        Assert.Equal(0, await CountJobsAsync(host));
+        await move.ClickAsync();
+        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        Assert.Equal(1, await CountJobsAsync(host));
+
+        // The same for stopping it: the job page answers, the move goes on, and the next click stops it.
+        var stop = page.GetByRole(AriaRole.Button, new() { Name = "Stop this move" });
+        await using (await host.HoldWritesToAsync("migration_jobs"))
+        {
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => stop.ClickAsync(), r => r.Request.Method == "POST");
+            Assert.Equal(503, busy.Status);
+            Assert.Contains("The database was busy, so the move was not stopped", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await stop.CountAsync());
+        }
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Null((await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().MigrationJobs.SingleAsync(Ct)).CancelledBy);
+        }
+
+        await HeadlessChromium.RunAndLoadAsync(page, () => stop.ClickAsync(), r => r.Request.Method == "POST");
+        Assert.StartsWith("Stopped: 0 of 1 case(s) moved", (await page.GetByTestId("job-status").InnerTextAsync()).Trim(), StringComparison.Ordinal);
     }
 
     private static async Task<List<int>> VersionsAsync(ApiHost host)

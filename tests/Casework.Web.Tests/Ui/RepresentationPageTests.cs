@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ namespace Casework.Web.Tests.Ui;
 /// follows at once.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RepresentationPageTests
+public sealed class RepresentationPageTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -111,6 +112,65 @@ public sealed class RepresentationPageTests
         Assert.Contains(audit, a => a.Actor == "supervisor.a" && a.Resource == "GET /representations");
         Assert.Contains(audit, a => a.Actor == "auditor.a" && a.Resource == "GET /representations");
         Assert.Contains(audit, a => a.Actor == "supervisor.a" && a.Resource == "POST /representations");
+    }
+
+    [Fact]
+    public async Task AGrantOrRevocationTheDatabaseGivesUpOn_StaysOnTheCaseWithWhatWasChosenAndTyped_AndSendingItAgainSavesIt()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor));
+        await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var (_, number) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Halima");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/representations?case={number}", "supervisor.a", ApiHost.Password);
+        await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Legal Aid A" });
+        await page.FillAsync("#validUntil", "2031-12-31");
+
+        // Another transaction keeps everyone from writing authorities while the supervisor grants one.
+        await using (await host.HoldWritesToAsync("representations"))
+        {
+            var busy = await SubmitAsync(page, "Grant the authority");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was granted", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Legal Aid A", await page.Locator("#organisationId option:checked").InnerTextAsync());
+            Assert.Equal("2031-12-31", await page.InputValueAsync("#validUntil"));
+        }
+
+        Assert.Equal(0, await CountAsync(host, revoked: false));
+        await SubmitAsync(page, "Grant the authority");
+        Assert.Contains("done=granted", page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(host, revoked: false));
+
+        // The same for a revocation: the reason typed stays in its field, and sent again it revokes the authority once.
+        await page.Locator("tr[data-authority] input[name=reason]").FillAsync("The applicant chose another lawyer.");
+        var revoke = page.GetByRole(AriaRole.Button, new() { Name = "Revoke the authority of Legal Aid A" });
+        await using (await host.HoldWritesToAsync("representations"))
+        {
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => revoke.ClickAsync(), IsPost);
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was revoked", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("The applicant chose another lawyer.", await page.Locator("tr[data-authority] input[name=reason]").InputValueAsync());
+        }
+
+        Assert.Equal(0, await CountAsync(host, revoked: true));
+        await HeadlessChromium.RunAndLoadAsync(page, () => revoke.ClickAsync(), IsPost);
+        Assert.Contains("done=revoked", page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(host, revoked: true));
+        Assert.Equal(1, await CountAsync(host, revoked: null));
+    }
+
+    private static async Task<int> CountAsync(ApiHost host, bool? revoked)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var all = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Representations.AsNoTracking();
+        return await (revoked switch
+        {
+            true => all.Where(r => r.RevokedAt != null),
+            false => all.Where(r => r.RevokedAt == null),
+            null => all,
+        }).CountAsync(Ct);
     }
 
     private static bool IsPost(IResponse response) => response.Request.IsNavigationRequest && response.Request.Method == "POST";
