@@ -46,8 +46,7 @@ public static class DbErrors
 
     /// <summary>
     /// True when the database ended the transaction to settle a clash with another writer (a deadlock, a serialization
-    /// conflict, a lock it would not wait for) before anything of it was committed, without having waited for the other
-    /// writer first. Unlike the rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after
+    /// conflict) before anything of it was committed, without having waited out a timeout for the other writer first. Unlike the rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after
     /// the commit reached the server), nothing of the transaction was kept for certain, so running the same command again
     /// from the start is safe, and after a short pause the other writer has usually finished. Looks through wrappers.
     /// </summary>
@@ -55,7 +54,10 @@ public static class DbErrors
     /// A busy or locked SQLite file is transient but not such a clash: SQLite reports it only once the connection has
     /// waited its whole busy timeout for the other writer (the connection's busy timeout and Microsoft.Data.Sqlite's
     /// command timeout, 30 seconds each), so running the work again would make the person wait that long again, twice,
-    /// for a writer that has not finished in all that time. It is answered at once instead (503, try again later).
+    /// for a writer that has not finished in all that time. It is answered at once instead (503, try again later). The same
+    /// holds for a lock wait that ran out a timeout the installation set on its connections (PostgreSQL's
+    /// <c>lock_timeout</c>, SQL Server's <c>LOCK_TIMEOUT</c>; neither is set by default): running it again would wait out
+    /// the timeout again, which is what the setting says not to do.
     /// </remarks>
     public static bool IsClashWithAnotherWriter(Exception exception)
     {
@@ -64,14 +66,13 @@ public static class DbErrors
             switch (e)
             {
                 case PostgresException postgres:
-                    return postgres.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-                        or PostgresErrorCodes.LockNotAvailable;
+                    return postgres.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
                 case NpgsqlException:
                     return false;
                 case SqliteException:
                     return false;
                 case SqlException sqlServer:
-                    return sqlServer.Number is SqlServerDeadlockVictim or SqlServerLockTimeout;
+                    return sqlServer.Number is SqlServerDeadlockVictim;
             }
         }
 

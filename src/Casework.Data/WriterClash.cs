@@ -6,9 +6,9 @@ namespace Casework.Data;
 /// <summary>
 /// Runs a unit of database work again from the start when the database ended its transaction to settle a clash with
 /// another writer (a deadlock, a serialization conflict): nothing of it was kept, and the other writer has usually
-/// finished after a short pause, so the person gets the answer instead of "try again". A busy SQLite file is handed on at
-/// once: it is reported only after the connection has waited its whole busy timeout (see
-/// <see cref="DbErrors.IsClashWithAnotherWriter"/>).
+/// finished after a short pause, so the person gets the answer instead of "try again". A busy SQLite file, and a lock
+/// wait that ran out a timeout set on the connection, are handed on at once: each is reported only after the connection
+/// has waited its whole timeout for the other writer (see <see cref="DbErrors.IsClashWithAnotherWriter"/>).
 /// </summary>
 /// <remarks>
 /// The work must read everything it decides on afresh in each attempt, so that a clash with a writer who did the same

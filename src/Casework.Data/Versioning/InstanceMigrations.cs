@@ -11,6 +11,7 @@ using Casework.Engine.Expressions;
 using Casework.Engine.Migration;
 using Casework.Engine.State;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Casework.Data.Versioning;
 
@@ -19,7 +20,7 @@ namespace Casework.Data.Versioning;
 /// applies the plan in batches (each instance in its own transaction through the runtime) and counts progress.
 /// </summary>
 public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog catalog, IExpressionEvaluator expressions,
-    WorkflowRuntime runtime, TimeProvider clock)
+    WorkflowRuntime runtime, TimeProvider clock, ILogger<InstanceMigrations> logger)
 {
     public const int BatchSize = 50;
 
@@ -57,9 +58,14 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     /// <summary>
     /// Creates a job and queues its first batch. Nothing is started when a version does not exist (both fields null) or
     /// while another move of the process is unfinished (<see cref="MigrationStart.Unfinished"/>): the database's unique
-    /// index on unfinished jobs decides between two starts in the same instant.
+    /// index on unfinished jobs decides between two starts in the same instant. Run again after a deadlock.
     /// </summary>
-    public async Task<MigrationStart> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
+    public Task<MigrationStart> StartAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
+        string requestedBy, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "starting a move of cases",
+            () => StartOnceAsync(processId, from, to, mapping, requestedBy, cancellationToken), cancellationToken);
+
+    private async Task<MigrationStart> StartOnceAsync(string processId, int from, int to, IReadOnlyDictionary<string, string>? mapping,
         string requestedBy, CancellationToken cancellationToken)
     {
         var source = await catalog.FindAsync(db, processId, from, cancellationToken);
@@ -105,6 +111,7 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
     /// <summary>
     /// Stops a job that has not finished: no further batch starts, and a batch running now moves its instances but
     /// queues no next one. Cases already moved stay on the new version; the rest stay on theirs and can be moved later.
+    /// One statement on one row, which takes no other lock first, so no deadlock can end it.
     /// </summary>
     public async Task<MigrationCancelOutcome> CancelAsync(Guid jobId, string cancelledBy, CancellationToken cancellationToken)
     {

@@ -77,6 +77,10 @@ public sealed class DbErrorsTests
         Assert.True(DbErrors.IsTransient(lostConnection));
         Assert.False(DbErrors.IsClashWithAnotherWriter(lostConnection));
         Assert.False(DbErrors.IsClashWithAnotherWriter(new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        // A lock wait that ran out the connection's lock_timeout is transient, but it has waited for the other writer already.
+        var lockTimeout = new PostgresException("canceling statement due to lock timeout", "ERROR", "ERROR", PostgresErrorCodes.LockNotAvailable);
+        Assert.True(DbErrors.IsTransient(lockTimeout));
+        Assert.False(DbErrors.IsClashWithAnotherWriter(lockTimeout));
         Assert.False(DbErrors.IsClashWithAnotherWriter(new InvalidOperationException("not a database's")));
     }
 }

@@ -4,6 +4,7 @@ using Casework.Data.Runtime.Records;
 using Casework.Data.Tests.Support;
 using Casework.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -451,6 +452,69 @@ public sealed class PostgresRuntimeTests(PostgresDatabaseFixture fixture)
             command.Parameters.AddWithValue("id", key);
             await command.ExecuteNonQueryAsync(Ct);
         }
+    }
+
+    [Fact]
+    public async Task AMoveOfCasesTheDatabaseEndsToBreakADeadlock_StartsAgainOnItsOwn_AndStartsOnce()
+    {
+        // Another writer keeps the outbox to itself and then asks for the moves' table, where the start has just written
+        // its job and waits for the outbox to queue the first batch: a deadlock. PostgreSQL ends the start (it has waited
+        // longest), which runs again once the other writer is gone, instead of handing the supervisor a "try again".
+        await using var host = Host();
+        var xml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", "wait.bpmn"), Ct);
+        for (var minutes = 1; minutes <= 2; minutes++)
+        {
+            await host.WithDefinitionsAsync(d => d.PublishXmlAsync(xml.Replace("PT1M", $"PT{minutes}M", StringComparison.Ordinal), "supervisor", null, Ct));
+        }
+
+        await using var other = new NpgsqlConnection(Database.ConnectionString);
+        await other.OpenAsync(Ct);
+        await using var otherWrite = await other.BeginTransactionAsync(Ct);
+        await LockAsync("outbox_messages");
+        var starting = Task.Run(() => host.WithMigrationsAsync(m => m.StartAsync("wait", 1, 2, null, "supervisor", Ct)), Ct);
+        await PostgresLocks.WaitUntilBlockedByAsync(Database.ConnectionString, other.ProcessID, starting, "The start", Ct);
+        await LockAsync("migration_jobs");
+        await otherWrite.RollbackAsync(Ct);
+
+        var job = Assert.IsType<Casework.Data.Versioning.MigrationJobRecord>((await starting).Job);
+        await using var db = Database.NewContext();
+        var stored = await db.MigrationJobs.SingleAsync(Ct);
+        Assert.Equal((job.Id, Casework.Data.Versioning.MigrationJobStatus.Pending, "supervisor"), (stored.Id, stored.Status, stored.RequestedBy));
+        Assert.Equal(1, await db.Outbox.CountAsync(Ct));
+
+        async Task LockAsync(string table)
+        {
+            await using var command = new NpgsqlCommand($"LOCK TABLE {table} IN EXCLUSIVE MODE", other);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+    }
+
+    [Fact]
+    public async Task AWriteThatWaitedOutTheConnectionsLockTimeout_IsHandedOnAfterOneWait_NotWaitedForAgain()
+    {
+        // An installation may set lock_timeout on its connections: a write that waited that long for another writer is
+        // answered "try again" then, not after waiting the timeout out twice more.
+        await using var other = new NpgsqlConnection(Database.ConnectionString);
+        await other.OpenAsync(Ct);
+        await using var otherWrite = await other.BeginTransactionAsync(Ct);
+        await using (var hold = new NpgsqlCommand("LOCK TABLE organisations IN EXCLUSIVE MODE", other))
+        {
+            await hold.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var db = TestContexts.Postgres(Database.ConnectionString + ";Options=-c lock_timeout=200");
+        var attempts = 0;
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => WriterClash.AgainAfterClashAsync(db, NullLogger.Instance, "a test write", () =>
+        {
+            attempts++;
+            return db.Organisations.ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, o => o.Name), Ct);
+        }, Ct));
+
+        // EF Core's execution strategy reports it wrapped.
+        Assert.Equal(PostgresErrorCodes.LockNotAvailable, Assert.IsType<PostgresException>(refused.InnerException).SqlState);
+        Assert.True(DbErrors.IsTransient(refused), refused.Message);
+        Assert.Equal(1, attempts);
+        await otherWrite.RollbackAsync(Ct);
     }
 
     [Fact]

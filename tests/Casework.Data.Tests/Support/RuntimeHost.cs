@@ -53,6 +53,12 @@ public sealed class RuntimeHost : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<DefinitionService>());
     }
 
+    public async Task<T> WithMigrationsAsync<T>(Func<Versioning.InstanceMigrations, Task<T>> work)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<Versioning.InstanceMigrations>());
+    }
+
     public async Task PublishAsync(string fixture)
     {
         var xml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Runtime", "Fixtures", fixture));
