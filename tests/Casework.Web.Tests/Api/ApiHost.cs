@@ -199,24 +199,30 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Another transaction takes <paramref name="table"/> (a PostgreSQL identifier as written in SQL) so that nobody else
-    /// writes to it until the returned hold is disposed, when it ends having changed nothing; reading goes on meanwhile.
-    /// With <see cref="StartWithShortLockWaitsAsync"/> a write to the table gives up after a short wait.
+    /// Another transaction does <paramref name="take"/> (writes a row, takes a lock) and keeps what it took, so that a
+    /// write needing it waits, until the returned hold is disposed, when the transaction ends having changed nothing.
+    /// With <see cref="StartWithShortLockWaitsAsync"/> such a write gives up after a short wait.
     /// </summary>
-    public async Task<IAsyncDisposable> HoldWritesToAsync(string table)
+    public async Task<IAsyncDisposable> HoldAsync(Func<CaseworkDbContext, Task> take)
     {
         var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
-        await using (var command = db.Database.GetDbConnection().CreateCommand())
-        {
-            command.Transaction = transaction.GetDbTransaction();
-            command.CommandText = $"LOCK TABLE {table} IN EXCLUSIVE MODE";
-            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-        }
-
+        await take(db);
         return new Hold(scope, transaction);
     }
+
+    /// <summary>
+    /// Another transaction takes <paramref name="table"/> (a PostgreSQL identifier as written in SQL) so that nobody else
+    /// writes to it until the returned hold is disposed (see <see cref="HoldAsync"/>); reading goes on meanwhile.
+    /// </summary>
+    public Task<IAsyncDisposable> HoldWritesToAsync(string table) => HoldAsync(async db =>
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = $"LOCK TABLE {table} IN EXCLUSIVE MODE";
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    });
 
     private sealed class Hold(AsyncServiceScope scope, IDbContextTransaction transaction) : IAsyncDisposable
     {

@@ -217,12 +217,9 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await page.GetByLabel("Why (kept with the override)").FillAsync(Reason);
 
         // Another transaction holds the case's row while the supervisor overrides its triage.
-        await using (var holdScope = host.Services.CreateAsyncScope())
+        await using (await host.HoldAsync(async db =>
+            Assert.Equal(1, await db.Cases.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), Ct))))
         {
-            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            await using var held = await hold.Database.BeginTransactionAsync(Ct);
-            Assert.Equal(1, await hold.Cases.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), Ct));
-
             var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
                 r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
@@ -230,7 +227,6 @@ public sealed class CasePageTests(PostgresFixture postgres)
             Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
             Assert.Equal("80", await page.GetByLabel("Priority (0–100").InputValueAsync());
             Assert.Equal(Reason, await page.GetByLabel("Why (kept with the override)").InputValueAsync());
-            await held.RollbackAsync(Ct);
         }
 
         var supervisorApi = await host.ClientForAsync("supervisor.a");

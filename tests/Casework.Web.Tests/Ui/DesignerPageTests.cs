@@ -296,20 +296,15 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await RenameAsync(page, "recordAppeal", "Drawn while the database was busy");
 
         // Another transaction holds the draft's row while the supervisor saves it again.
-        await using (var holdScope = host.Services.CreateAsyncScope())
+        await using (await host.HoldAsync(async db => Assert.Equal(1, await db.WorkflowDefinitions.Where(d => d.ProcessId == "appeal" && d.Version == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), Ct))))
         {
-            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            await using var held = await hold.Database.BeginTransactionAsync(Ct);
-            Assert.Equal(1, await hold.WorkflowDefinitions.Where(d => d.ProcessId == "appeal" && d.Version == 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), Ct));
-
             var busy = await SubmitAsync(page, "Save draft");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             await CanvasReadyAsync(page);
             Assert.Contains("Drawn while the database was busy", await page.Locator("#designer-bpmn").InputValueAsync(), StringComparison.Ordinal);
-            await held.RollbackAsync(Ct);
         }
 
         var draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;

@@ -33,12 +33,9 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
 
         // Another transaction holds the task's row while the officer claims it.
-        await using (var holdScope = host.Services.CreateAsyncScope())
+        await using (await host.HoldAsync(async db =>
+            Assert.Equal(1, await db.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct))))
         {
-            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            await using var held = await hold.Database.BeginTransactionAsync(Ct);
-            await hold.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct);
-
             var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync(),
                 r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
@@ -48,7 +45,6 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Contains("Nothing of what you sent was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains("Nothing of what you sent was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
-            await held.RollbackAsync(Ct);
         }
 
         Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
@@ -77,12 +73,9 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
 
         // Another transaction holds the task's row while the officer completes it.
-        await using (var holdScope = host.Services.CreateAsyncScope())
+        await using (await host.HoldAsync(async db =>
+            Assert.Equal(1, await db.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct))))
         {
-            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            await using var held = await hold.Database.BeginTransactionAsync(Ct);
-            await hold.WorkItems.Where(w => w.Id == item.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Priority, w => w.Priority), Ct);
-
             var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
                 r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
@@ -90,7 +83,6 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("2026-03-20", await page.GetByLabel("Interview date").InputValueAsync());
             Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
-            await held.RollbackAsync(Ct);
         }
 
         Assert.Equal(item.Id, (await OpenItemAsync(host, number)).Id);

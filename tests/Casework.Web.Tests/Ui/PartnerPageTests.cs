@@ -137,19 +137,14 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
         await page.GetByLabel("Grounds of appeal").FillAsync(Grounds);
 
         // Another transaction holds the case's workflow instances (the one waiting for the appeal among them) while the lawyer lodges it.
-        await using (var holdScope = host.Services.CreateAsyncScope())
+        await using (await host.HoldAsync(async db => Assert.NotEqual(0, await db.Instances.Where(i => i.BusinessKey == client.Number)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), Ct))))
         {
-            var hold = holdScope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-            await using var held = await hold.Database.BeginTransactionAsync(Ct);
-            Assert.NotEqual(0, await hold.Instances.Where(i => i.BusinessKey == client.Number)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), Ct));
-
             var busy = await SubmitAsync(page);
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(Grounds, await page.GetByLabel("Grounds of appeal").InputValueAsync());
-            await held.RollbackAsync(Ct);
         }
 
         Assert.Equal("Appeal window open", await ApiStatusAsync(await host.ClientForAsync("lawyer.a"), client.Id));
