@@ -142,13 +142,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
     public async Task ASupervisor_StopsAMove_TheCasesStay_AColleaguesLateStopIsAnswered_AndANewMoveCanStart()
     {
         await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"), ("super.b", "Supervisor"), ("clerk.a", "RegistrationClerk"));
-        var clerk = await host.ClientForAsync("clerk.a");
-        var supervisor = await host.ClientForAsync("super.a");
-        await ApiHost.RegisterCaseAsync(clerk, "Amina");
-        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft",
-            new { bpmn = v1.Replace("cw:due=\"P3D\"", "cw:due=\"P4D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+        await OneCaseAndASecondVersionAsync(host);
 
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
@@ -191,13 +185,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
     public async Task AStartOrStopTheDatabaseGivesUpOn_IsAnsweredOnTheMovePage_NothingChanges_AndTheSecondClickDoesIt()
     {
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("super.a", "Supervisor"), ("clerk.a", "RegistrationClerk"));
-        var clerk = await host.ClientForAsync("clerk.a");
-        var supervisor = await host.ClientForAsync("super.a");
-        await ApiHost.RegisterCaseAsync(clerk, "Amina");
-        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft",
-            new { bpmn = v1.Replace("cw:due=\"P3D\"", "cw:due=\"P4D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+        await OneCaseAndASecondVersionAsync(host);
 
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
@@ -236,6 +224,17 @@ public sealed class MigratePageTests(PostgresFixture postgres)
 
         await HeadlessChromium.RunAndLoadAsync(page, () => stop.ClickAsync(), r => r.Request.Method == "POST");
         Assert.StartsWith("Stopped: 0 of 1 case(s) moved", (await page.GetByTestId("job-status").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A case registered on version 1 of the claim workflow, and a version 2 that only gives registration a day more.</summary>
+    private static async Task OneCaseAndASecondVersionAsync(ApiHost host)
+    {
+        var supervisor = await host.ClientForAsync("super.a");
+        await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/asylum-claim/versions/1/bpmn", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/asylum-claim/draft",
+            new { bpmn = v1.Replace("cw:due=\"P3D\"", "cw:due=\"P4D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/asylum-claim/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
     }
 
     private static async Task<List<int>> VersionsAsync(ApiHost host)
