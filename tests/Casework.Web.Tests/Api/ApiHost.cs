@@ -198,6 +198,15 @@ public sealed class ApiHost : IAsyncDisposable
         return org.Id;
     }
 
+    /// <summary>The case's one open work item, as stored.</summary>
+    public async Task<WorkItemRecord> OpenItemAsync(string caseNumber)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open,
+            TestContext.Current.CancellationToken);
+    }
+
     /// <summary>
     /// Another transaction does <paramref name="take"/> (writes a row, takes a lock) and keeps what it took, so that a
     /// write needing it waits, until the returned hold is disposed, when the transaction ends having changed nothing.

@@ -27,7 +27,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var item = await OpenItemAsync(host, number);
+        var item = await host.OpenItemAsync(number);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
@@ -47,14 +47,14 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
         }
 
-        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
         // Once the other transaction has ended, the same claim goes through.
         await page.GotoAsync($"/tasks/{item.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres,
             ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var item = await OpenItemAsync(host, number);
+        var item = await host.OpenItemAsync(number);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
@@ -85,7 +85,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
         }
 
-        Assert.Equal(item.Id, (await OpenItemAsync(host, number)).Id);
+        Assert.Equal(item.Id, (await host.OpenItemAsync(number)).Id);
 
         // Once the other transaction has ended, the same form, sent again as it stands, completes the task.
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
@@ -148,7 +148,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var item = await OpenItemAsync(host, number);
+        var item = await host.OpenItemAsync(number);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
@@ -163,7 +163,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         Assert.Equal("The request could not be read", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
         Assert.Contains("Nothing was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
-        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
         await using (var scope = host.Services.CreateAsyncScope())
         {
             // The audit trail records the refused post as what it was.
@@ -176,19 +176,12 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await page.GotoAsync($"/tasks/{item.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
-        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
     }
 
     private static async Task ExecuteAsync(ApiHost host, string sql)
     {
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Database.ExecuteSqlRawAsync(sql, Ct);
-    }
-
-    private static async Task<WorkItemRecord> OpenItemAsync(ApiHost host, string caseNumber)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-        return await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open, Ct);
     }
 }

@@ -20,7 +20,7 @@ public sealed class TaskPageTests
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
             ("partner.a", "LegalAidPartner"));
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var interview = await OpenItemAsync(host, number);
+        var interview = await host.OpenItemAsync(number);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, "/queue?view=EligibilityOfficer", "officer.a", ApiHost.Password);
@@ -34,19 +34,19 @@ public sealed class TaskPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
         Assert.Equal(1, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
 
         // Put back: the queue says so and the task is unclaimed; claimed again to work it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
         await page.WaitForURLAsync("**/queue?released=*");
         Assert.Contains(interview.Name!, await page.GetByTestId("released").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
         await page.GotoAsync($"/tasks/{interview.Id}");
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
         await page.WaitForLoadStateAsync();
-        Assert.Equal("officer.a", (await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
 
         // Without the required interview date: told so next to the field, and nothing is saved.
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
@@ -56,7 +56,7 @@ public sealed class TaskPageTests
         Assert.Contains("nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("[data-error=interviewDate]").IsVisibleAsync());
         Assert.Equal("Somali", await page.GetByLabel("Interpreter language").InputValueAsync());
-        Assert.Equal(interview.Id, (await OpenItemAsync(host, number)).Id);
+        Assert.Equal(interview.Id, (await host.OpenItemAsync(number)).Id);
 
         await page.GetByLabel("Interview date").FillAsync("2026-03-20");
         await page.GetByLabel("Legal representative present").CheckAsync();
@@ -70,7 +70,7 @@ public sealed class TaskPageTests
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
             var closed = await db.WorkItems.AsNoTracking().SingleAsync(w => w.Id == interview.Id, Ct);
             Assert.NotEqual(WorkItemStatus.Open, closed.Status);
-            Assert.Equal("draftDecision", (await OpenItemAsync(host, number)).ElementId);
+            Assert.Equal("draftDecision", (await host.OpenItemAsync(number)).ElementId);
             var entry = await db.Journal.AsNoTracking().Where(j => j.Command == "CompleteTask").OrderBy(j => j.At).LastAsync(Ct);
             Assert.Equal("officer.a", entry.Actor);
             Assert.Contains(await db.AuditEntries.Select(a => a.Resource).ToListAsync(Ct), r => r == $"GET /tasks/{interview.Id}");
@@ -95,7 +95,7 @@ public sealed class TaskPageTests
         var officerA = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("super.a");
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var interview = await OpenItemAsync(host, number);
+        var interview = await host.OpenItemAsync(number);
         Assert.Equal(HttpStatusCode.NoContent, (await officerA.PostAsync($"/api/tasks/{interview.Id}/claim", null, Ct)).StatusCode);
         await using var chromium = await HeadlessChromium.LaunchAsync();
 
@@ -120,12 +120,12 @@ public sealed class TaskPageTests
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
         await page.WaitForURLAsync("**/queue?released=*");
-        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
         // The supervisor drafts the decision, then tries to review it: refused with 422 and why, and the review stays open.
         await host.CompleteTaskAsync(officerA, number, "interviewRegular", new { interviewDate = "2026-03-10" });
         await host.CompleteTaskAsync(supervisor, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
-        var review = await OpenItemAsync(host, number);
+        var review = await host.OpenItemAsync(number);
         Assert.Equal("reviewDecision", review.ElementId);
         await page.GotoAsync($"/tasks/{review.Id}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
@@ -135,7 +135,7 @@ public sealed class TaskPageTests
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
         Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(review.Id, (await OpenItemAsync(host, number)).Id);
+        Assert.Equal(review.Id, (await host.OpenItemAsync(number)).Id);
     }
 
     [Fact]
@@ -144,9 +144,9 @@ public sealed class TaskPageTests
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"));
         var clerk = await host.ClientForAsync("clerk.a");
         var (_, number) = await host.TriagedCaseAsync(clerk, "Amina");
-        var interview = await OpenItemAsync(host, number);
+        var interview = await host.OpenItemAsync(number);
         var (_, other) = await ApiHost.RegisterCaseAsync(clerk, "Bashir");
-        var registration = await OpenItemAsync(host, other);
+        var registration = await host.OpenItemAsync(other);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
 
@@ -169,7 +169,7 @@ public sealed class TaskPageTests
         Assert.DoesNotContain("Amina", await forged.TextAsync(), StringComparison.Ordinal);
         await page.WaitForLoadStateAsync();
         Assert.Contains("not one of your roles' tasks", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Null((await OpenItemAsync(host, number)).ClaimedBy);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
         var missing = await page.GotoAsync($"/tasks/{Guid.NewGuid()}");
         Assert.Equal((int)HttpStatusCode.NotFound, missing!.Status);
@@ -184,7 +184,7 @@ public sealed class TaskPageTests
         var officerB = await host.ClientForAsync("officer.b");
         var supervisor = await host.ClientForAsync("super.a");
         var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
-        var interview = await OpenItemAsync(host, number);
+        var interview = await host.OpenItemAsync(number);
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "officer.a", ApiHost.Password);
@@ -201,7 +201,7 @@ public sealed class TaskPageTests
         Assert.Contains("officer.b", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("has claimed this task meanwhile. Nothing you entered was saved.", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).CountAsync());
-        Assert.Equal(interview.Id, (await OpenItemAsync(host, number)).Id);
+        Assert.Equal(interview.Id, (await host.OpenItemAsync(number)).Id);
 
         // The colleague completes it; a stale form of the supervisor's is answered the same way.
         var supervisorPage = await chromium.NewPageAsync(host.Server);
@@ -213,12 +213,5 @@ public sealed class TaskPageTests
         Assert.Equal((int)HttpStatusCode.Conflict, release.Status);
         Assert.Contains("This task is no longer open: officer.b completed it.", await supervisorPage.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await supervisorPage.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
-    }
-
-    private static async Task<WorkItemRecord> OpenItemAsync(ApiHost host, string caseNumber)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
-        return await db.WorkItems.AsNoTracking().SingleAsync(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open, Ct);
     }
 }
