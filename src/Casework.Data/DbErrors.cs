@@ -46,9 +46,10 @@ public static class DbErrors
 
     /// <summary>
     /// True when the database ended the transaction to settle a clash with another writer (a deadlock, a serialization
-    /// conflict) before anything of it was committed, without having waited out a timeout for the other writer first. Unlike the rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after
-    /// the commit reached the server), nothing of the transaction was kept for certain, so running the same command again
-    /// from the start is safe, and after a short pause the other writer has usually finished. Looks through wrappers.
+    /// conflict) before anything of it was committed, without having waited out a timeout for the other writer first.
+    /// Unlike the rest of <see cref="IsTransient"/> (a lost connection or a timeout, which may strike after the commit
+    /// reached the server), nothing of the transaction was kept for certain, so running the same command again from the
+    /// start is safe, and after a short pause the other writer has usually finished. Looks through wrappers.
     /// </summary>
     /// <remarks>
     /// A busy or locked SQLite file is transient but not such a clash: SQLite reports it only once the connection has
