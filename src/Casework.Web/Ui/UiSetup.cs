@@ -19,6 +19,9 @@ public static class UiSetup
     /// <summary>The work queues: the people who work or oversee tasks.</summary>
     public const string QueuePolicy = "ui-queues";
 
+    /// <summary>Registering a case: registration clerks and supervisors, as in the API.</summary>
+    public const string RegistrationPolicy = "ui-registration";
+
     /// <summary>The workflow definitions and their designer: supervisors edit and publish, auditors read.</summary>
     public const string WorkflowPolicy = "ui-workflows";
 
@@ -70,6 +73,8 @@ public static class UiSetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(QueuePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(QueueRoles))
+            .AddPolicy(RegistrationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.RegistrationClerk, CaseworkRoles.Supervisor))
             .AddPolicy(WorkflowPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(MigrationPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

@@ -24,6 +24,9 @@ public sealed record DocumentView(string Type, string Number, string? IssuingCou
 
 public sealed record RegisterCaseRequest(string? Office, DateOnly? RegisteredOn, PrincipalRequest? Principal);
 
+/// <summary>What a registration came to: the new case; or its problems by field; or why its procedure would not start.</summary>
+internal sealed record RegistrationOutcome(CaseSummary? Case, Dictionary<string, string[]>? Errors, string? Refusal);
+
 public sealed record CaseSummary(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority, Guid? InstanceId);
 
 public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnly RegisteredOn, string Stage, string? Track, int Priority,
@@ -56,10 +59,27 @@ public static class CaseEndpoints
     private static async Task<Results<Created<CaseSummary>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
         RegisterCaseRequest request, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var outcome = await RegisterCaseAsync(request, user, db, runtime, clock, cancellationToken);
+        return outcome switch
+        {
+            { Case: { } registered } => TypedResults.Created($"/api/cases/{registered.Id}", registered),
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors),
+            _ => TypedResults.Problem($"{outcome.Refusal} Nothing was saved.", statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The case's procedure could not start"),
+        };
+    }
+
+    /// <summary>
+    /// Registers a case and starts its procedure, from the API or the registration screen: the new case, or the request's
+    /// problems by field (API field names), or the procedure's refusal to start; in the last two nothing was saved.
+    /// </summary>
+    internal static async Task<RegistrationOutcome> RegisterCaseAsync(RegisterCaseRequest request, ClaimsPrincipal user, CaseworkDbContext db,
+        WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (Validate(request, today) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return new RegistrationOutcome(null, errors, null);
         }
 
         var p = request.Principal!;
@@ -83,14 +103,13 @@ public static class CaseEndpoints
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     db.ChangeTracker.Clear();
-                    return TypedResults.Problem($"{started.Message} Nothing was saved.", statusCode: StatusCodes.Status422UnprocessableEntity,
-                        title: "The case's procedure could not start");
+                    return new RegistrationOutcome(null, null, started.Message);
                 }
 
                 await db.Cases.Where(c => c.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.InstanceId, started.InstanceId), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return TypedResults.Created($"/api/cases/{record.Id}", new CaseSummary(record.Id, record.CaseNumber, record.Office, record.RegisteredOn,
-                    record.Stage, record.Track, record.Priority, started.InstanceId));
+                return new RegistrationOutcome(new CaseSummary(record.Id, record.CaseNumber, record.Office, record.RegisteredOn, record.Stage, record.Track,
+                    record.Priority, started.InstanceId), null, null);
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < MaxRegistrationAttempts)
             {
