@@ -12,9 +12,10 @@ using Microsoft.Playwright;
 namespace Casework.Web.Tests.Ui;
 
 /// <summary>
-/// The registration screen, in a real browser: a clerk registers a case with its principal applicant's biodata, specific
-/// needs and documents, and lands on the new case with its procedure started; a refused form comes back with every entry
-/// and the problem beside its field, and saves nothing; other roles are neither offered nor let in.
+/// Registering people on the screens, in a real browser: a clerk registers a case with its principal applicant's biodata,
+/// specific needs and documents, and lands on the new case with its procedure started; on the case they record family
+/// members (a relative's own case, or a dependant). A refused form comes back with every entry and the problem beside its
+/// field, and saves nothing; other roles are neither offered the forms nor let in.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class RegistrationPageTests(PostgresFixture postgres)
@@ -87,7 +88,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task ARegistrationTheDatabaseGivesUpOn_StaysOnTheFormWithWhatWasTyped_AndSendingItAgainRegistersOneCase()
+    public async Task ARegistrationOrFamilyMemberTheDatabaseGivesUpOn_StaysOnTheFormWithWhatWasTyped_AndSendingItAgainSavesItOnce()
     {
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         await using var chromium = await HeadlessChromium.LaunchAsync();
@@ -123,7 +124,103 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
             Assert.Equal(1, await db.Documents.CountAsync(d => d.Number == "P1234567", Ct));
             Assert.Equal(1, await db.Instances.CountAsync(Ct));
         }
+
+        // On the new case, a dependant the database gives up on stays in the form; sent again, it is recorded once.
+        await page.SelectOptionAsync("[id='member.relationship']", "Child");
+        await page.FillAsync("[id='member.givenName']", "Yusuf");
+        await page.FillAsync("[id='member.familyName']", "Test");
+        await page.FillAsync("[id='member.dateOfBirth']", "2019-05-01");
+        await page.SelectOptionAsync("[id='member.sex']", "Male");
+        await page.FillAsync("[id='member.nationalities']", "SOM");
+        await using (await host.HoldWritesToAsync("case_family_members"))
+        {
+            var busy = await SubmitFamilyAsync(page);
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Yusuf", await page.InputValueAsync("[id='member.givenName']"));
+            Assert.Equal("Child", await page.InputValueAsync("[id='member.relationship']"));
+        }
+
+        await SubmitFamilyAsync(page);
+        await page.WaitForURLAsync("**familyAdded=true");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().FamilyMembers.CountAsync(f => f.GivenName == "Yusuf", Ct));
+        }
     }
+
+    [Fact]
+    public async Task AClerk_RecordsARelativesCaseAndADependantOnACase_AfterRefusalsThatKeptWhatWasTyped()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
+        var (relativeId, relative) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
+
+        // A case number and a person's details together, then a number no case has: refused beside the number, nothing saved.
+        await page.SelectOptionAsync("[id='member.relationship']", "Sibling");
+        await page.FillAsync("[id='member.case']", relative.ToLowerInvariant());
+        await page.FillAsync("[id='member.givenName']", "Yusuf");
+        var both = await SubmitFamilyAsync(page);
+        Assert.Equal((int)HttpStatusCode.BadRequest, both.Status);
+        Assert.Equal("Give their own case number or their details below, not both.", await page.Locator("[data-error='member.case']").InnerTextAsync());
+        Assert.Equal("Sibling", await page.InputValueAsync("[id='member.relationship']"));
+        Assert.Equal("Yusuf", await page.InputValueAsync("[id='member.givenName']"));
+        await page.FillAsync("[id='member.givenName']", "");
+        await page.FillAsync("[id='member.case']", "NBO-1999-000001");
+        Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitFamilyAsync(page)).Status);
+        Assert.Equal("No case has this number.", await page.Locator("[data-error='member.case']").InnerTextAsync());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().FamilyMembers.CountAsync(Ct));
+        }
+
+        // The relative's own case, by its number in any letter case: linked both ways.
+        await page.FillAsync("[id='member.case']", relative.ToLowerInvariant());
+        await SubmitFamilyAsync(page);
+        await page.WaitForURLAsync("**familyAdded=true");
+        Assert.Contains("The family member is recorded", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Their own case: " + relative, await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A dependant without a date of birth is refused with the API's reason beside the field; completed, recorded.
+        await page.SelectOptionAsync("[id='member.relationship']", "Child");
+        await page.GetByLabel("A dependant of the applicant").CheckAsync();
+        await page.FillAsync("[id='member.givenName']", "Yusuf");
+        await page.FillAsync("[id='member.familyName']", "Test");
+        await page.SelectOptionAsync("[id='member.sex']", "Male");
+        await page.FillAsync("[id='member.nationalities']", "som");
+        Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitFamilyAsync(page)).Status);
+        Assert.Equal("A date between 1900 and today.", await page.Locator("[data-error='member.dateOfBirth']").InnerTextAsync());
+        Assert.True(await page.GetByLabel("A dependant of the applicant").IsCheckedAsync());
+        Assert.Equal("Male", await page.InputValueAsync("[id='member.sex']"));
+        await page.FillAsync("[id='member.dateOfBirth']", "2019-05-01");
+        await SubmitFamilyAsync(page);
+        await page.WaitForURLAsync("**familyAdded=true");
+        Assert.Contains("Yusuf Test", await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var members = await db.FamilyMembers.AsNoTracking().Where(f => f.CaseId == id).OrderBy(f => f.CreatedAt).ToListAsync(Ct);
+            Assert.Equal([(FamilyRelationship.Sibling, false, (Guid?)relativeId, (string?)null), (FamilyRelationship.Child, true, null, "Yusuf")],
+                members.Select(m => (m.Relationship, m.Dependant, m.LinkedCaseId, m.GivenName)));
+            Assert.Equal(("SOM", (DateOnly?)new DateOnly(2019, 5, 1), "Male"), (members[1].Nationalities, members[1].DateOfBirth, members[1].Sex));
+            Assert.Equal(1, await db.FamilyMembers.CountAsync(f => f.CaseId == relativeId && f.LinkedCaseId == id, Ct));
+        }
+
+        // An eligibility officer reads the family but is not offered the form.
+        var officer = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(officer, $"/cases/{number}", "officer.a", ApiHost.Password);
+        Assert.Contains("Yusuf Test", await officer.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await officer.GetByTestId("add-family").CountAsync());
+    }
+
+    private static Task<IResponse> SubmitFamilyAsync(IPage page) =>
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Add the family member" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
 
     /// <summary>The form as a clerk fills it: the second document row used, the first left empty.</summary>
     private static async Task FillAsync(IPage page, string dateOfBirth, string? documentNumber)

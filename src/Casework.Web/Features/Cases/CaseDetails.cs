@@ -33,6 +33,9 @@ public sealed record ExclusionView(bool Flagged, bool IndicatorsAtProfiling, boo
 /// </summary>
 public sealed record AddFamilyMemberRequest(string? Relationship, bool Dependant, Guid? LinkedCaseId, PrincipalRequest? Person);
 
+/// <summary>What recording a family member came to: the member; or the problems by field; or a conflict; or (all null) no such case.</summary>
+internal sealed record FamilyMemberOutcome(FamilyMemberView? Added, Dictionary<string, string[]>? Errors, string? Conflict);
+
 public sealed record RecordProfilingRequest(string? Referral, IReadOnlyList<string>? ClaimFeatures, bool? ChildInDetention);
 
 /// <summary>
@@ -96,9 +99,27 @@ public static class CaseDetails
     private static async Task<Results<Created<FamilyMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> AddFamilyMemberAsync(
         Guid id, AddFamilyMemberRequest request, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var outcome = await AddFamilyMemberToAsync(id, request, user, db, clock, cancellationToken);
+        return outcome switch
+        {
+            { Added: { } added } => TypedResults.Created($"/api/cases/{id}", added),
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors),
+            { Conflict: { } conflict } => Problems.Conflict("The cases were not linked", conflict),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    /// <summary>
+    /// Records a family member on case <paramref name="id"/>, from the API or the case screen: the member added; or the
+    /// request's problems by field (API field names); or why the link already exists; or none of these when there is no
+    /// such case. In all but the first nothing was saved.
+    /// </summary>
+    internal static async Task<FamilyMemberOutcome> AddFamilyMemberToAsync(Guid id, AddFamilyMemberRequest request, ClaimsPrincipal user,
+        CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
         if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
         {
-            return TypedResults.NotFound();
+            return new FamilyMemberOutcome(null, null, null);
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -130,7 +151,7 @@ public static class CaseDetails
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return new FamilyMemberOutcome(null, errors, null);
         }
 
         var now = clock.GetUtcNow();
@@ -152,7 +173,7 @@ public static class CaseDetails
             {
                 if (await db.FamilyMembers.AnyAsync(f => f.CaseId == id && f.LinkedCaseId == other, cancellationToken))
                 {
-                    return Problems.Conflict("The cases were not linked", "These two cases are linked already.");
+                    return new FamilyMemberOutcome(null, null, "These two cases are linked already.");
                 }
 
                 db.FamilyMembers.Add(new FamilyMemberRecord
@@ -171,7 +192,7 @@ public static class CaseDetails
         var linkedNumber = record.LinkedCaseId is { } l
             ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleAsync(cancellationToken)
             : null;
-        return TypedResults.Created($"/api/cases/{id}", View(record, linkedNumber, [.. documents.Select(CaseEndpoints.View)]));
+        return new FamilyMemberOutcome(View(record, linkedNumber, [.. documents.Select(CaseEndpoints.View)]), null, null);
     }
 
     private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, CaseworkDbContext db,
