@@ -88,7 +88,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task ARegistrationOrFamilyMemberTheDatabaseGivesUpOn_StaysOnTheFormWithWhatWasTyped_AndSendingItAgainSavesItOnce()
+    public async Task ARegistrationFamilyMemberOrCorrectionTheDatabaseGivesUpOn_StaysOnTheFormWithWhatWasTyped_AndSendingItAgainSavesItOnce()
     {
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         await using var chromium = await HeadlessChromium.LaunchAsync();
@@ -146,6 +146,27 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await using (var scope = host.Services.CreateAsyncScope())
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().FamilyMembers.CountAsync(f => f.GivenName == "Yusuf", Ct));
+        }
+
+        // So does a correction of the registration.
+        await page.GetByTestId("correct-registration").ClickAsync();
+        await page.WaitForURLAsync("**/correct");
+        await page.FillAsync("#givenName", "Aminah");
+        await using (await host.HoldWritesToAsync("cases"))
+        {
+            var busy = await SubmitCorrectionAsync(page);
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Aminah", await page.InputValueAsync("#givenName"));
+        }
+
+        await SubmitCorrectionAsync(page);
+        await page.WaitForURLAsync("**corrected=true");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal("Aminah", (await db.Cases.AsNoTracking().SingleAsync(Ct)).GivenName);
+            Assert.Equal(1, await db.Corrections.CountAsync(Ct));
         }
     }
 
@@ -217,6 +238,77 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         Assert.Contains("Yusuf Test", await officer.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await officer.GetByTestId("add-family").CountAsync());
     }
+
+    [Fact]
+    public async Task AClerk_CorrectsTheRegistration_WhileACorrectionOnACopySomeoneChangedIsRefusedWithWhatWasTyped()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var (id, number) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
+        await page.GetByTestId("correct-registration").ClickAsync();
+        await page.WaitForURLAsync($"**/cases/{number}/correct");
+        Assert.Equal(("Amina", "Test", "1990-01-01", "Female", "SOM"), (await page.InputValueAsync("#givenName"), await page.InputValueAsync("#familyName"),
+            await page.InputValueAsync("#dateOfBirth"), await page.InputValueAsync("#sex"), await page.InputValueAsync("#nationalities")));
+
+        // Without a nationality the correction is refused beside the field, and nothing changes.
+        await page.FillAsync("#givenName", "Aminah");
+        await page.FillAsync("#nationalities", "");
+        Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitCorrectionAsync(page)).Status);
+        Assert.Equal("At least one ISO 3166 alpha-3 code, like SOM.", await page.Locator("[data-error='nationalities']").InnerTextAsync());
+        Assert.Equal("Aminah", await page.InputValueAsync("#givenName"));
+
+        // Another clerk corrects the family name through the API meanwhile: this form's copy is stale and is refused.
+        var other = await host.ClientForAsync("clerk.b");
+        var etag = (await other.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/principal")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { givenName = "Amina", familyName = "Testa", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } }),
+        })
+        {
+            put.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag));
+            Assert.Equal(HttpStatusCode.OK, (await other.SendAsync(put, Ct)).StatusCode);
+        }
+
+        await page.FillAsync("#nationalities", "SOM");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Disability" }).CheckAsync();
+        var stale = await SubmitCorrectionAsync(page);
+        Assert.Equal((int)HttpStatusCode.PreconditionFailed, stale.Status);
+        Assert.Contains("Someone changed the case after you opened this form, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(),
+            StringComparison.Ordinal);
+        Assert.Equal("Aminah", await page.InputValueAsync("#givenName"));
+        Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = "Disability" }).IsCheckedAsync());
+
+        // Opened again it shows the colleague's change; the correction made on it is saved and kept.
+        await page.GotoAsync($"/cases/{number}/correct");
+        Assert.Equal("Testa", await page.InputValueAsync("#familyName"));
+        await page.FillAsync("#givenName", "Aminah");
+        await SubmitCorrectionAsync(page);
+        await page.WaitForURLAsync("**corrected=true");
+        Assert.Contains("Aminah Testa", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var corrected = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct);
+            Assert.Equal(("Aminah", "Testa", null), (corrected.GivenName, corrected.FamilyName, corrected.SpecificNeeds));
+            var kept = await db.Corrections.AsNoTracking().Where(c => c.CaseId == id).OrderBy(c => c.At).ToListAsync(Ct);
+            Assert.Equal(["clerk.b", "clerk.a"], kept.Select(c => c.By));
+            Assert.Contains("Aminah", kept[1].Changes, StringComparison.Ordinal);
+        }
+
+        // An eligibility officer is neither offered the screen nor let in.
+        var officer = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(officer, $"/cases/{number}/correct", "officer.a", ApiHost.Password);
+        Assert.Contains("/access-denied", officer.Url, StringComparison.Ordinal);
+        await officer.GotoAsync($"/cases/{number}");
+        Assert.Equal(0, await officer.GetByTestId("correct-registration").CountAsync());
+    }
+
+    private static Task<IResponse> SubmitCorrectionAsync(IPage page) =>
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Save the correction" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
 
     private static Task<IResponse> SubmitFamilyAsync(IPage page) =>
         HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Add the family member" }).ClickAsync(),

@@ -17,6 +17,19 @@ namespace Casework.Web.Features.Cases;
 /// </summary>
 public sealed record CorrectFamilyMemberRequest(string? Relationship, bool Dependant, PrincipalRequest? Person);
 
+/// <summary>How a correction ended.</summary>
+internal enum CorrectionResult
+{
+    Done,
+    Invalid,
+    NotFound,
+    PreconditionRequired,
+    Stale,
+}
+
+/// <summary>A correction's end: the problems by field when invalid; the corrected case when done.</summary>
+internal sealed record CorrectionOutcome(CorrectionResult Kind, Dictionary<string, string[]>? Errors, CaseRecord? Corrected);
+
 /// <summary>One field a correction changed: its value before and after (null when empty).</summary>
 public sealed record FieldChange(string Field, string? From, string? To);
 
@@ -50,20 +63,45 @@ public static class CaseCorrections
         HttpContext http, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
+        var outcome = await CorrectPrincipalOfAsync(id, request, RevisionFrom(ifMatch), user, db, clock, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case CorrectionResult.Done:
+                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Corrected!);
+                return TypedResults.Ok(await CaseEndpoints.ViewAsync(outcome.Corrected!, user, db, cancellationToken));
+            case CorrectionResult.Invalid:
+                return TypedResults.ValidationProblem(outcome.Errors!);
+            case CorrectionResult.NotFound:
+                return TypedResults.NotFound();
+            case CorrectionResult.PreconditionRequired:
+                return PreconditionRequired(id);
+            default:
+                return Stale();
+        }
+    }
+
+    /// <summary>
+    /// Corrects the principal applicant's biodata (and documents, when the request has them) on the copy of the case at
+    /// revision <paramref name="expected"/>, from the API or the correction screen, keeping the correction with every
+    /// field before and after. Anything but <see cref="CorrectionResult.Done"/> saved nothing.
+    /// </summary>
+    internal static async Task<CorrectionOutcome> CorrectPrincipalOfAsync(Guid id, PrincipalRequest request, long? expected, ClaimsPrincipal user,
+        CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (CaseEndpoints.ValidatePerson(request, today, string.Empty) is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(errors);
+            return new CorrectionOutcome(CorrectionResult.Invalid, errors, null);
         }
 
         if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
         {
-            return TypedResults.NotFound();
+            return new CorrectionOutcome(CorrectionResult.NotFound, null, null);
         }
 
-        if (RevisionFrom(ifMatch) is not { } expected)
+        if (expected is null)
         {
-            return PreconditionRequired(id);
+            return new CorrectionOutcome(CorrectionResult.PreconditionRequired, null, null);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -71,7 +109,7 @@ public static class CaseCorrections
             var before = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
             if (before.Revision != expected)
             {
-                return Stale();
+                return new CorrectionOutcome(CorrectionResult.Stale, null, null);
             }
 
             var changes = Changes(Person(before), Person(request));
@@ -94,7 +132,7 @@ public static class CaseCorrections
                 .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
             if (updated == 0)
             {
-                return Stale();
+                return new CorrectionOutcome(CorrectionResult.Stale, null, null);
             }
 
             if (request.Documents is not null)
@@ -106,9 +144,7 @@ public static class CaseCorrections
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var corrected = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
-        http.Response.Headers.ETag = CaseEndpoints.ETag(corrected);
-        return TypedResults.Ok(await CaseEndpoints.ViewAsync(corrected, user, db, cancellationToken));
+        return new CorrectionOutcome(CorrectionResult.Done, null, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
     }
 
     private static async Task<Results<Ok<FamilyMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> CorrectFamilyMemberAsync(Guid id, Guid memberId,
