@@ -51,8 +51,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
 
         // Once the other transaction has ended, the same claim goes through.
         await page.GotoAsync($"/tasks/{item.Id}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
     }
@@ -67,8 +66,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{item.Id}", "officer.a", ApiHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         await page.GetByLabel("Interview date").FillAsync("2026-03-20");
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
 
@@ -174,8 +172,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
 
         // Reloaded, the form carries a good token again and the claim goes through.
         await page.GotoAsync($"/tasks/{item.Id}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
     }
 

@@ -84,6 +84,11 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return response;
     }
 
+    /// <summary>Clicks the button named <paramref name="button"/>, which posts its form, and answers the response once the new document is shown.</summary>
+    public static Task<IResponse> PostFormAsync(IPage page, string button) =>
+        RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+
     /// <summary>Signs in on the authorization server's page, starting from <paramref name="path"/>.</summary>
     public static async Task<IResponse> SignInAsync(IPage page, string path, string user, string password)
     {

@@ -31,8 +31,7 @@ public sealed class TaskPageTests
         Assert.Contains("not claimed", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
         Assert.Equal(1, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
@@ -44,8 +43,7 @@ public sealed class TaskPageTests
         Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
         await page.GotoAsync($"/tasks/{interview.Id}");
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
 
         // Without the required interview date: told so next to the field, and nothing is saved.
@@ -128,8 +126,7 @@ public sealed class TaskPageTests
         var review = await host.OpenItemAsync(number);
         Assert.Equal("reviewDecision", review.ElementId);
         await page.GotoAsync($"/tasks/{review.Id}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
         await page.GetByLabel("approve").CheckAsync();
         var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
@@ -188,8 +185,7 @@ public sealed class TaskPageTests
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "officer.a", ApiHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
 
         // A supervisor puts it back and a colleague takes it, while officer.a is still typing.
         await page.GetByLabel("Interview date").FillAsync("2026-03-10");
