@@ -131,6 +131,8 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
             principal = new
             {
                 givenName = "", familyName = new string('x', 300), dateOfBirth = "2099-01-01", sex = "Q", nationalities = new[] { "Somalia" }, specificNeeds = new[] { "Tall" },
+                // Stored comma-joined, a spelling or language with a comma would come back split in two: refused instead.
+                transliterations = new[] { "Hassan, Amina" }, languages = new[] { "Somali", "Arabic, Juba" },
                 documents = new[] { new { type = "Visa", number = "", issuingCountry = "Somalia" } },
             },
         }, ct);
@@ -139,8 +141,10 @@ public sealed class CaseApiTests(Casework.Testing.PostgresFixture postgres)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["office", "principal.dateOfBirth", "principal.documents[0].issuingCountry", "principal.documents[0].number", "principal.documents[0].type",
-                "principal.familyName", "principal.givenName", "principal.nationalities", "principal.sex", "principal.specificNeeds", "registeredOn"],
+                "principal.familyName", "principal.givenName", "principal.languages", "principal.nationalities", "principal.sex", "principal.specificNeeds",
+                "principal.transliterations", "registeredOn"],
             problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        Assert.Contains("no comma", problem.GetProperty("errors").GetProperty("principal.transliterations")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(0, search.GetProperty("total").GetInt32());
     }
 

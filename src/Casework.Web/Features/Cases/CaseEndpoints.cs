@@ -266,14 +266,15 @@ public static class CaseEndpoints
             Add($"{prefix}dateOfBirth", "A date between 1900 and today.");
         }
 
-        if (p.Transliterations is { } names && (names.Any(string.IsNullOrWhiteSpace) || string.Join(',', names).Length > 1000))
+        // Stored joined by commas (Join, Split): an entry with a comma in it would come back as two, so it is refused.
+        if (p.Transliterations is { } names && (names.Any(NotOneEntry) || string.Join(',', names).Length > 1000))
         {
-            Add($"{prefix}transliterations", "Names that are not blank, at most 1,000 characters together.");
+            Add($"{prefix}transliterations", "Names that are not blank and have no comma (each spelling its own entry), at most 1,000 characters together.");
         }
 
-        if (p.Languages is { } languages && (languages.Any(string.IsNullOrWhiteSpace) || string.Join(',', languages).Length > 200))
+        if (p.Languages is { } languages && (languages.Any(NotOneEntry) || string.Join(',', languages).Length > 200))
         {
-            Add($"{prefix}languages", "Language names that are not blank, at most 200 characters together.");
+            Add($"{prefix}languages", "Language names that are not blank and have no comma (each language its own entry), at most 200 characters together.");
         }
 
         if (!Enum.TryParse<Sex>(p.Sex, out _) || int.TryParse(p.Sex, out _))
@@ -330,6 +331,8 @@ public static class CaseEndpoints
         });
 
     internal static DocumentView View(CaseDocumentRecord d) => new(d.Type.ToString(), d.Number, d.IssuingCountry, d.ExpiresOn);
+
+    private static bool NotOneEntry(string? value) => string.IsNullOrWhiteSpace(value) || value.Contains(',', StringComparison.Ordinal);
 
     internal static string? Join(IReadOnlyList<string>? values) => values is { Count: > 0 } ? string.Join(',', values) : null;
 
