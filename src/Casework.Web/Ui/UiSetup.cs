@@ -37,6 +37,9 @@ public static class UiSetup
     /// <summary>Accounts and legal aid organisations: administrators only, as in the API.</summary>
     public const string AdminPolicy = "ui-admin";
 
+    /// <summary>Anyone signed in: their own account (changing their password).</summary>
+    public const string SignedInPolicy = "ui-signed-in";
+
     /// <summary>
     /// Open to everyone, signed in or not, but reading the sign-in cookie when there is one: the error page shows the
     /// layout (who is signed in, their screens) also for a request no screen answered, which nothing else authenticated.
@@ -85,6 +88,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.Administrator))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner))
+            .AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser())
             .AddPolicy(AnyonePolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireAssertion(_ => true));
         builder.Services.ConfigureApplicationCookie(options => options.AccessDeniedPath = "/access-denied");

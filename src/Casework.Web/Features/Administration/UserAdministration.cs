@@ -409,7 +409,8 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static void Check(IdentityResult result)
+    /// <summary>Throws when the account store refused a change the caller had checked it would accept.</summary>
+    internal static void Check(IdentityResult result)
     {
         if (!result.Succeeded)
         {

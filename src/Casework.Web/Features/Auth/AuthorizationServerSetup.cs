@@ -130,6 +130,7 @@ public static class AuthorizationServerSetup
         });
         builder.Services.AddAuthorization();
         builder.Services.AddScoped<ClientRegistrar>();
+        builder.Services.AddScoped<PasswordChange>();
         builder.Services.AddHostedService<AuthInitializer>();
         return builder;
     }
