@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
 using Casework.Data.Identity;
@@ -304,6 +306,93 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         Assert.Contains("/access-denied", officer.Url, StringComparison.Ordinal);
         await officer.GotoAsync($"/cases/{number}");
         Assert.Equal(0, await officer.GetByTestId("correct-registration").CountAsync());
+    }
+
+    [Fact]
+    public async Task AClerk_CorrectsAddsAndRemovesDocumentsInTheirRows_AfterARefusalShownOnTheRowItCameFrom()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var registered = await clerk.PostAsJsonAsync("/api/cases", new
+        {
+            office = "NBO", registeredOn = "2026-03-02",
+            principal = new
+            {
+                givenName = "Amina", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" },
+                documents = new object[]
+                {
+                    new { type = "Passport", number = "P123456", issuingCountry = "SOM", expiresOn = "2030-01-01" },
+                    new { type = "NationalIdCard", number = "N222", issuingCountry = "SOM" },
+                },
+            },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var created = await registered.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var (id, number) = (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}/correct", "clerk.a", ApiHost.Password);
+
+        // The held documents fill the first rows, in their order; two empty rows follow for new ones.
+        Assert.Equal(4, await page.Locator("fieldset[data-document]").CountAsync());
+        Assert.Equal(("Passport", "P123456", "SOM", "2030-01-01"), (await page.InputValueAsync("[id='documents[0].type']"),
+            await page.InputValueAsync("[id='documents[0].number']"), await page.InputValueAsync("[id='documents[0].issuingCountry']"),
+            await page.InputValueAsync("[id='documents[0].expiresOn']")));
+        Assert.Equal(("NationalIdCard", "N222"), (await page.InputValueAsync("[id='documents[1].type']"), await page.InputValueAsync("[id='documents[1].number']")));
+        Assert.Equal("", await page.InputValueAsync("[id='documents[2].number']"));
+
+        // The passport's number corrected, a birth certificate added in the last row with a country no code has:
+        // refused beside that row's field (the third document sent, the fourth row), what was typed kept, nothing saved.
+        await page.FillAsync("[id='documents[0].number']", "P1234567");
+        await page.SelectOptionAsync("[id='documents[3].type']", "BirthCertificate");
+        await page.FillAsync("[id='documents[3].number']", "B-77");
+        await page.FillAsync("[id='documents[3].issuingCountry']", "S0M");
+        Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitCorrectionAsync(page)).Status);
+        Assert.Equal("An ISO 3166 alpha-3 code, like SOM.", await page.Locator("[data-error='documents[3].issuingCountry']").InnerTextAsync());
+        Assert.Equal(1, await page.Locator("[data-error]").CountAsync());
+        Assert.Equal(("P1234567", "B-77"), (await page.InputValueAsync("[id='documents[0].number']"), await page.InputValueAsync("[id='documents[3].number']")));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(["P123456", "N222"], await db.Documents.Where(d => d.CaseId == id).OrderBy(d => d.Position).Select(d => d.Number).ToListAsync(Ct));
+            Assert.Equal(0, await db.Corrections.CountAsync(Ct));
+        }
+
+        // The country corrected and the identity card's row emptied: the documents become the passport and the certificate.
+        await page.FillAsync("[id='documents[3].issuingCountry']", "som");
+        await page.SelectOptionAsync("[id='documents[1].type']", "");
+        await page.FillAsync("[id='documents[1].number']", "");
+        await page.FillAsync("[id='documents[1].issuingCountry']", "");
+        await SubmitCorrectionAsync(page);
+        await page.WaitForURLAsync("**corrected=true");
+        List<Guid> kept;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var documents = await db.Documents.AsNoTracking().Where(d => d.CaseId == id).OrderBy(d => d.Position).ToListAsync(Ct);
+            Assert.Equal([("Passport", "P1234567", "SOM"), ("BirthCertificate", "B-77", "SOM")],
+                documents.Select(d => (d.Type.ToString(), d.Number, d.IssuingCountry)));
+            Assert.Equal(new DateOnly(2030, 1, 1), documents[0].ExpiresOn);
+            kept = [.. documents.Select(d => d.Id)];
+            var correction = await db.Corrections.AsNoTracking().SingleAsync(Ct);
+            Assert.Contains("\"documents\"", correction.Changes, StringComparison.Ordinal);
+            Assert.Contains("N222", correction.Changes, StringComparison.Ordinal);
+        }
+
+        // A correction of the name alone leaves the documents as they are, rows and all.
+        await page.GotoAsync($"/cases/{number}/correct");
+        Assert.Equal("B-77", await page.InputValueAsync("[id='documents[1].number']"));
+        await page.FillAsync("#givenName", "Aminah");
+        await SubmitCorrectionAsync(page);
+        await page.WaitForURLAsync("**corrected=true");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(kept, await db.Documents.Where(d => d.CaseId == id).OrderBy(d => d.Position).Select(d => d.Id).ToListAsync(Ct));
+            var last = (await db.Corrections.AsNoTracking().ToListAsync(Ct)).OrderBy(c => c.At).Last();
+            Assert.DoesNotContain("documents", last.Changes, StringComparison.Ordinal);
+        }
     }
 
     private static Task<IResponse> SubmitCorrectionAsync(IPage page) =>

@@ -135,7 +135,7 @@ public static class CaseCorrections
                 return new CorrectionOutcome(CorrectionResult.Stale, null, null);
             }
 
-            if (request.Documents is not null)
+            if (request.Documents is not null && DocumentsChanged(changes))
             {
                 await ReplaceDocumentsAsync(db, id, null, request.Documents, clock, cancellationToken);
             }
@@ -241,7 +241,7 @@ public static class CaseCorrections
                     .ExecuteUpdateAsync(s => s.SetProperty(f => f.Relationship, FamilyMemberRecord.Inverse(relationship)), cancellationToken);
             }
 
-            if (p?.Documents is { } documents)
+            if (p?.Documents is { } documents && DocumentsChanged(changes))
             {
                 await ReplaceDocumentsAsync(db, id, memberId, documents, clock, cancellationToken);
             }
@@ -308,6 +308,9 @@ public static class CaseCorrections
             changes.Add(new FieldChange("documents", from.Length == 0 ? null : from, to.Length == 0 ? null : to));
         }
     }
+
+    /// <summary>Whether the documents given differ from those held (so the held rows, and their ids, stay when they do not).</summary>
+    private static bool DocumentsChanged(List<FieldChange> changes) => changes.Exists(c => c.Field == "documents");
 
     private static string Document(string type, string number, string? country, DateOnly? expires) =>
         string.Join(' ', new[] { type, number, country, expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(v => v is not null));
