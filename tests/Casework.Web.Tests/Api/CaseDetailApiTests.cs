@@ -179,6 +179,21 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
             (unlinked.StatusCode, removed.StatusCode, unknownMember.StatusCode, officerMayNotRemove.StatusCode));
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct)).GetProperty("familyMembers").EnumerateArray());
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct)).GetProperty("familyMembers").EnumerateArray());
+
+        // Nothing declared is lost: each removal stays in the corrections of the case it was on, every field to nothing.
+        static List<(string?, string?, string?)> Fields(JsonElement correction) => [.. correction.GetProperty("changes").EnumerateArray()
+            .Select(c => (c.GetProperty("field").GetString(), c.GetProperty("from").GetString(), c.GetProperty("to").GetString()))];
+        var historyOfA = (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}/corrections", Ct)).EnumerateArray().ToList();
+        Assert.Equal(2, historyOfA.Count);
+        Assert.Equal([("relationship", "Spouse", null), ("dependant", "no", null), ("linkedCase", numberB, null)], Fields(historyOfA[0]));
+        Assert.Equal(familyOfA[1].GetProperty("id").GetGuid(), historyOfA[0].GetProperty("familyMemberId").GetGuid());
+        Assert.Equal("clerk.a", historyOfA[0].GetProperty("by").GetString());
+        var dependant = Fields(historyOfA[1]);
+        Assert.Contains(("givenName", "Ayaan", null), dependant);
+        Assert.Contains(("relationship", "Child", null), dependant);
+        Assert.Contains(dependant, f => f is ("documents", { } documents, null) && documents.Contains("BC-2019-0501", StringComparison.Ordinal));
+        var historyOfB = Assert.Single((await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{b}/corrections", Ct)).EnumerateArray());
+        Assert.Equal([("relationship", "Spouse", null), ("dependant", "no", null), ("linkedCase", numberA, null)], Fields(historyOfB));
         await using var scope = host.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Documents.CountAsync(d => d.FamilyMemberId != null, Ct));
     }

@@ -269,6 +269,25 @@ public static class CaseCorrections
             c.FamilyMemberId, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))];
     }
 
+    /// <summary>
+    /// Keeps a family member being removed in the case's corrections, in the caller's transaction and before the rows go:
+    /// every field it had (relationship, dependant, a linked relative's case number, a dependant's biodata and documents)
+    /// from its value to nothing, so a member recorded by mistake and removed is still accounted for.
+    /// </summary>
+    internal static async Task RecordRemovalAsync(CaseworkDbContext db, FamilyMemberRecord member, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var linked = member.LinkedCaseId is { } other
+            ? await db.Cases.Where(c => c.Id == other).Select(c => c.CaseNumber).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        (string Field, string? Value)[] before =
+            [("relationship", member.Relationship.ToString()), ("dependant", member.Dependant ? "yes" : "no"), ("linkedCase", linked),
+                .. member.LinkedCaseId is null ? Person(member) : []];
+        var changes = before.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => new FieldChange(f.Field, f.Value, null)).ToList();
+        await DocumentChangeAsync(db, member.CaseId, member.Id, [], changes, cancellationToken);
+        await SaveAsync(db, member.CaseId, member.Id, user, clock, changes, cancellationToken);
+    }
+
     /// <summary>A person's registration fields as text, in a fixed order, for comparing before and after.</summary>
     private static (string Field, string? Value)[] Person(string givenName, string familyName, string? transliterations, DateOnly? dateOfBirth,
         bool approximate, string? sex, string? nationalities, string? languages, string? needs) =>

@@ -55,7 +55,7 @@ public static class CaseDetails
         group.MapPost("/family-members", AddFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Register a dependant on the case, or link the case of a relative.");
         group.MapDelete("/family-members/{memberId:guid}", RemoveFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Remove a family member recorded by mistake: a dependant with their documents, or a link (from both cases).");
+            .WithSummary("Remove a family member recorded by mistake: a dependant with their documents, or a link (from both cases); kept in the corrections.");
         group.MapPost("/profiling", RecordProfilingAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Record profiling and referral: completes the case's open profiling task with the same rules as the form.");
         return app;
@@ -195,8 +195,8 @@ public static class CaseDetails
         return new FamilyMemberOutcome(View(record, linkedNumber, [.. documents.Select(CaseEndpoints.View)]), null, null);
     }
 
-    private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, CaseworkDbContext db,
-        CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, ClaimsPrincipal user, CaseworkDbContext db,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
         if (member is null)
@@ -207,6 +207,15 @@ public static class CaseDetails
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The case rows first, as corrections take them, so the two never wait on each other in opposite order.
         await NewRevisionAsync(db, [id, .. member.LinkedCaseId is { } linkedCase ? [linkedCase] : Array.Empty<Guid>()], cancellationToken);
+        // Nothing declared is lost: the member (and, for a link, the relative's side of it) stays in each case's corrections.
+        var removed = await db.FamilyMembers.AsNoTracking().Where(f => f.Id == memberId
+                || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
+            .ToListAsync(cancellationToken);
+        foreach (var row in removed)
+        {
+            await CaseCorrections.RecordRemovalAsync(db, row, user, clock, cancellationToken);
+        }
+
         await db.Documents.Where(d => d.FamilyMemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.FamilyMembers.Where(f => f.Id == memberId
                 || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
