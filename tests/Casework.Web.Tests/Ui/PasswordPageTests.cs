@@ -60,11 +60,7 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
         await FillAsync(page, ApiHost.Password, "weak", "weak");
         Assert.Equal((int)HttpStatusCode.BadRequest, (await HeadlessChromium.PostFormAsync(page, "Change the password")).Status);
         Assert.Contains("at least 12 characters", await page.Locator("[data-error=newPassword]").InnerTextAsync(), StringComparison.Ordinal);
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-            Assert.True(await users.CheckPasswordAsync((await users.FindByNameAsync("officer.a"))!, ApiHost.Password));
-        }
+        Assert.True(await HasPasswordAsync(host, "officer.a", ApiHost.Password));
 
         await FillAsync(page, ApiHost.Password, NewPassword, NewPassword);
         await HeadlessChromium.PostFormAsync(page, "Change the password");
@@ -90,12 +86,8 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
             Assert.True((await fresh.SignInAsync("api-tests", "officer.a", NewPassword, Ct)).TryGetProperty("access_token", out _));
         }
 
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-            Assert.False(await users.CheckPasswordAsync((await users.FindByNameAsync("officer.a"))!, ApiHost.Password));
-            Assert.True(await users.CheckPasswordAsync((await users.FindByNameAsync("clerk.b"))!, ApiHost.Password));
-        }
+        Assert.False(await HasPasswordAsync(host, "officer.a", ApiHost.Password));
+        Assert.True(await HasPasswordAsync(host, "clerk.b", ApiHost.Password));
 
         // Every signed-in person has the link; someone not signed in is sent to sign in first.
         var clerk = await chromium.NewPageAsync(host.Server);
@@ -123,21 +115,13 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
             Assert.Contains("so the password was not changed", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         }
 
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-            Assert.True(await users.CheckPasswordAsync((await users.FindByNameAsync("officer.a"))!, ApiHost.Password));
-        }
+        Assert.True(await HasPasswordAsync(host, "officer.a", ApiHost.Password));
 
         // Sent again once the other transaction has ended, it is changed.
         await FillAsync(page, ApiHost.Password, NewPassword, NewPassword);
         await HeadlessChromium.PostFormAsync(page, "Change the password");
         await page.WaitForURLAsync("**changed=true");
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
-            Assert.True(await users.CheckPasswordAsync((await users.FindByNameAsync("officer.a"))!, NewPassword));
-        }
+        Assert.True(await HasPasswordAsync(host, "officer.a", NewPassword));
     }
 
     private static async Task FillAsync(IPage page, string current, string next, string again)
@@ -145,6 +129,13 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
         await page.FillAsync("#currentPassword", current);
         await page.FillAsync("#newPassword", next);
         await page.FillAsync("#confirmPassword", again);
+    }
+
+    private static async Task<bool> HasPasswordAsync(ApiHost host, string userName, string password)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        return await users.CheckPasswordAsync((await users.FindByNameAsync(userName))!, password);
     }
 
     private static async Task<CaseworkUser> AccountAsync(ApiHost host, string userName)

@@ -217,9 +217,8 @@ public static class CaseDetails
         }
 
         await db.Documents.Where(d => d.FamilyMemberId == memberId).ExecuteDeleteAsync(cancellationToken);
-        await db.FamilyMembers.Where(f => f.Id == memberId
-                || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
-            .ExecuteDeleteAsync(cancellationToken);
+        var ids = removed.ConvertAll(f => f.Id);
+        await db.FamilyMembers.Where(f => ids.Contains(f.Id)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
     }
