@@ -151,6 +151,38 @@ public static class CaseCorrections
         CorrectFamilyMemberRequest request, HttpContext http, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
+        var outcome = await CorrectFamilyMemberOfAsync(id, memberId, request, RevisionFrom(ifMatch), user, db, clock, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case CorrectionResult.Done:
+                var corrected = await db.FamilyMembers.AsNoTracking().SingleAsync(f => f.Id == memberId, cancellationToken);
+                var linkedNumber = corrected.LinkedCaseId is { } l
+                    ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleOrDefaultAsync(cancellationToken)
+                    : null;
+                var held = (await db.Documents.AsNoTracking().Where(d => d.FamilyMemberId == memberId).ToListAsync(cancellationToken))
+                    .OrderBy(d => d.Position).Select(CaseEndpoints.View).ToList();
+                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Corrected!);
+                return TypedResults.Ok(CaseDetails.View(corrected, linkedNumber, held));
+            case CorrectionResult.Invalid:
+                return TypedResults.ValidationProblem(outcome.Errors!);
+            case CorrectionResult.NotFound:
+                return TypedResults.NotFound();
+            case CorrectionResult.PreconditionRequired:
+                return PreconditionRequired(id);
+            default:
+                return Stale();
+        }
+    }
+
+    /// <summary>
+    /// Corrects family member <paramref name="memberId"/> of case <paramref name="id"/> on the copy of the case at revision
+    /// <paramref name="expected"/>, from the API or the family member's screen, keeping the correction with every field
+    /// before and after; a linked relative's case lists the corrected relationship from its side. The case as it is after
+    /// the correction when done; anything else saved nothing.
+    /// </summary>
+    internal static async Task<CorrectionOutcome> CorrectFamilyMemberOfAsync(Guid id, Guid memberId, CorrectFamilyMemberRequest request, long? expected,
+        ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = new Dictionary<string, string[]>();
@@ -174,17 +206,17 @@ public static class CaseCorrections
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return new CorrectionOutcome(CorrectionResult.Invalid, errors, null);
         }
 
         if (member is null)
         {
-            return TypedResults.NotFound();
+            return new CorrectionOutcome(CorrectionResult.NotFound, null, null);
         }
 
-        if (RevisionFrom(ifMatch) is not { } expected)
+        if (expected is null)
         {
-            return PreconditionRequired(id);
+            return new CorrectionOutcome(CorrectionResult.PreconditionRequired, null, null);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -195,7 +227,7 @@ public static class CaseCorrections
             if (await db.Cases.Where(c => cases.Contains(c.Id) && (c.Id != id || c.Revision == expected))
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken) != cases.Length)
             {
-                return Stale();
+                return new CorrectionOutcome(CorrectionResult.Stale, null, null);
             }
 
             // The member may have been removed between reading it and taking the case's revision.
@@ -203,7 +235,7 @@ public static class CaseCorrections
             var current = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
             if (current is null)
             {
-                return TypedResults.NotFound();
+                return new CorrectionOutcome(CorrectionResult.NotFound, null, null);
             }
 
             var changes = Changes(
@@ -231,7 +263,7 @@ public static class CaseCorrections
                     }
                 }, cancellationToken) == 0)
             {
-                return TypedResults.NotFound();
+                return new CorrectionOutcome(CorrectionResult.NotFound, null, null);
             }
 
             if (member.LinkedCaseId is { } other)
@@ -250,12 +282,7 @@ public static class CaseCorrections
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var corrected = await db.FamilyMembers.AsNoTracking().SingleAsync(f => f.Id == memberId, cancellationToken);
-        var linkedNumber = corrected.LinkedCaseId is { } l ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleOrDefaultAsync(cancellationToken) : null;
-        var held = (await db.Documents.AsNoTracking().Where(d => d.FamilyMemberId == memberId).ToListAsync(cancellationToken))
-            .OrderBy(d => d.Position).Select(CaseEndpoints.View).ToList();
-        http.Response.Headers.ETag = CaseEndpoints.ETag(await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
-        return TypedResults.Ok(CaseDetails.View(corrected, linkedNumber, held));
+        return new CorrectionOutcome(CorrectionResult.Done, null, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
     }
 
     private static async Task<Ok<IReadOnlyList<CorrectionView>>> HistoryAsync(Guid id, CaseworkDbContext db, CancellationToken cancellationToken) =>

@@ -196,12 +196,21 @@ public static class CaseDetails
     }
 
     private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, ClaimsPrincipal user, CaseworkDbContext db,
-        TimeProvider clock, CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken) =>
+        await RemoveFamilyMemberFromAsync(id, memberId, user, db, clock, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>
+    /// Removes family member <paramref name="memberId"/> from case <paramref name="id"/> (from the API or the family
+    /// member's screen): a dependant with their documents, or a link from both cases, each kept in its case's corrections.
+    /// False, and nothing changed, when the case has no such member.
+    /// </summary>
+    internal static async Task<bool> RemoveFamilyMemberFromAsync(Guid id, Guid memberId, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
         if (member is null)
         {
-            return TypedResults.NotFound();
+            return false;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -211,6 +220,12 @@ public static class CaseDetails
         var removed = await db.FamilyMembers.AsNoTracking().Where(f => f.Id == memberId
                 || (member.LinkedCaseId != null && f.CaseId == member.LinkedCaseId && f.LinkedCaseId == id))
             .ToListAsync(cancellationToken);
+        if (!removed.Exists(f => f.Id == memberId))
+        {
+            // Removed by someone else since it was read: the transaction ends unsaved.
+            return false;
+        }
+
         foreach (var row in removed)
         {
             await CaseCorrections.RecordRemovalAsync(db, row, user, clock, cancellationToken);
@@ -220,7 +235,7 @@ public static class CaseDetails
         var ids = removed.ConvertAll(f => f.Id);
         await db.FamilyMembers.Where(f => ids.Contains(f.Id)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.NoContent();
+        return true;
     }
 
     /// <summary>The relationship named by <paramref name="text"/>; an error on <c>relationship</c> when it names none.</summary>
