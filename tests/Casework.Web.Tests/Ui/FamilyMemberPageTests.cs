@@ -145,7 +145,8 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
-        await page.GetByTestId("change-member").Nth(1).ClickAsync();
+        // The spouse's row, by its link's address.
+        await page.Locator($"[data-testid=change-member][href$='/family/{linkId}']").ClickAsync();
         await page.WaitForURLAsync($"**/cases/{number}/family/{linkId}");
 
         // A relative with a case of their own: the relationship only, their case linked; no biodata or documents here.

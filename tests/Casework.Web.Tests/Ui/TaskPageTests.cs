@@ -86,6 +86,48 @@ public sealed class TaskPageTests
     }
 
     [Fact]
+    public async Task AClerk_ProfilesACaseOnItsTaskForm_WithSeveralClaimFeatures_AndTheCaseShowsWhatWasRecorded()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (id, number) = await ApiHost.RegisterCaseAsync(clerk);
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var profile = await host.OpenItemAsync(number);
+        Assert.Equal("profile", profile.ElementId);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{profile.Id}", "clerk.a", ApiHost.Password);
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
+
+        // Two claim features picked from the list and the box ticked, but no referral: refused beside it, every choice kept.
+        await page.SelectOptionAsync("#field-claimFeatures", new[] { "ManifestlyUnfounded", "FamilyMemberAlreadyInProcedure" });
+        await page.GetByLabel("A child is in detention").CheckAsync();
+        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.True(await page.Locator("[data-error=referral]").IsVisibleAsync());
+        Assert.Equal(["ManifestlyUnfounded", "FamilyMemberAlreadyInProcedure"],
+            await page.EvaluateAsync<string[]>("() => Array.from(document.querySelector('#field-claimFeatures').selectedOptions, o => o.value)"));
+        Assert.True(await page.GetByLabel("A child is in detention").IsCheckedAsync());
+        Assert.Equal(profile.Id, (await host.OpenItemAsync(number)).Id);
+
+        await page.SelectOptionAsync("#field-referral", "SeeksAsylum");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await page.WaitForURLAsync("**/queue?done=*");
+        Assert.NotEqual("profile", (await host.OpenItemAsync(number)).ElementId);
+
+        // The case shows the referral with both features and the child in detention, and the track they led to.
+        await page.GotoAsync($"/cases/{number}");
+        var triage = await page.GetByTestId("triage").InnerTextAsync();
+        Assert.Contains("SeeksAsylum", triage, StringComparison.Ordinal);
+        Assert.Contains("ManifestlyUnfounded, FamilyMemberAlreadyInProcedure", triage, StringComparison.Ordinal);
+        Assert.Matches(@"Child in detention\s+Yes", triage);
+        await using var scope = host.Services.CreateAsyncScope();
+        var track = (await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct)).Track;
+        Assert.NotNull(track);
+        Assert.Contains($"{track} track", await page.GetByTestId("case-summary").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AColleagueSeesWhoHoldsATask_ASupervisorPutsItBack_AndTheFourEyesRuleIsExplained()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
