@@ -72,13 +72,14 @@ public sealed class CasePageTests(PostgresFixture postgres)
         Assert.Contains("Child (dependant)", family, StringComparison.Ordinal);
         Assert.Contains("Legal Aid Kenya", await page.GetByTestId("representation").InnerTextAsync(), StringComparison.Ordinal);
         var triage = await page.GetByTestId("triage").InnerTextAsync();
-        Assert.Contains("SeeksAsylum", triage, StringComparison.Ordinal);
-        Assert.Contains("SimilarProfileRecognitionRateHigh", triage, StringComparison.Ordinal);
+        Assert.Contains("Seeks asylum", triage, StringComparison.Ordinal);
+        Assert.Contains("Similar profile recognition rate high", triage, StringComparison.Ordinal);
 
         // Exclusion material, and the supervisor's exclusion review, stay out of the officer's view.
         var content = await page.ContentAsync();
         Assert.DoesNotContain(ExclusionCanary, content, StringComparison.Ordinal);
         Assert.DoesNotContain("ExclusionIndicators", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exclusion indicators", content, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, await page.GetByTestId("exclusion").CountAsync());
         var review = await WorkItemIdAsync(host, number, "exclusionReview");
         var tasks = page.GetByTestId("tasks");

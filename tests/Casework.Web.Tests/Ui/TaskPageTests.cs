@@ -110,6 +110,10 @@ public sealed class TaskPageTests
         Assert.True(await page.GetByLabel("A child is in detention").IsCheckedAsync());
         Assert.Equal(profile.Id, (await host.OpenItemAsync(number)).Id);
 
+        // Options read as words, and post the form's own values.
+        Assert.Equal("Seeks asylum", await page.Locator("#field-referral option[value=SeeksAsylum]").InnerTextAsync());
+        Assert.Equal("Family member already in procedure",
+            await page.Locator("#field-claimFeatures option[value=FamilyMemberAlreadyInProcedure]").InnerTextAsync());
         await page.SelectOptionAsync("#field-referral", "SeeksAsylum");
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
         await page.WaitForURLAsync("**/queue?done=*");
@@ -118,8 +122,8 @@ public sealed class TaskPageTests
         // The case shows the referral with both features and the child in detention, and the track they led to.
         await page.GotoAsync($"/cases/{number}");
         var triage = await page.GetByTestId("triage").InnerTextAsync();
-        Assert.Contains("SeeksAsylum", triage, StringComparison.Ordinal);
-        Assert.Contains("ManifestlyUnfounded, FamilyMemberAlreadyInProcedure", triage, StringComparison.Ordinal);
+        Assert.Contains("Seeks asylum", triage, StringComparison.Ordinal);
+        Assert.Contains("Manifestly unfounded, Family member already in procedure", triage, StringComparison.Ordinal);
         Assert.Matches(@"Child in detention\s+Yes", triage);
         await using var scope = host.Services.CreateAsyncScope();
         var track = (await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct)).Track;

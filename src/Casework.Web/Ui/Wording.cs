@@ -1,0 +1,29 @@
+using System.Text.RegularExpressions;
+
+namespace Casework.Web.Ui;
+
+/// <summary>
+/// How the screens show values that are stored as identifiers (stages, decisions, referrals, the options of a task's form):
+/// as words a reader expects, while forms keep posting the identifier itself.
+/// </summary>
+internal static partial class Wording
+{
+    /// <summary>
+    /// An identifier-like name as words: <c>SeeksAsylum</c> as "Seeks asylum", <c>UNHCRReferral</c> as "UNHCR referral".
+    /// Anything else is shown as written: a supervisor's own wording with spaces, a code in capitals (SOM), a number.
+    /// </summary>
+    public static string Of(string value)
+    {
+        if (value.Length < 2 || !char.IsAsciiLetterUpper(value[0]) || !value.All(char.IsAsciiLetterOrDigit) || !value.Any(char.IsAsciiLetterLower))
+        {
+            return value;
+        }
+
+        var words = Boundary().Split(value);
+        return string.Join(' ', words.Select((w, i) => i == 0 || (w.Length > 1 && w.All(c => !char.IsAsciiLetterLower(c))) ? w : w.ToLowerInvariant()));
+    }
+
+    /// <summary>Between a lower-case letter or digit and a capital, and before the last capital of an acronym that starts a word.</summary>
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
+    private static partial Regex Boundary();
+}
