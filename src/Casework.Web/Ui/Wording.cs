@@ -23,6 +23,12 @@ internal static partial class Wording
         return string.Join(' ', words.Select((w, i) => i == 0 || (w.Length > 1 && w.All(c => !char.IsAsciiLetterLower(c))) ? w : w.ToLowerInvariant()));
     }
 
+    /// <summary>A field's API name as words: <c>dateOfBirth</c> as "Date of birth".</summary>
+    public static string Field(string name) => name.Length == 0 ? name : Of(char.ToUpperInvariant(name[0]) + name[1..]);
+
+    /// <summary>A stored comma-joined list (or a single value), each entry worded and the entries separated by ", ".</summary>
+    public static string List(string value) => string.Join(", ", value.Split(',', StringSplitOptions.TrimEntries).Select(Of));
+
     /// <summary>Between a lower-case letter or digit and a capital, and before the last capital of an acronym that starts a word.</summary>
     [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
     private static partial Regex Boundary();

@@ -149,7 +149,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await clerk.WaitForURLAsync($"**/cases/{number}");
         Assert.Contains("Aminah Test", await clerk.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
         var corrections = await clerk.GetByTestId("corrections").InnerTextAsync();
-        Assert.Contains("clerk.a, principal applicant: givenName Amina → Aminah", corrections, StringComparison.Ordinal);
+        Assert.Contains("clerk.a, principal applicant: Given name Amina → Aminah", corrections, StringComparison.Ordinal);
 
         var partner = await chromium.NewPageAsync(host.Server);
         var refused = await HeadlessChromium.SignInAsync(partner, $"/cases/{number}", "lawyer.a", ApiHost.Password);

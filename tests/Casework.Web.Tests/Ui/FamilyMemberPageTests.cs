@@ -114,7 +114,10 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
             Assert.Equal(new HashSet<string?> { "relationship", "givenName", "dateOfBirth", "documents" }, fields);
         }
 
-        Assert.Contains("Yousef Test: ", await page.GetByTestId("corrections").InnerTextAsync(), StringComparison.Ordinal);
+        // The history reads as words: the field's name and the relationship's.
+        var history = await page.GetByTestId("corrections").InnerTextAsync();
+        Assert.Contains("Yousef Test: Relationship Other relative → Child; Given name Yusuf → Yousef; Date of birth 2015-05-01 → 2015-06-01", history,
+            StringComparison.Ordinal);
 
         // An eligibility officer reads the family, is not offered the screen, and is not let in.
         var officer = await chromium.NewPageAsync(host.Server);

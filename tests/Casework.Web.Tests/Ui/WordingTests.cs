@@ -18,4 +18,17 @@ public sealed class WordingTests
     [InlineData("", "")]
     public void Of_WordsIdentifierLikeNames_AndLeavesTheRestAsWritten(string value, string shown) =>
         Assert.Equal(shown, Casework.Web.Ui.Wording.Of(value));
+
+    [Theory]
+    [InlineData("dateOfBirth", "Date of birth")]
+    [InlineData("givenName", "Given name")]
+    [InlineData("sex", "Sex")]
+    public void Field_WordsAnApiFieldName(string name, string shown) => Assert.Equal(shown, Casework.Web.Ui.Wording.Field(name));
+
+    [Theory]
+    [InlineData("ChildAtRisk,Disability", "Child at risk, Disability")]
+    [InlineData("SOM,ETH", "SOM, ETH")]
+    [InlineData("OtherRelative", "Other relative")]
+    [InlineData("Passport P123 SOM", "Passport P123 SOM")]
+    public void List_WordsEachEntry(string value, string shown) => Assert.Equal(shown, Casework.Web.Ui.Wording.List(value));
 }
