@@ -395,13 +395,9 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
     }
 
-    private static Task<IResponse> SubmitCorrectionAsync(IPage page) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Save the correction" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+    private static Task<IResponse> SubmitCorrectionAsync(IPage page) => HeadlessChromium.PostFormAsync(page, "Save the correction");
 
-    private static Task<IResponse> SubmitFamilyAsync(IPage page) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Add the family member" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+    private static Task<IResponse> SubmitFamilyAsync(IPage page) => HeadlessChromium.PostFormAsync(page, "Add the family member");
 
     /// <summary>The form as a clerk fills it: the second document row used, the first left empty.</summary>
     private static async Task FillAsync(IPage page, string dateOfBirth, string? documentNumber)
@@ -423,7 +419,5 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
     }
 
-    private static Task<IResponse> SubmitAsync(IPage page) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Register the case" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+    private static Task<IResponse> SubmitAsync(IPage page) => HeadlessChromium.PostFormAsync(page, "Register the case");
 }
