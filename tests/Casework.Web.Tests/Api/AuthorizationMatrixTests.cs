@@ -56,7 +56,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/cases/{id:guid}/representations"] = Readers,
         ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
         ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],
-        ["DELETE /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
+        ["POST /api/cases/{id:guid}/family-members/{memberId:guid}/remove"] = [Clerk, Supervisor],
         ["PUT /api/cases/{id:guid}/family-members/{memberId:guid}"] = [Clerk, Supervisor],
         ["PUT /api/cases/{id:guid}/principal"] = [Clerk, Supervisor],
         ["GET /api/cases/{id:guid}/corrections"] = Readers,

@@ -16,10 +16,17 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static object Principal(string givenName, string dateOfBirth = "1991-02-03", object[]? documents = null) => new
+    /// <summary>The reason the corrections below give.</summary>
+    private const string Why = "Misspelt at registration; the passport shows it.";
+
+    private static object Principal(string givenName, string dateOfBirth = "1991-02-03", object[]? documents = null, string? reason = Why) => new
     {
-        givenName, familyName = "Warsame", transliterations = new[] { "Aamina" }, dateOfBirth, dateOfBirthApproximate = true, sex = "Female",
-        nationalities = new[] { "SOM", "ETH" }, languages = new[] { "so", "en" }, specificNeeds = new[] { "SingleParentOrCaregiver" }, documents,
+        person = new
+        {
+            givenName, familyName = "Warsame", transliterations = new[] { "Aamina" }, dateOfBirth, dateOfBirthApproximate = true, sex = "Female",
+            nationalities = new[] { "SOM", "ETH" }, languages = new[] { "so", "en" }, specificNeeds = new[] { "SingleParentOrCaregiver" }, documents,
+        },
+        reason,
     };
 
     [Theory]
@@ -40,6 +47,9 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var star = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "*");
         var garbage = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "\"not-a-revision\"");
         var invalid = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal(" ", dateOfBirth: "2999-01-01"), etag);
+        var noReason = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: " "), etag);
+        var longReason = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: new string('x', 2001)), etag);
+        var noPerson = await PutAsync(clerk, $"/api/cases/{id}/principal", new { reason = Why }, etag);
         var officerMayNot = await PutAsync(officer, $"/api/cases/{id}/principal", Principal("Amina"), etag);
         var unknown = await PutAsync(clerk, $"/api/cases/{Guid.NewGuid()}/principal", Principal("Amina"), etag);
         Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
@@ -56,8 +66,16 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.PreconditionFailed, garbage.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
-        Assert.True(errors.TryGetProperty("givenName", out _));
-        Assert.True(errors.TryGetProperty("dateOfBirth", out _));
+        Assert.True(errors.TryGetProperty("person.givenName", out _));
+        Assert.True(errors.TryGetProperty("person.dateOfBirth", out _));
+        Assert.False(errors.TryGetProperty("reason", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal("Required: why the registration is being corrected.",
+            (await noReason.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, longReason.StatusCode);
+        Assert.Equal("At most 2000 characters.",
+            (await longReason.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.True((await noPerson.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("person", out _));
         Assert.Equal(HttpStatusCode.Forbidden, officerMayNot.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
@@ -88,6 +106,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var firstCorrection = history[0];
         Assert.Equal("clerk.a", firstCorrection.GetProperty("by").GetString());
         Assert.Equal(JsonValueKind.Null, firstCorrection.GetProperty("familyMemberId").ValueKind);
+        Assert.Equal(Why, firstCorrection.GetProperty("reason").GetString());
         var changed = firstCorrection.GetProperty("changes").EnumerateArray()
             .ToDictionary(c => c.GetProperty("field").GetString()!, c => (c.GetProperty("from").GetString(), c.GetProperty("to").GetString()));
         Assert.Equal(("Amnia", "Amina"), changed["givenName"]);
@@ -164,18 +183,19 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Female", nationalities = new[] { "SOM" },
             documents = new[] { new { type = "BirthCertificate", number = "BC-2019-0601", issuingCountry = "SOM" } },
         };
-        var badRelationship = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Cousin", dependant = true, person }, etag);
-        var noPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true }, etag);
-        var personOnLink = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", person }, etag);
+        var badRelationship = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Cousin", dependant = true, person, reason = Why }, etag);
+        var noPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, reason = Why }, etag);
+        var personOnLink = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", person, reason = Why }, etag);
         var badPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}",
-            new { relationship = "Child", dependant = true, person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Male", nationalities = new[] { "somali" } } }, etag);
-        var otherCase = await PutAsync(clerk, $"/api/cases/{b}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
-        var noTag = await clerk.PutAsJsonAsync($"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, Ct);
+            new { relationship = "Child", dependant = true, person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Male", nationalities = new[] { "somali" } }, reason = Why }, etag);
+        var otherCase = await PutAsync(clerk, $"/api/cases/{b}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
+        var noTag = await clerk.PutAsJsonAsync($"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, Ct);
+        var noReason = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
         Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag);
 
-        var corrected = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
-        var stale = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false }, etag);
-        var relinked = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false },
+        var corrected = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
+        var stale = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why }, etag);
+        var relinked = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
             corrected.Headers.ETag!.Tag);
 
         Assert.Equal(HttpStatusCode.BadRequest, badRelationship.StatusCode);
@@ -185,6 +205,8 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.True((await badPerson.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("person.nationalities", out _));
         Assert.Equal(HttpStatusCode.NotFound, otherCase.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionRequired, noTag.StatusCode);
+        Assert.Equal("Required: why the family member is being corrected.",
+            (await noReason.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("reason")[0].GetString());
         Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal(HttpStatusCode.OK, relinked.StatusCode);
@@ -204,6 +226,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var history = (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}/corrections", Ct)).EnumerateArray().ToList();
         Assert.Equal(2, history.Count);
         Assert.Equal(childId, history[0].GetProperty("familyMemberId").GetGuid());
+        Assert.All(history, h => Assert.Equal(Why, h.GetProperty("reason").GetString()));
         Assert.Equal(["givenName", "dateOfBirth", "sex", "documents"],
             history[0].GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("field").GetString()));
         Assert.Equal([("relationship", "Sibling", "Spouse")], history[1].GetProperty("changes").EnumerateArray()
@@ -232,7 +255,8 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             .Content.ReadFromJsonAsync<JsonElement>(Ct);
         var (a1, b1) = (await TagAsync(a), await TagAsync(b));
         var stale = await PutAsync(clerk, $"/api/cases/{a}/principal", Principal("Amina"), a0);
-        Assert.Equal(HttpStatusCode.NoContent, (await clerk.DeleteAsync($"/api/cases/{a}/family-members/{link.GetProperty("id").GetGuid()}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members/{link.GetProperty("id").GetGuid()}/remove",
+            new { reason = "Linked to the wrong case." }, Ct)).StatusCode);
         var (a2, b2) = (await TagAsync(a), await TagAsync(b));
 
         Assert.Equal(3, new[] { a0, a1, a2 }.Distinct().Count());
@@ -266,8 +290,8 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             var tagB = (await clerkB.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
             var (relationA, relationB) = round % 2 == 0 ? ("Spouse", "Spouse") : ("Sibling", "Sibling");
             var both = await Task.WhenAll(
-                Task.Run(() => PutAsync(clerkA, $"/api/cases/{a}/family-members/{fromA}", new { relationship = relationA, dependant = false }, tagA), Ct),
-                Task.Run(() => PutAsync(clerkB, $"/api/cases/{b}/family-members/{fromB}", new { relationship = relationB, dependant = false }, tagB), Ct));
+                Task.Run(() => PutAsync(clerkA, $"/api/cases/{a}/family-members/{fromA}", new { relationship = relationA, dependant = false, reason = Why }, tagA), Ct),
+                Task.Run(() => PutAsync(clerkB, $"/api/cases/{b}/family-members/{fromB}", new { relationship = relationB, dependant = false, reason = Why }, tagB), Ct));
             answers.Add((both[0].StatusCode, both[1].StatusCode));
         }
 

@@ -170,13 +170,19 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         var familyOfB = Assert.Single(viewB.GetProperty("familyMembers").EnumerateArray());
         Assert.Equal(("Spouse", numberA), (familyOfB.GetProperty("relationship").GetString(), familyOfB.GetProperty("linkedCaseNumber").GetString()));
 
-        // A link recorded by mistake goes from both cases; a dependant goes with their documents.
-        var unlinked = await clerk.DeleteAsync($"/api/cases/{a}/family-members/{familyOfA[1].GetProperty("id").GetGuid()}", Ct);
-        var removed = await clerk.DeleteAsync($"/api/cases/{a}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}", Ct);
-        var unknownMember = await clerk.DeleteAsync($"/api/cases/{b}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}", Ct);
-        var officerMayNotRemove = await officer.DeleteAsync($"/api/cases/{b}/family-members/{familyOfB.GetProperty("id").GetGuid()}", Ct);
+        // A link recorded by mistake goes from both cases; a dependant goes with their documents. Each removal gives its reason.
+        var removal = new { reason = "Recorded on the wrong case." };
+        // Without a reason nothing is removed (both members are still there for the removals below).
+        var noReason = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members/{familyOfA[1].GetProperty("id").GetGuid()}/remove", new { reason = "" }, Ct);
+        var unlinked = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members/{familyOfA[1].GetProperty("id").GetGuid()}/remove", removal, Ct);
+        var removed = await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}/remove", removal, Ct);
+        var unknownMember = await clerk.PostAsJsonAsync($"/api/cases/{b}/family-members/{familyOfA[0].GetProperty("id").GetGuid()}/remove", removal, Ct);
+        var officerMayNotRemove = await officer.PostAsJsonAsync($"/api/cases/{b}/family-members/{familyOfB.GetProperty("id").GetGuid()}/remove", removal, Ct);
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NotFound, HttpStatusCode.Forbidden),
             (unlinked.StatusCode, removed.StatusCode, unknownMember.StatusCode, officerMayNotRemove.StatusCode));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal("Required: why the family member is being removed.",
+            (await noReason.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("reason")[0].GetString());
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct)).GetProperty("familyMembers").EnumerateArray());
         Assert.Empty((await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct)).GetProperty("familyMembers").EnumerateArray());
 
@@ -188,12 +194,14 @@ public sealed class CaseDetailApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal([("relationship", "Spouse", null), ("dependant", "no", null), ("linkedCase", numberB, null)], Fields(historyOfA[0]));
         Assert.Equal(familyOfA[1].GetProperty("id").GetGuid(), historyOfA[0].GetProperty("familyMemberId").GetGuid());
         Assert.Equal("clerk.a", historyOfA[0].GetProperty("by").GetString());
+        Assert.All(historyOfA, h => Assert.Equal("Recorded on the wrong case.", h.GetProperty("reason").GetString()));
         var dependant = Fields(historyOfA[1]);
         Assert.Contains(("givenName", "Ayaan", null), dependant);
         Assert.Contains(("relationship", "Child", null), dependant);
         Assert.Contains(dependant, f => f is ("documents", { } documents, null) && documents.Contains("BC-2019-0501", StringComparison.Ordinal));
         var historyOfB = Assert.Single((await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{b}/corrections", Ct)).EnumerateArray());
         Assert.Equal([("relationship", "Spouse", null), ("dependant", "no", null), ("linkedCase", numberA, null)], Fields(historyOfB));
+        Assert.Equal("Recorded on the wrong case.", historyOfB.GetProperty("reason").GetString());
         await using var scope = host.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Documents.CountAsync(d => d.FamilyMemberId != null, Ct));
     }

@@ -133,7 +133,11 @@ public sealed class CasePageTests(PostgresFixture postgres)
         var etag = (await clerkApi.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
         using (var correct = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/principal"))
         {
-            correct.Content = JsonContent.Create(new { givenName = "Aminah", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } });
+            correct.Content = JsonContent.Create(new
+            {
+                person = new { givenName = "Aminah", familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } },
+                reason = "Spelt as in her passport.",
+            });
             correct.Headers.TryAddWithoutValidation("If-Match", etag);
             Assert.Equal(HttpStatusCode.OK, (await clerkApi.SendAsync(correct, Ct)).StatusCode);
         }

@@ -44,16 +44,17 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         Assert.Equal(3, await page.Locator("fieldset[data-document]").CountAsync());
         Assert.Equal(("Passport", "C100"), (await page.InputValueAsync("[id='documents[0].type']"), await page.InputValueAsync("[id='documents[0].number']")));
 
-        // A birth date in the future (the API's own check) and a new document in the second row: refused beside the date,
-        // everything typed kept, nothing saved.
+        // A birth date in the future (the API's own check), a new document in the second row and no reason: refused beside
+        // the date and the reason, everything typed kept, nothing saved.
         await page.FillAsync("#givenName", "Yousef");
         await page.FillAsync("#dateOfBirth", "2099-01-01");
         await page.SelectOptionAsync("[id='documents[1].type']", "BirthCertificate");
         await page.FillAsync("[id='documents[1].number']", "B-9");
         var refused = await SubmitCorrectionAsync(page);
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
-        Assert.Equal(1, await page.Locator("[data-error]").CountAsync());
+        Assert.Equal(2, await page.Locator("[data-error]").CountAsync());
         Assert.Equal(1, await page.Locator("[data-error='dateOfBirth']").CountAsync());
+        Assert.Equal("Required: why the family member is being corrected.", await page.Locator("[data-error='reason']").InnerTextAsync());
         Assert.Equal(("Yousef", "B-9"), (await page.InputValueAsync("#givenName"), await page.InputValueAsync("[id='documents[1].number']")));
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -74,16 +75,19 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
                 {
                     givenName = "Yusuf", familyName = "Test", dateOfBirth = "2015-05-01", sex = "Male", nationalities = new[] { "SOM" },
                 },
+                reason = "He is her nephew, not her son.",
             }),
         };
         put.Headers.IfMatch.Add(current.Headers.ETag!);
         Assert.Equal(HttpStatusCode.OK, (await clerk.SendAsync(put, Ct)).StatusCode);
         await page.FillAsync("#dateOfBirth", "2015-06-01");
+        await page.FillAsync("#reason", "Name and birth date as on his birth certificate.");
         var stale = await SubmitCorrectionAsync(page);
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, stale.Status);
         Assert.Contains("Someone changed the case after you opened this form, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(),
             StringComparison.Ordinal);
         Assert.Equal("Yousef", await page.InputValueAsync("#givenName"));
+        Assert.Equal("Name and birth date as on his birth certificate.", await page.InputValueAsync("#reason"));
 
         // Opened again it shows the colleague's relationship; the name and birth date corrected, the passport's row emptied
         // and a certificate added: saved, and kept with every field before and after.
@@ -97,6 +101,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         await page.FillAsync("[id='documents[0].issuingCountry']", "");
         await page.SelectOptionAsync("[id='documents[1].type']", "BirthCertificate");
         await page.FillAsync("[id='documents[1].number']", "B-9");
+        await page.FillAsync("#reason", "Name and birth date as on his birth certificate.");
         await SubmitCorrectionAsync(page);
         await page.WaitForURLAsync("**familyCorrected=true");
         Assert.Contains("The family member's correction is saved", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
@@ -109,7 +114,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
                 (member.GivenName, member.DateOfBirth, member.Relationship, member.Dependant));
             Assert.Equal(["B-9"], await db.Documents.Where(d => d.FamilyMemberId == memberId).Select(d => d.Number).ToListAsync(Ct));
             var mine = (await db.Corrections.AsNoTracking().Where(c => c.By == "clerk.a").ToListAsync(Ct)).OrderBy(c => c.At).Last();
-            Assert.Equal(memberId, mine.FamilyMemberId);
+            Assert.Equal((memberId, "Name and birth date as on his birth certificate."), (mine.FamilyMemberId, mine.Reason));
             var fields = JsonDocument.Parse(mine.Changes).RootElement.EnumerateArray().Select(c => c.GetProperty("field").GetString()).ToHashSet();
             Assert.Equal(new HashSet<string?> { "relationship", "givenName", "dateOfBirth", "documents" }, fields);
         }
@@ -118,6 +123,8 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         var history = await page.GetByTestId("corrections").InnerTextAsync();
         Assert.Contains("Yousef Test: Relationship Other relative → Child; Given name Yusuf → Yousef; Date of birth 2015-05-01 → 2015-06-01", history,
             StringComparison.Ordinal);
+        Assert.Equal(["Why: Name and birth date as on his birth certificate.", "Why: He is her nephew, not her son."],
+            await page.GetByTestId("correction-reason").AllInnerTextsAsync());
 
         // An eligibility officer reads the family, is not offered the screen, and is not let in.
         var officer = await chromium.NewPageAsync(host.Server);
@@ -157,13 +164,16 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         Assert.Equal(0, await page.Locator("#givenName").CountAsync());
         Assert.Equal(0, await page.Locator("fieldset[data-document]").CountAsync());
 
-        // Not confirmed: refused beside the box, nothing removed.
+        // Neither confirmed nor explained: refused beside the box and the reason, nothing removed.
         var unconfirmed = await HeadlessChromium.PostFormAsync(page, "Remove from the case");
         Assert.Equal((int)HttpStatusCode.BadRequest, unconfirmed.Status);
         Assert.Equal("Tick this to confirm the removal.", await page.Locator("[data-error='confirm']").InnerTextAsync());
+        Assert.Equal("Required: why the family member is being removed.", await page.Locator("[data-error='removalReason']").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("[data-error='reason']").CountAsync());
         Assert.Equal(3, await CountAsync(host, db => db.FamilyMembers.CountAsync(Ct)));
 
-        // Confirmed: the link goes from both cases, each keeping it in its corrections.
+        // Confirmed and explained: the link goes from both cases, each keeping it in its corrections with the reason.
+        await page.FillAsync("#removal-reason", "Linked to the wrong Hassan.");
         await page.CheckAsync("#confirm");
         await HeadlessChromium.PostFormAsync(page, "Remove from the case");
         await page.WaitForURLAsync("**familyRemoved=true");
@@ -175,7 +185,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
             Assert.Equal([memberId], await db.FamilyMembers.Select(f => f.Id).ToListAsync(Ct));
             var kept = await db.Corrections.AsNoTracking().Where(c => c.CaseId == id).SingleAsync(Ct);
-            Assert.Equal(linkId, kept.FamilyMemberId);
+            Assert.Equal((linkId, "Linked to the wrong Hassan."), (kept.FamilyMemberId, kept.Reason));
             Assert.Contains(spouseNumber, kept.Changes, StringComparison.Ordinal);
             Assert.Equal(1, await db.Corrections.CountAsync(c => c.CaseId == spouseCase, Ct));
         }
@@ -183,6 +193,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         // The dependant, with a busy database first: 503, nothing removed; then removed with their documents, kept.
         await page.GetByTestId("change-member").ClickAsync();
         await page.WaitForURLAsync($"**/cases/{number}/family/{memberId}");
+        await page.FillAsync("#removal-reason", "Registered twice.");
         await page.CheckAsync("#confirm");
         await using (await host.HoldWritesToAsync("cases"))
         {
@@ -193,6 +204,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
 
         Assert.Equal(1, await CountAsync(host, db => db.FamilyMembers.CountAsync(Ct)));
         Assert.Equal(1, await CountAsync(host, db => db.Documents.CountAsync(Ct)));
+        Assert.Equal("Registered twice.", await page.InputValueAsync("#removal-reason"));
         await page.CheckAsync("#confirm");
         await HeadlessChromium.PostFormAsync(page, "Remove from the case");
         await page.WaitForURLAsync("**familyRemoved=true");

@@ -154,6 +154,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.GetByTestId("correct-registration").ClickAsync();
         await page.WaitForURLAsync("**/correct");
         await page.FillAsync("#givenName", "Aminah");
+        await page.FillAsync("#reason", "Spelt as in her passport.");
         await using (await host.HoldWritesToAsync("cases"))
         {
             var busy = await SubmitCorrectionAsync(page);
@@ -255,11 +256,12 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         Assert.Equal(("Amina", "Test", "1990-01-01", "Female", "SOM"), (await page.InputValueAsync("#givenName"), await page.InputValueAsync("#familyName"),
             await page.InputValueAsync("#dateOfBirth"), await page.InputValueAsync("#sex"), await page.InputValueAsync("#nationalities")));
 
-        // Without a nationality the correction is refused beside the field, and nothing changes.
+        // Without a nationality or a reason the correction is refused beside both, and nothing changes.
         await page.FillAsync("#givenName", "Aminah");
         await page.FillAsync("#nationalities", "");
         Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitCorrectionAsync(page)).Status);
         Assert.Equal("At least one ISO 3166 alpha-3 code, like SOM.", await page.Locator("[data-error='nationalities']").InnerTextAsync());
+        Assert.Equal("Required: why the registration is being corrected.", await page.Locator("[data-error='reason']").InnerTextAsync());
         Assert.Equal("Aminah", await page.InputValueAsync("#givenName"));
 
         // Another clerk corrects the family name through the API meanwhile: this form's copy is stale and is refused.
@@ -267,7 +269,11 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         var etag = (await other.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
         using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{id}/principal")
         {
-            Content = System.Net.Http.Json.JsonContent.Create(new { givenName = "Amina", familyName = "Testa", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } }),
+            Content = System.Net.Http.Json.JsonContent.Create(new
+            {
+                person = new { givenName = "Amina", familyName = "Testa", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } },
+                reason = "Family name as in her passport.",
+            }),
         })
         {
             put.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(etag));
@@ -276,20 +282,27 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
 
         await page.FillAsync("#nationalities", "SOM");
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Disability" }).CheckAsync();
+        await page.FillAsync("#reason", "Given name as in her passport.");
         var stale = await SubmitCorrectionAsync(page);
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, stale.Status);
         Assert.Contains("Someone changed the case after you opened this form, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(),
             StringComparison.Ordinal);
         Assert.Equal("Aminah", await page.InputValueAsync("#givenName"));
         Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = "Disability" }).IsCheckedAsync());
+        Assert.Equal("Given name as in her passport.", await page.InputValueAsync("#reason"));
 
         // Opened again it shows the colleague's change; the correction made on it is saved and kept.
         await page.GotoAsync($"/cases/{number}/correct");
         Assert.Equal("Testa", await page.InputValueAsync("#familyName"));
+        Assert.Equal("", await page.InputValueAsync("#reason"));
         await page.FillAsync("#givenName", "Aminah");
+        await page.FillAsync("#reason", "Given name as in her passport.");
         await SubmitCorrectionAsync(page);
         await page.WaitForURLAsync("**corrected=true");
         Assert.Contains("Aminah Testa", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+        // The case lists both corrections with their reasons, newest first.
+        Assert.Equal(["Why: Given name as in her passport.", "Why: Family name as in her passport."],
+            await page.GetByTestId("correction-reason").AllInnerTextsAsync());
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
@@ -348,6 +361,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.SelectOptionAsync("[id='documents[3].type']", "BirthCertificate");
         await page.FillAsync("[id='documents[3].number']", "B-77");
         await page.FillAsync("[id='documents[3].issuingCountry']", "S0M");
+        await page.FillAsync("#reason", "Documents seen at the interview.");
         Assert.Equal((int)HttpStatusCode.BadRequest, (await SubmitCorrectionAsync(page)).Status);
         Assert.Equal("An ISO 3166 alpha-3 code, like SOM.", await page.Locator("[data-error='documents[3].issuingCountry']").InnerTextAsync());
         Assert.Equal(1, await page.Locator("[data-error]").CountAsync());
@@ -384,6 +398,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.GotoAsync($"/cases/{number}/correct");
         Assert.Equal("B-77", await page.InputValueAsync("[id='documents[1].number']"));
         await page.FillAsync("#givenName", "Aminah");
+        await page.FillAsync("#reason", "Spelt as in her passport.");
         await SubmitCorrectionAsync(page);
         await page.WaitForURLAsync("**corrected=true");
         await using (var scope = host.Services.CreateAsyncScope())

@@ -100,6 +100,10 @@ namespace Casework.Data.Migrations.Postgres
                     b.Property<Guid?>("FamilyMemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "At");

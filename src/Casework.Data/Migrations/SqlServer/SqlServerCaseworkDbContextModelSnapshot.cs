@@ -100,6 +100,10 @@ namespace Casework.Data.Migrations.SqlServer
                     b.Property<Guid?>("FamilyMemberId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "At");

@@ -93,6 +93,10 @@ namespace Casework.Data.Migrations.Sqlite
                     b.Property<Guid?>("FamilyMemberId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "At");

@@ -13,9 +13,16 @@ namespace Casework.Web.Features.Cases;
 
 /// <summary>
 /// Corrects a family member: the relationship and dependant flag always; the biodata and documents of a dependant
-/// registered on this case (a relative with a case of their own is corrected on that case).
+/// registered on this case (a relative with a case of their own is corrected on that case); and why, which the case keeps
+/// with the correction.
 /// </summary>
-public sealed record CorrectFamilyMemberRequest(string? Relationship, bool Dependant, PrincipalRequest? Person);
+public sealed record CorrectFamilyMemberRequest(string? Relationship, bool Dependant, PrincipalRequest? Person, string? Reason);
+
+/// <summary>Corrects the principal applicant: their biodata (and documents, when given) as they should read, and why.</summary>
+public sealed record CorrectPrincipalRequest(PrincipalRequest? Person, string? Reason);
+
+/// <summary>Removes a family member recorded by mistake; the reason is kept with the removal in the case's corrections.</summary>
+public sealed record RemoveFamilyMemberRequest(string? Reason);
 
 /// <summary>How a correction ended.</summary>
 internal enum CorrectionResult
@@ -33,14 +40,18 @@ internal sealed record CorrectionOutcome(CorrectionResult Kind, Dictionary<strin
 /// <summary>One field a correction changed: its value before and after (null when empty).</summary>
 public sealed record FieldChange(string Field, string? From, string? To);
 
-/// <summary>A correction as the history lists it; <c>familyMemberId</c> is null for the principal applicant.</summary>
-public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid? FamilyMemberId, IReadOnlyList<FieldChange> Changes);
+/// <summary>
+/// A correction as the history lists it; <c>familyMemberId</c> is null for the principal applicant, <c>reason</c> for a
+/// correction kept before reasons were asked for.
+/// </summary>
+public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid? FamilyMemberId, string? Reason, IReadOnlyList<FieldChange> Changes);
 
 /// <summary>
 /// Corrections of registration data: the principal applicant's biodata and documents, and a family member in place.
 /// Each takes the case's entity tag (from <c>GET /api/cases/{id}</c>) as If-Match, so a correction made on a stale
 /// copy is refused (412) instead of silently undoing a colleague's; a correction without one is refused (428).
-/// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with every field before and after.
+/// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with its reason, which every
+/// correction must give, and every field before and after.
 /// Track and priority are not recomputed: a supervisor overrides them (<see cref="CaseTriage"/>) where a correction changes their grounds.
 /// </summary>
 public static class CaseCorrections
@@ -51,15 +62,15 @@ public static class CaseCorrections
     {
         var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
         group.MapPut("/principal", CorrectPrincipalAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Correct the principal applicant's biodata (and documents, when given); the case's ETag as If-Match.");
+            .WithSummary("Correct the principal applicant's biodata (and documents, when given), giving a reason; the case's ETag as If-Match.");
         group.MapPut("/family-members/{memberId:guid}", CorrectFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Correct a family member in place: relationship, and a dependant's biodata and documents; the case's ETag as If-Match.");
+            .WithSummary("Correct a family member in place, giving a reason: relationship, and a dependant's biodata and documents; the case's ETag as If-Match.");
         group.MapGet("/corrections", HistoryAsync).RequireAuthorization(ApiSetup.Readers)
-            .WithSummary("Every correction of the case's registration data, oldest first: who, when, and each field before and after.");
+            .WithSummary("Every correction of the case's registration data, oldest first: who, when, why, and each field before and after.");
         return app;
     }
 
-    private static async Task<Results<Ok<CaseView>, NotFound, ValidationProblem, ProblemHttpResult>> CorrectPrincipalAsync(Guid id, PrincipalRequest request,
+    private static async Task<Results<Ok<CaseView>, NotFound, ValidationProblem, ProblemHttpResult>> CorrectPrincipalAsync(Guid id, CorrectPrincipalRequest request,
         HttpContext http, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken,
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
@@ -82,17 +93,27 @@ public static class CaseCorrections
 
     /// <summary>
     /// Corrects the principal applicant's biodata (and documents, when the request has them) on the copy of the case at
-    /// revision <paramref name="expected"/>, from the API or the correction screen, keeping the correction with every
-    /// field before and after. Anything but <see cref="CorrectionResult.Done"/> saved nothing.
+    /// revision <paramref name="expected"/>, from the API or the correction screen, keeping the correction with its reason
+    /// and every field before and after. Anything but <see cref="CorrectionResult.Done"/> saved nothing.
     /// </summary>
-    internal static async Task<CorrectionOutcome> CorrectPrincipalOfAsync(Guid id, PrincipalRequest request, long? expected, ClaimsPrincipal user,
+    internal static async Task<CorrectionOutcome> CorrectPrincipalOfAsync(Guid id, CorrectPrincipalRequest correction, long? expected, ClaimsPrincipal user,
         CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (CaseEndpoints.ValidatePerson(request, today, string.Empty) is { Count: > 0 } errors)
+        var errors = correction.Person is { } person ? CaseEndpoints.ValidatePerson(person, today, "person.")
+            : new Dictionary<string, string[]> { ["person"] = ["Required: the principal applicant's biodata as it should read."] };
+        if (ReasonProblem(correction.Reason, PrincipalReasonRequired) is { } reasonProblem)
+        {
+            errors["reason"] = [reasonProblem];
+        }
+
+        if (errors.Count > 0)
         {
             return new CorrectionOutcome(CorrectionResult.Invalid, errors, null);
         }
+
+        var request = correction.Person!;
+        var reason = correction.Reason!.Trim();
 
         if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -140,7 +161,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, null, request.Documents, clock, cancellationToken);
             }
 
-            await SaveAsync(db, id, null, user, clock, changes, cancellationToken);
+            await SaveAsync(db, id, null, reason, user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -202,6 +223,11 @@ public static class CaseCorrections
             {
                 errors[field] = messages;
             }
+        }
+
+        if (ReasonProblem(request.Reason, MemberReasonRequired) is { } reasonProblem)
+        {
+            errors["reason"] = [reasonProblem];
         }
 
         if (errors.Count > 0)
@@ -278,7 +304,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, memberId, documents, clock, cancellationToken);
             }
 
-            await SaveAsync(db, id, memberId, user, clock, changes, cancellationToken);
+            await SaveAsync(db, id, memberId, request.Reason!.Trim(), user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -293,15 +319,15 @@ public static class CaseCorrections
     {
         var rows = await db.Corrections.AsNoTracking().Where(c => c.CaseId == id).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => new CorrectionView(c.Id, c.At, c.By,
-            c.FamilyMemberId, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))];
+            c.FamilyMemberId, c.Reason, JsonSerializer.Deserialize<List<FieldChange>>(c.Changes, Json)!))];
     }
 
     /// <summary>
     /// Keeps a family member being removed in the case's corrections, in the caller's transaction and before the rows go:
     /// every field it had (relationship, dependant, a linked relative's case number, a dependant's biodata and documents)
-    /// from its value to nothing, so a member recorded by mistake and removed is still accounted for.
+    /// from its value to nothing, with the reason given, so a member recorded by mistake and removed is still accounted for.
     /// </summary>
-    internal static async Task RecordRemovalAsync(CaseworkDbContext db, FamilyMemberRecord member, ClaimsPrincipal user, TimeProvider clock,
+    internal static async Task RecordRemovalAsync(CaseworkDbContext db, FamilyMemberRecord member, string reason, ClaimsPrincipal user, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var linked = member.LinkedCaseId is { } other
@@ -312,8 +338,26 @@ public static class CaseCorrections
                 .. member.LinkedCaseId is null ? Person(member) : []];
         var changes = before.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => new FieldChange(f.Field, f.Value, null)).ToList();
         await DocumentChangeAsync(db, member.CaseId, member.Id, [], changes, cancellationToken);
-        await SaveAsync(db, member.CaseId, member.Id, user, clock, changes, cancellationToken);
+        await SaveAsync(db, member.CaseId, member.Id, reason, user, clock, changes, cancellationToken);
     }
+
+    /// <summary>The problem on a correction of the principal applicant without a reason.</summary>
+    internal const string PrincipalReasonRequired = "Required: why the registration is being corrected.";
+
+    /// <summary>The problem on a correction of a family member without a reason.</summary>
+    internal const string MemberReasonRequired = "Required: why the family member is being corrected.";
+
+    /// <summary>The problem on a removal of a family member without a reason.</summary>
+    internal const string RemovalReasonRequired = "Required: why the family member is being removed.";
+
+    /// <summary>
+    /// The problem with a correction's or removal's <paramref name="reason"/>: <paramref name="required"/> when it is
+    /// missing, a limit when it is longer than the case keeps; null when it will do.
+    /// </summary>
+    internal static string? ReasonProblem(string? reason, string required) =>
+        string.IsNullOrWhiteSpace(reason) ? required
+        : reason.Trim().Length > CaseCorrectionRecord.MaxReasonLength ? $"At most {CaseCorrectionRecord.MaxReasonLength} characters."
+        : null;
 
     /// <summary>A person's registration fields as text, in a fixed order, for comparing before and after.</summary>
     private static (string Field, string? Value)[] Person(string givenName, string familyName, string? transliterations, DateOnly? dateOfBirth,
@@ -365,7 +409,7 @@ public static class CaseCorrections
     /// Saves the added documents, with the record of what the correction changed (none when it changed nothing), in the
     /// caller's transaction.
     /// </summary>
-    private static async Task SaveAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, ClaimsPrincipal user, TimeProvider clock,
+    private static async Task SaveAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, string reason, ClaimsPrincipal user, TimeProvider clock,
         List<FieldChange> changes, CancellationToken cancellationToken)
     {
         if (changes.Count > 0)
@@ -374,7 +418,7 @@ public static class CaseCorrections
             db.Corrections.Add(new CaseCorrectionRecord
             {
                 Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
-                Changes = JsonSerializer.Serialize(changes, Json),
+                Reason = reason, Changes = JsonSerializer.Serialize(changes, Json),
             });
         }
 

@@ -54,8 +54,8 @@ public static class CaseDetails
         var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
         group.MapPost("/family-members", AddFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Register a dependant on the case, or link the case of a relative.");
-        group.MapDelete("/family-members/{memberId:guid}", RemoveFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Remove a family member recorded by mistake: a dependant with their documents, or a link (from both cases); kept in the corrections.");
+        group.MapPost("/family-members/{memberId:guid}/remove", RemoveFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
+            .WithSummary("Remove a family member recorded by mistake, giving a reason: a dependant with their documents, or a link (from both cases); kept in the corrections.");
         group.MapPost("/profiling", RecordProfilingAsync).RequireAuthorization(CaseEndpoints.Registrars)
             .WithSummary("Record profiling and referral: completes the case's open profiling task with the same rules as the form.");
         return app;
@@ -195,16 +195,25 @@ public static class CaseDetails
         return new FamilyMemberOutcome(View(record, linkedNumber, [.. documents.Select(CaseEndpoints.View)]), null, null);
     }
 
-    private static async Task<Results<NoContent, NotFound>> RemoveFamilyMemberAsync(Guid id, Guid memberId, ClaimsPrincipal user, CaseworkDbContext db,
-        TimeProvider clock, CancellationToken cancellationToken) =>
-        await RemoveFamilyMemberFromAsync(id, memberId, user, db, clock, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> RemoveFamilyMemberAsync(Guid id, Guid memberId, RemoveFamilyMemberRequest request,
+        ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (CaseCorrections.ReasonProblem(request.Reason, CaseCorrections.RemovalReasonRequired) is { } problem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [problem] });
+        }
+
+        return await RemoveFamilyMemberFromAsync(id, memberId, request.Reason!.Trim(), user, db, clock, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
+    }
 
     /// <summary>
     /// Removes family member <paramref name="memberId"/> from case <paramref name="id"/> (from the API or the family
-    /// member's screen): a dependant with their documents, or a link from both cases, each kept in its case's corrections.
-    /// False, and nothing changed, when the case has no such member.
+    /// member's screen): a dependant with their documents, or a link from both cases, each kept in its case's corrections
+    /// with <paramref name="reason"/> (checked by the caller). False, and nothing changed, when the case has no such member.
     /// </summary>
-    internal static async Task<bool> RemoveFamilyMemberFromAsync(Guid id, Guid memberId, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock,
+    internal static async Task<bool> RemoveFamilyMemberFromAsync(Guid id, Guid memberId, string reason, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var member = await db.FamilyMembers.AsNoTracking().SingleOrDefaultAsync(f => f.Id == memberId && f.CaseId == id, cancellationToken);
@@ -228,7 +237,7 @@ public static class CaseDetails
 
         foreach (var row in removed)
         {
-            await CaseCorrections.RecordRemovalAsync(db, row, user, clock, cancellationToken);
+            await CaseCorrections.RecordRemovalAsync(db, row, reason, user, clock, cancellationToken);
         }
 
         await db.Documents.Where(d => d.FamilyMemberId == memberId).ExecuteDeleteAsync(cancellationToken);
