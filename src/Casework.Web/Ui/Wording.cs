@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Casework.Web.Features.Api;
 
 namespace Casework.Web.Ui;
 
@@ -28,6 +29,47 @@ internal static partial class Wording
 
     /// <summary>A stored comma-joined list (or a single value), each entry worded and the entries separated by ", ".</summary>
     public static string List(string value) => string.Join(", ", value.Split(',', StringSplitOptions.TrimEntries).Select(Of));
+
+    /// <summary>
+    /// A value from a correction's history as the case screen shows it: a date as every screen shows dates, documents as
+    /// the case lists them, any other value as a list of words; "(empty)" for none.
+    /// </summary>
+    public static string Corrected(string field, string? value) => value switch
+    {
+        null => "(empty)",
+        _ when field == "dateOfBirth" && Dates.Parse(value) is { } date && value.Length == 10 => Dates.Show(date),
+        _ when field == "documents" => string.Join("; ", value.Split("; ").Select(Document)),
+        _ => List(value),
+    };
+
+    /// <summary>
+    /// One document as a correction keeps it (type, number, then the issuing country and expiry when it has them, each
+    /// separated by a space) as the case lists documents: <c>Passport P-1 (SOM), expires 1 Jan 2030</c>.
+    /// </summary>
+    private static string Document(string kept)
+    {
+        var parts = kept.Split(' ').ToList();
+        if (parts.Count < 2)
+        {
+            return kept;
+        }
+
+        string? expires = null;
+        if (parts.Count > 2 && parts[^1].Length == 10 && Dates.Parse(parts[^1]) is { } date)
+        {
+            expires = Dates.Show(date);
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        string? country = null;
+        if (parts.Count > 2 && parts[^1] is { Length: 3 } code && code.All(char.IsAsciiLetterUpper))
+        {
+            country = code;
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        return $"{Of(parts[0])} {string.Join(' ', parts.Skip(1))}{(country is null ? "" : $" ({country})")}{(expires is null ? "" : $", expires {expires}")}";
+    }
 
     /// <summary>Between a lower-case letter or digit and a capital, and before the last capital of an acronym that starts a word.</summary>
     [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]

@@ -121,8 +121,8 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
 
         // The history reads as words: the field's name and the relationship's.
         var history = await page.GetByTestId("corrections").InnerTextAsync();
-        Assert.Contains("Yousef Test: Relationship Other relative → Child; Given name Yusuf → Yousef; Date of birth 2015-05-01 → 2015-06-01", history,
-            StringComparison.Ordinal);
+        Assert.Contains("Yousef Test: Relationship Other relative → Child; Given name Yusuf → Yousef; Date of birth 1 May 2015 → 1 Jun 2015; "
+            + "Documents Passport C100 (SOM) → Birth certificate B-9", history, StringComparison.Ordinal);
         Assert.Equal(["Why: Name and birth date as on his birth certificate.", "Why: He is her nephew, not her son."],
             await page.GetByTestId("correction-reason").AllInnerTextsAsync());
 

@@ -31,4 +31,15 @@ public sealed class WordingTests
     [InlineData("OtherRelative", "Other relative")]
     [InlineData("Passport P123 SOM", "Passport P123 SOM")]
     public void List_WordsEachEntry(string value, string shown) => Assert.Equal(shown, Casework.Web.Ui.Wording.List(value));
+
+    [Theory]
+    [InlineData("dateOfBirth", "2015-05-01", "1 May 2015")]
+    [InlineData("dateOfBirth", null, "(empty)")]
+    [InlineData("givenName", "2015-05-01", "2015-05-01")]
+    [InlineData("relationship", "OtherRelative", "Other relative")]
+    [InlineData("documents", "Passport P-7781 SOM 2030-01-01; BirthCertificate B 9", "Passport P-7781 (SOM), expires 1 Jan 2030; Birth certificate B 9")]
+    [InlineData("documents", "NationalIdCard N-1 KEN", "National id card N-1 (KEN)")]
+    [InlineData("documents", "Passport 2030-01-01", "Passport 2030-01-01")]
+    public void Corrected_ShowsDatesAndDocumentsAsTheScreensDo(string field, string? value, string shown) =>
+        Assert.Equal(shown, Casework.Web.Ui.Wording.Corrected(field, value));
 }
