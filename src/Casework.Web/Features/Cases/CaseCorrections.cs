@@ -75,11 +75,21 @@ public static class CaseCorrections
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         var outcome = await CorrectPrincipalOfAsync(id, request, RevisionFrom(ifMatch), user, db, clock, cancellationToken);
+        return await AnswerAsync(id, outcome, http, corrected => CaseEndpoints.ViewAsync(corrected, user, db, cancellationToken));
+    }
+
+    /// <summary>
+    /// A correction's answer: what <paramref name="view"/> shows of the corrected case, with its new ETag, when done;
+    /// otherwise the problem (400 by field, 404, 428 or 412).
+    /// </summary>
+    private static async Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> AnswerAsync<T>(Guid id, CorrectionOutcome outcome,
+        HttpContext http, Func<CaseRecord, Task<T>> view)
+    {
         switch (outcome.Kind)
         {
             case CorrectionResult.Done:
                 http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Corrected!);
-                return TypedResults.Ok(await CaseEndpoints.ViewAsync(outcome.Corrected!, user, db, cancellationToken));
+                return TypedResults.Ok(await view(outcome.Corrected!));
             case CorrectionResult.Invalid:
                 return TypedResults.ValidationProblem(outcome.Errors!);
             case CorrectionResult.NotFound:
@@ -173,26 +183,16 @@ public static class CaseCorrections
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         var outcome = await CorrectFamilyMemberOfAsync(id, memberId, request, RevisionFrom(ifMatch), user, db, clock, cancellationToken);
-        switch (outcome.Kind)
+        return await AnswerAsync(id, outcome, http, async _ =>
         {
-            case CorrectionResult.Done:
-                var corrected = await db.FamilyMembers.AsNoTracking().SingleAsync(f => f.Id == memberId, cancellationToken);
-                var linkedNumber = corrected.LinkedCaseId is { } l
-                    ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleOrDefaultAsync(cancellationToken)
-                    : null;
-                var held = (await db.Documents.AsNoTracking().Where(d => d.FamilyMemberId == memberId).ToListAsync(cancellationToken))
-                    .OrderBy(d => d.Position).Select(CaseEndpoints.View).ToList();
-                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Corrected!);
-                return TypedResults.Ok(CaseDetails.View(corrected, linkedNumber, held));
-            case CorrectionResult.Invalid:
-                return TypedResults.ValidationProblem(outcome.Errors!);
-            case CorrectionResult.NotFound:
-                return TypedResults.NotFound();
-            case CorrectionResult.PreconditionRequired:
-                return PreconditionRequired(id);
-            default:
-                return Stale();
-        }
+            var corrected = await db.FamilyMembers.AsNoTracking().SingleAsync(f => f.Id == memberId, cancellationToken);
+            var linkedNumber = corrected.LinkedCaseId is { } l
+                ? await db.Cases.Where(c => c.Id == l).Select(c => c.CaseNumber).SingleOrDefaultAsync(cancellationToken)
+                : null;
+            var held = (await db.Documents.AsNoTracking().Where(d => d.FamilyMemberId == memberId).ToListAsync(cancellationToken))
+                .OrderBy(d => d.Position).Select(CaseEndpoints.View).ToList();
+            return CaseDetails.View(corrected, linkedNumber, held);
+        });
     }
 
     /// <summary>
