@@ -170,10 +170,17 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         Assert.Equal("Tick this to confirm the removal.", await page.Locator("[data-error='confirm']").InnerTextAsync());
         Assert.Equal("Required: why the family member is being removed.", await page.Locator("[data-error='removalReason']").InnerTextAsync());
         Assert.Equal(0, await page.Locator("[data-error='reason']").CountAsync());
+        Assert.Contains("Nothing was removed: give the reason and confirm the removal first.", await page.GetByRole(AriaRole.Alert).InnerTextAsync(),
+            StringComparison.Ordinal);
         Assert.Equal(3, await CountAsync(host, db => db.FamilyMembers.CountAsync(Ct)));
 
-        // Confirmed and explained: the link goes from both cases, each keeping it in its corrections with the reason.
+        // Explained but not confirmed: still refused, saying only what is missing, with the reason kept.
         await page.FillAsync("#removal-reason", "Linked to the wrong Hassan.");
+        Assert.Equal((int)HttpStatusCode.BadRequest, (await HeadlessChromium.PostFormAsync(page, "Remove from the case")).Status);
+        Assert.Contains("Nothing was removed: confirm the removal first.", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Linked to the wrong Hassan.", await page.InputValueAsync("#removal-reason"));
+
+        // Confirmed and explained: the link goes from both cases, each keeping it in its corrections with the reason.
         await page.CheckAsync("#confirm");
         await HeadlessChromium.PostFormAsync(page, "Remove from the case");
         await page.WaitForURLAsync("**familyRemoved=true");
