@@ -1,3 +1,4 @@
+using Casework.Data.Cases;
 using Casework.Data.Configuration;
 using Casework.Data.Providers;
 using Microsoft.Data.Sqlite;
@@ -31,6 +32,7 @@ public sealed class DatabaseInitializer(
         if (!settings.ShouldMigrateOnStart)
         {
             logger.LogInformation("Skipping migrations for {Provider}: Database:MigrateOnStart is off", settings.ProviderKind);
+            await BackfillAsync(cancellationToken);
             return;
         }
 
@@ -57,7 +59,19 @@ public sealed class DatabaseInitializer(
             Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection());
         }
 
+        await BackfillAsync(cancellationToken);
         logger.LogInformation("Database ready ({Provider})", settings.ProviderKind);
+    }
+
+    /// <summary>Writes what a migration added but could not compute in SQL (see <see cref="SearchKeyBackfill"/>).</summary>
+    private async Task BackfillAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        if (await SearchKeyBackfill.RunAsync(db, cancellationToken) is > 0 and var written)
+        {
+            logger.LogInformation("Wrote the name search key of {Count} cases registered before it existed", written);
+        }
     }
 
     /// <summary>An arbitrary key that names "migrating Casework" among the database's advisory locks.</summary>

@@ -21,6 +21,12 @@ public sealed class CaseRecord
     public required string GivenName { get; set; }
     public required string FamilyName { get; set; }
     public string? Transliterations { get; set; }
+
+    /// <summary>
+    /// The names folded for search (<see cref="NameSearch.KeyOf"/>), written with them. Null only on a case registered
+    /// before the key existed, until the start-up backfill (<see cref="NameSearch"/>) has written it.
+    /// </summary>
+    public string? SearchKey { get; set; }
     public DateOnly DateOfBirth { get; set; }
     public bool DateOfBirthApproximate { get; set; }
     public required string Sex { get; set; }
@@ -50,6 +56,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<CaseRecord>
         builder.Property(c => c.GivenName).HasMaxLength(200);
         builder.Property(c => c.FamilyName).HasMaxLength(200);
         builder.Property(c => c.Transliterations).HasMaxLength(1000);
+        builder.Property(c => c.SearchKey).HasMaxLength(NameSearch.MaxKeyLength);
         builder.Property(c => c.Sex).HasMaxLength(16);
         builder.Property(c => c.Nationalities).HasMaxLength(200);
         builder.Property(c => c.Languages).HasMaxLength(200);

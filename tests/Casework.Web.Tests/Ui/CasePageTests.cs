@@ -162,7 +162,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task AnOfficer_FindsCasesByTheStartOfTheirNumberOrAName_FiltersByStage_AndOpensOne()
+    public async Task AnOfficer_FindsCasesByTheStartOfTheirNumberOrANameWhateverItsAccents_FiltersByStage_AndOpensOne()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var clerk = await host.ClientForAsync("clerk.a");
@@ -204,6 +204,15 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await page.GetByTestId("cases").GetByRole(AriaRole.Link, new() { Name = amina }).ClickAsync();
         await page.WaitForURLAsync($"**/cases/{amina}");
         Assert.Contains("Amina Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A name is found whatever its accents and letter case, given and family name together.
+        var (_, omer) = await ApiHost.RegisterCaseAsync(clerk, "Ömer");
+        await page.GotoAsync("/cases");
+        await page.GetByLabel("Applicant's name").FillAsync("TEST omer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync("**/cases?*name=TEST*");
+        Assert.Equal([omer], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Equal("TEST omer", await page.GetByLabel("Applicant's name").InputValueAsync());
     }
 
     [Fact]

@@ -154,6 +154,7 @@ public static class CaseCorrections
                 .SetProperty(c => c.GivenName, request.GivenName!.Trim())
                 .SetProperty(c => c.FamilyName, request.FamilyName!.Trim())
                 .SetProperty(c => c.Transliterations, CaseEndpoints.Join(request.Transliterations))
+                .SetProperty(c => c.SearchKey, NameSearch.KeyOf(request.GivenName!.Trim(), request.FamilyName!.Trim(), CaseEndpoints.Join(request.Transliterations)))
                 .SetProperty(c => c.DateOfBirth, request.DateOfBirth!.Value)
                 .SetProperty(c => c.DateOfBirthApproximate, request.DateOfBirthApproximate)
                 .SetProperty(c => c.Sex, request.Sex!)

@@ -52,7 +52,7 @@ public static class CaseEndpoints
         group.MapPost("/", RegisterAsync).RequireAuthorization(Registrars).WithSummary("Register a case and its principal applicant; starts the procedure.");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
             .WithSummary("A case with its principal's biodata, family members and profiling; exclusion material for supervisors only.");
-        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage and nationality, paged.");
+        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage, nationality and the principal's name, paged.");
         return app;
     }
 
@@ -138,6 +138,7 @@ public static class CaseEndpoints
             Nationalities = Join(p.Nationalities)!, Languages = Join(p.Languages), SpecificNeeds = Join(p.SpecificNeeds), CreatedAt = clock.GetUtcNow(),
             CreatedBy = user.UserName(),
         };
+        record.SearchKey = NameSearch.KeyOf(record.GivenName, record.FamilyName, record.Transliterations);
         db.Cases.Add(record);
         db.Documents.AddRange(Documents(p.Documents, record.Id, null, clock));
         await db.SaveChangesAsync(cancellationToken);
@@ -171,8 +172,11 @@ public static class CaseEndpoints
             Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion);
     }
 
+    /// <summary>The longest name search term (a search box's worth).</summary>
+    private const int MaxNameTerm = 100;
+
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
-        string? office = null, string? stage = null, string? nationality = null, int page = 1, int pageSize = 50)
+        string? office = null, string? stage = null, string? nationality = null, string? name = null, int page = 1, int pageSize = 50)
     {
         if (QueueEndpoints.Paging(page, pageSize) is { } invalid)
         {
@@ -201,6 +205,14 @@ public static class CaseEndpoints
             errors["nationality"] = ["A three-letter country code, like SOM."];
         }
 
+        // Part of a name, whatever its letter case, accents or order (NameSearch); a name of only spaces or marks
+        // would match every case.
+        var folded = NameSearch.Fold(name);
+        if (name is not null && (folded.Length == 0 || name.Length > MaxNameTerm))
+        {
+            errors["name"] = [$"Part of a name, 1 to {MaxNameTerm} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -211,6 +223,7 @@ public static class CaseEndpoints
         query = office is null ? query : query.Where(c => c.Office == office);
         query = stage is null ? query : query.Where(c => c.Stage == stage);
         query = nationality is null ? query : query.Where(c => c.Nationalities.Contains(nationality));
+        query = name is null ? query : query.Where(c => c.SearchKey!.Contains(folded));
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.Priority).ThenBy(c => c.CaseNumber).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CaseSummary(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.InstanceId)).ToListAsync(cancellationToken);

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+
+namespace Casework.Data.Cases;
+
+/// <summary>
+/// How names are found whatever the accents, letter case or order they were typed in. A name is kept a second time
+/// as a search key, folded (lower case, accents and other combining marks dropped, a few letters that do not decompose
+/// spelled out): "Ömer Yılmaz" is found by "omer", "YILMAZ", "ömer yilmaz" and "yilmaz omer". Folding happens here in
+/// C#, not in SQL, because SQLite's lower() folds ASCII only; the database then compares plain text on every provider.
+/// </summary>
+public static class NameSearch
+{
+    /// <summary>The longest key: both name orders (2 × 401) and the transliterations (1,000) with separators.</summary>
+    public const int MaxKeyLength = 2000;
+
+    /// <summary>
+    /// The principal's search key: "given family", "family given" and each transliteration, folded, one per line. A
+    /// folded search term never holds a line break, so a term cannot match across two of them.
+    /// </summary>
+    public static string KeyOf(string givenName, string familyName, string? transliterations)
+    {
+        var given = Fold(givenName);
+        var family = Fold(familyName);
+        var parts = new List<string> { $"{given} {family}".Trim(), $"{family} {given}".Trim() };
+        if (transliterations is not null)
+        {
+            parts.AddRange(transliterations.Split(',').Select(Fold).Where(t => t.Length > 0));
+        }
+
+        var key = string.Join('\n', parts.Distinct(StringComparer.Ordinal));
+        return key.Length <= MaxKeyLength ? key : key[..MaxKeyLength];
+    }
+
+    /// <summary>
+    /// A name or search term folded for comparison: lower case (invariant), combining marks dropped after canonical
+    /// decomposition (é → e, ö → o, Arabic vowel marks and hamza seats), letters without a decomposition mapped
+    /// (ı → i, ß → ss, ø → o, æ → ae, ł → l, đ/ð → d, þ → th, œ → oe, ħ → h), and runs of spaces, tabs, line breaks,
+    /// hyphens and apostrophes turned into one space, so "Al-Amin" and "al amin" meet.
+    /// </summary>
+    public static string Fold(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return string.Empty;
+        }
+
+        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        var space = false;
+        foreach (var c in decomposed)
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+                or UnicodeCategory.Format)
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c) || category == UnicodeCategory.DashPunctuation || c is '\'' or '’' or '‘' or 'ʼ' or '`')
+            {
+                space = folded.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                folded.Append(' ');
+                space = false;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            var spelled = lower switch
+            {
+                'ı' => "i",
+                'ß' => "ss",
+                'ø' => "o",
+                'æ' => "ae",
+                'œ' => "oe",
+                'ł' => "l",
+                'đ' or 'ð' => "d",
+                'þ' => "th",
+                'ħ' => "h",
+                _ => null,
+            };
+            if (spelled is null)
+            {
+                folded.Append(lower);
+            }
+            else
+            {
+                folded.Append(spelled);
+            }
+        }
+
+        return folded.ToString().Normalize(NormalizationForm.FormC);
+    }
+}
