@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Casework.Data.Cases;
 using Casework.Data.Configuration;
 using Casework.Data.Providers;
@@ -32,7 +33,18 @@ public sealed class DatabaseInitializer(
         if (!settings.ShouldMigrateOnStart)
         {
             logger.LogInformation("Skipping migrations for {Provider}: Database:MigrateOnStart is off", settings.ProviderKind);
-            await BackfillAsync(cancellationToken);
+            // The node starts even when the database is not reachable yet (readiness says so) or not migrated yet.
+            try
+            {
+                await BackfillAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is DbException || e.InnerException is DbException)
+            {
+                // EF Core reports a refused connection as a transient failure wrapping the provider's exception.
+                logger.LogWarning("Could not write the name search keys of older cases ({Error}); the next start tries again",
+                    (e as DbException ?? e.InnerException)!.GetType().Name);
+            }
+
             return;
         }
 
@@ -63,14 +75,17 @@ public sealed class DatabaseInitializer(
         logger.LogInformation("Database ready ({Provider})", settings.ProviderKind);
     }
 
-    /// <summary>Writes what a migration added but could not compute in SQL (see <see cref="SearchKeyBackfill"/>).</summary>
+    /// <summary>
+    /// Writes what a migration added but could not compute in SQL (see <see cref="SearchKeyBackfill"/>), after migrating,
+    /// or on every start where migrations are applied by other means.
+    /// </summary>
     private async Task BackfillAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         if (await SearchKeyBackfill.RunAsync(db, cancellationToken) is > 0 and var written)
         {
-            logger.LogInformation("Wrote the name search key of {Count} cases registered before it existed", written);
+            logger.LogInformation("Wrote the name search key of {Count} principals and dependants registered before it existed", written);
         }
     }
 

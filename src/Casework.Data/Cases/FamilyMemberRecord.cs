@@ -33,6 +33,9 @@ public sealed class FamilyMemberRecord
     public string? Sex { get; set; }
     public string? Nationalities { get; set; }
     public string? Transliterations { get; set; }
+
+    /// <summary>A dependant's names folded for search (<see cref="NameSearch.KeyOf"/>); null on a link to another case.</summary>
+    public string? SearchKey { get; set; }
     public string? Languages { get; set; }
     public string? SpecificNeeds { get; set; }
     public string? DerivativeStatus { get; set; }
@@ -60,6 +63,7 @@ internal sealed class FamilyMemberConfiguration : IEntityTypeConfiguration<Famil
         builder.Property(f => f.Sex).HasMaxLength(16);
         builder.Property(f => f.Nationalities).HasMaxLength(200);
         builder.Property(f => f.Transliterations).HasMaxLength(1000);
+        builder.Property(f => f.SearchKey).HasMaxLength(NameSearch.MaxKeyLength);
         builder.Property(f => f.Languages).HasMaxLength(200);
         builder.Property(f => f.SpecificNeeds).HasMaxLength(1000);
         builder.Property(f => f.DerivativeStatus).HasMaxLength(32);

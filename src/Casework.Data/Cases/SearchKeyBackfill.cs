@@ -3,46 +3,63 @@ using Microsoft.EntityFrameworkCore;
 namespace Casework.Data.Cases;
 
 /// <summary>
-/// Gives cases registered before the name search key existed their key (<see cref="NameSearch.KeyOf"/>), on every
-/// start until none is left without one. Batches of <see cref="BatchSize"/> cases are written one transaction each,
-/// so a stop loses at most the batch in hand and the next start carries on. A key is written only where there is
-/// still none: a correction saved meanwhile wrote the key of the corrected names, which is kept. Nodes starting
-/// together may write the same key twice, which is harmless. The case's revision (its ETag) does not move: the names
-/// did not change.
+/// Gives principals and dependants registered before the name search key existed their key
+/// (<see cref="NameSearch.KeyOf"/>), on every start until none is left without one. Batches of <see cref="BatchSize"/>
+/// rows are written one transaction each, so a stop loses at most the batch in hand and the next start carries on. A
+/// key is written only where there is still none: a correction saved meanwhile wrote the key of the corrected names,
+/// which is kept. Nodes starting together may write the same key twice, which is harmless. The case's revision (its
+/// ETag) does not move: the names did not change.
 /// </summary>
 public static class SearchKeyBackfill
 {
     public const int BatchSize = 500;
 
-    /// <summary>How many cases were given their key.</summary>
+    /// <summary>How many principals and dependants were given their key.</summary>
     public static async Task<int> RunAsync(CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var written = 0;
         while (true)
         {
-            // Every case read is written (or was meanwhile), so the next read finds the next ones.
-            var batch = await db.Cases.AsNoTracking()
-                .Where(c => c.SearchKey == null)
-                .OrderBy(c => c.Id)
-                .Select(c => new { c.Id, c.GivenName, c.FamilyName, c.Transliterations })
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
+            // Every row read is written (or was meanwhile), so the next read finds the next ones.
+            var batch = await db.Cases.AsNoTracking().Where(c => c.SearchKey == null).OrderBy(c => c.Id)
+                .Select(c => new Names(c.Id, c.GivenName, c.FamilyName, c.Transliterations)).Take(BatchSize).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            written += await WriteAsync(db, batch, (id, key) => db.Cases.Where(c => c.Id == id && c.SearchKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SearchKey, key), cancellationToken), cancellationToken);
+        }
+
+        while (true)
+        {
+            // Links to another case have no names of their own and keep no key.
+            var batch = await db.FamilyMembers.AsNoTracking().Where(f => f.SearchKey == null && f.GivenName != null).OrderBy(f => f.Id)
+                .Select(f => new Names(f.Id, f.GivenName!, f.FamilyName ?? "", f.Transliterations)).Take(BatchSize).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return written;
             }
 
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                foreach (var c in batch)
-                {
-                    var key = NameSearch.KeyOf(c.GivenName, c.FamilyName, c.Transliterations);
-                    written += await db.Cases.Where(x => x.Id == c.Id && x.SearchKey == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.SearchKey, key), cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-            }
+            written += await WriteAsync(db, batch, (id, key) => db.FamilyMembers.Where(f => f.Id == id && f.SearchKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.SearchKey, key), cancellationToken), cancellationToken);
         }
+    }
+
+    private sealed record Names(Guid Id, string GivenName, string FamilyName, string? Transliterations);
+
+    private static async Task<int> WriteAsync(CaseworkDbContext db, List<Names> batch, Func<Guid, string, Task<int>> write,
+        CancellationToken cancellationToken)
+    {
+        var written = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var names in batch)
+        {
+            written += await write(names.Id, NameSearch.KeyOf(names.GivenName, names.FamilyName, names.Transliterations));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
     }
 }

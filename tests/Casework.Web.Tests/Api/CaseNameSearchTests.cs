@@ -2,14 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casework.Data;
+using Casework.Data.Configuration;
 using Casework.Data.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Casework.Web.Tests.Api;
 
 /// <summary>
-/// Finding a case by its principal's name however it is typed: letter case, accents, letters that do not decompose,
+/// Finding a case by the name of its principal or a dependant, however it is typed: letter case, accents, letters that do not decompose,
 /// given and family name in either order, a transliteration; kept in step by corrections and written on start for
 /// cases registered before the search key existed.
 /// </summary>
@@ -83,6 +85,27 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         Assert.Empty(await FindAsync(auditor, "omer"));
         Assert.Empty(await FindAsync(auditor, "омер"));
         Assert.Equal([omer], await FindAsync(auditor, "omur yilmaz"));
+
+        // A dependant's name finds the case they are on; a link to another case finds that case by its own principal only.
+        var child = await clerk.PostAsJsonAsync($"/api/cases/{amina}/family-members",
+            new { relationship = "Child", dependant = true, person = Principal("Zeynep", "Çelik") }, Ct);
+        Assert.Equal(HttpStatusCode.Created, child.StatusCode);
+        var childId = (await child.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created,
+            (await clerk.PostAsJsonAsync($"/api/cases/{amina}/family-members", new { relationship = "Sibling", linkedCaseId = jose }, Ct)).StatusCode);
+        Assert.Equal([amina], await FindAsync(auditor, "celik zeynep"));
+        Assert.Equal([jose], await FindAsync(auditor, "nunez"));
+
+        // Corrected, the dependant too is found by the name they have now.
+        etag = (await clerk.GetAsync($"/api/cases/{amina}", Ct)).Headers.ETag!.Tag;
+        using var memberCorrection = new HttpRequestMessage(HttpMethod.Put, $"/api/cases/{amina}/family-members/{childId}")
+        {
+            Content = JsonContent.Create(new { relationship = "Child", dependant = true, person = Principal("Zehra", "Çelik"), reason = "Birth certificate." }),
+        };
+        memberCorrection.Headers.TryAddWithoutValidation("If-Match", etag);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.SendAsync(memberCorrection, Ct)).StatusCode);
+        Assert.Empty(await FindAsync(auditor, "zeynep"));
+        Assert.Equal([amina], await FindAsync(auditor, "zehra"));
     }
 
     [Theory]
@@ -94,6 +117,8 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         var clerk = await host.ClientForAsync("clerk.a");
         var omer = await RegisterAsync(clerk, Principal("Ömer", "Yılmaz"));
         var amina = await RegisterAsync(clerk, Principal("Amina", "Test"));
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{amina}/family-members",
+            new { relationship = "Child", dependant = true, person = Principal("Zeynep", "Çelik") }, Ct)).StatusCode);
         var etag = (await clerk.GetAsync($"/api/cases/{omer}", Ct)).Headers.ETag!.Tag;
 
         // As a database migrated from before the key holds them: no key at all, with more than one batch's worth.
@@ -110,13 +135,21 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
             }));
             await db.SaveChangesAsync(Ct);
             Assert.True(await db.Cases.ExecuteUpdateAsync(s => s.SetProperty(c => c.SearchKey, (string?)null), Ct) > 500);
+            Assert.Equal(1, await db.FamilyMembers.ExecuteUpdateAsync(s => s.SetProperty(f => f.SearchKey, (string?)null), Ct));
         }
 
         Assert.Empty(await FindAsync(clerk, "omer"));
+        Assert.Empty(await FindAsync(clerk, "zeynep"));
 
-        await host.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(Ct);
+        // On PostgreSQL as where migrations are applied by a script: the keys are written all the same.
+        var settings = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        settings.MigrateOnStart = store == "sqlite";
+        var initializer = ActivatorUtilities.CreateInstance<DatabaseInitializer>(host.Services, Options.Create(settings));
+        Assert.Equal(store == "sqlite", settings.ShouldMigrateOnStart);
+        await initializer.InitializeAsync(Ct);
 
         Assert.Equal([omer], await FindAsync(clerk, "omer"));
+        Assert.Equal([amina], await FindAsync(clerk, "zeynep celik"));
         var page = await clerk.GetFromJsonAsync<JsonElement>("/api/cases?name=amina%20test&pageSize=1", Ct);
         Assert.Equal(Casework.Data.Cases.SearchKeyBackfill.BatchSize + 21, page.GetProperty("total").GetInt32());
         Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{omer}", Ct)).Headers.ETag!.Tag);
@@ -124,6 +157,7 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
             Assert.False(await db.Cases.AnyAsync(c => c.SearchKey == null, Ct));
+            Assert.False(await db.FamilyMembers.AnyAsync(f => f.SearchKey == null, Ct));
         }
     }
 }

@@ -167,7 +167,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer));
         var clerk = await host.ClientForAsync("clerk.a");
         var (_, amina) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
-        var (_, hodan) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
+        var (hodanId, hodan) = await ApiHost.RegisterCaseAsync(clerk, "Hodan");
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, "/queue", "officer.a", ApiHost.Password);
@@ -186,7 +186,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await page.GotoAsync("/cases");
 
         // By part of a name, in any case.
-        await page.GetByLabel("Applicant's name").FillAsync("hoD");
+        await page.GetByLabel("Name of the applicant or a family member").FillAsync("hoD");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await page.WaitForURLAsync("**/cases?*name=hoD*");
         Assert.Equal([hodan], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
@@ -208,11 +208,22 @@ public sealed class CasePageTests(PostgresFixture postgres)
         // A name is found whatever its accents and letter case, given and family name together.
         var (_, omer) = await ApiHost.RegisterCaseAsync(clerk, "Ömer");
         await page.GotoAsync("/cases");
-        await page.GetByLabel("Applicant's name").FillAsync("TEST omer");
+        await page.GetByLabel("Name of the applicant or a family member").FillAsync("TEST omer");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await page.WaitForURLAsync("**/cases?*name=TEST*");
         Assert.Equal([omer], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
-        Assert.Equal("TEST omer", await page.GetByLabel("Applicant's name").InputValueAsync());
+        Assert.Equal("TEST omer", await page.GetByLabel("Name of the applicant or a family member").InputValueAsync());
+        Assert.Equal(0, await page.GetByTestId("matched-family").CountAsync());
+
+        // A dependant's name finds the case they are on, and the list says whose name it was.
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{hodanId}/family-members", new
+        {
+            relationship = "Child", dependant = true,
+            person = new { givenName = "Zeynep", familyName = "Çelik", dateOfBirth = "2019-01-01", sex = "Female", nationalities = new[] { "SOM" } },
+        }, TestContext.Current.CancellationToken)).StatusCode);
+        await page.GotoAsync("/cases?name=celik");
+        Assert.Equal([hodan], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Equal("Family member: Zeynep Çelik", await page.GetByTestId("matched-family").InnerTextAsync());
     }
 
     [Fact]

@@ -361,6 +361,10 @@ namespace Casework.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("SearchKey")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Sex")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");

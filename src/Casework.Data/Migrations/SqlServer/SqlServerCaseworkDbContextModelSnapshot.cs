@@ -361,6 +361,10 @@ namespace Casework.Data.Migrations.SqlServer
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
 
+                    b.Property<string>("SearchKey")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<string>("Sex")
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");

@@ -354,6 +354,10 @@ namespace Casework.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchKey")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sex")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");

@@ -281,6 +281,7 @@ public static class CaseCorrections
                         s.SetProperty(f => f.GivenName, p.GivenName!.Trim())
                             .SetProperty(f => f.FamilyName, p.FamilyName!.Trim())
                             .SetProperty(f => f.Transliterations, CaseEndpoints.Join(p.Transliterations))
+                            .SetProperty(f => f.SearchKey, NameSearch.KeyOf(p.GivenName!.Trim(), p.FamilyName!.Trim(), CaseEndpoints.Join(p.Transliterations)))
                             .SetProperty(f => f.DateOfBirth, p.DateOfBirth)
                             .SetProperty(f => f.DateOfBirthApproximate, p.DateOfBirthApproximate)
                             .SetProperty(f => f.Sex, p.Sex)

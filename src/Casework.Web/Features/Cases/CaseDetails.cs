@@ -162,6 +162,7 @@ public static class CaseDetails
             GivenName = p?.GivenName?.Trim(), FamilyName = p?.FamilyName?.Trim(), DateOfBirth = p?.DateOfBirth, DateOfBirthApproximate = p?.DateOfBirthApproximate ?? false,
             Sex = p?.Sex, Nationalities = CaseEndpoints.Join(p?.Nationalities), Transliterations = CaseEndpoints.Join(p?.Transliterations),
             Languages = CaseEndpoints.Join(p?.Languages), SpecificNeeds = CaseEndpoints.Join(p?.SpecificNeeds), CreatedAt = now, CreatedBy = user.UserName(),
+            SearchKey = p is null ? null : NameSearch.KeyOf(p.GivenName!.Trim(), p.FamilyName!.Trim(), CaseEndpoints.Join(p.Transliterations)),
         };
         var documents = CaseEndpoints.Documents(p?.Documents, id, record.Id, clock).ToList();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))

@@ -52,7 +52,7 @@ public static class CaseEndpoints
         group.MapPost("/", RegisterAsync).RequireAuthorization(Registrars).WithSummary("Register a case and its principal applicant; starts the procedure.");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
             .WithSummary("A case with its principal's biodata, family members and profiling; exclusion material for supervisors only.");
-        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage, nationality and the principal's name, paged.");
+        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage, nationality and the name of the principal or a dependant, paged.");
         return app;
     }
 
@@ -223,7 +223,8 @@ public static class CaseEndpoints
         query = office is null ? query : query.Where(c => c.Office == office);
         query = stage is null ? query : query.Where(c => c.Stage == stage);
         query = nationality is null ? query : query.Where(c => c.Nationalities.Contains(nationality));
-        query = name is null ? query : query.Where(c => c.SearchKey!.Contains(folded));
+        query = name is null ? query
+            : query.Where(c => c.SearchKey!.Contains(folded) || db.FamilyMembers.Any(f => f.CaseId == c.Id && f.SearchKey!.Contains(folded)));
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.Priority).ThenBy(c => c.CaseNumber).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CaseSummary(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.InstanceId)).ToListAsync(cancellationToken);

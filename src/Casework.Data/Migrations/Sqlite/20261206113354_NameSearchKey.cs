@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Casework.Data.Migrations.SqlServer
+namespace Casework.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class CaseSearchKey : Migration
+    public partial class NameSearchKey : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,14 @@ namespace Casework.Data.Migrations.SqlServer
             migrationBuilder.AddColumn<string>(
                 name: "SearchKey",
                 table: "cases",
-                type: "nvarchar(2000)",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SearchKey",
+                table: "case_family_members",
+                type: "TEXT",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -24,6 +31,10 @@ namespace Casework.Data.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "SearchKey",
                 table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "SearchKey",
+                table: "case_family_members");
         }
     }
 }

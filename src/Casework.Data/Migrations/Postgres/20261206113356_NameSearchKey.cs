@@ -5,7 +5,7 @@
 namespace Casework.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class CaseSearchKey : Migration
+    public partial class NameSearchKey : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,6 +13,13 @@ namespace Casework.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "SearchKey",
                 table: "cases",
+                type: "character varying(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SearchKey",
+                table: "case_family_members",
                 type: "character varying(2000)",
                 maxLength: 2000,
                 nullable: true);
@@ -24,6 +31,10 @@ namespace Casework.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "SearchKey",
                 table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "SearchKey",
+                table: "case_family_members");
         }
     }
 }

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Casework.Data.Migrations.Sqlite
+namespace Casework.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
-    public partial class CaseSearchKey : Migration
+    public partial class NameSearchKey : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,14 @@ namespace Casework.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "SearchKey",
                 table: "cases",
-                type: "TEXT",
+                type: "nvarchar(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SearchKey",
+                table: "case_family_members",
+                type: "nvarchar(2000)",
                 maxLength: 2000,
                 nullable: true);
         }
@@ -24,6 +31,10 @@ namespace Casework.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "SearchKey",
                 table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "SearchKey",
+                table: "case_family_members");
         }
     }
 }
