@@ -24,7 +24,7 @@ public sealed class CaseRecord
 
     /// <summary>
     /// The names folded for search (<see cref="NameSearch.KeyOf"/>), written with them. Null only on a case registered
-    /// before the key existed, until the start-up backfill (<see cref="NameSearch"/>) has written it.
+    /// before the key existed, until the start-up backfill (<see cref="SearchKeyBackfill"/>) has written it.
     /// </summary>
     public string? SearchKey { get; set; }
     public DateOnly DateOfBirth { get; set; }

@@ -34,7 +34,10 @@ public sealed class FamilyMemberRecord
     public string? Nationalities { get; set; }
     public string? Transliterations { get; set; }
 
-    /// <summary>A dependant's names folded for search (<see cref="NameSearch.KeyOf"/>); null on a link to another case.</summary>
+    /// <summary>
+    /// The names of a family member registered on this case, folded for search (<see cref="NameSearch.KeyOf"/>); null on a link
+    /// to another case, which is found by its own principal.
+    /// </summary>
     public string? SearchKey { get; set; }
     public string? Languages { get; set; }
     public string? SpecificNeeds { get; set; }

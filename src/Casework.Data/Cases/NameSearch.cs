@@ -15,7 +15,7 @@ public static class NameSearch
     public const int MaxKeyLength = 2000;
 
     /// <summary>
-    /// The principal's search key: "given family", "family given" and each transliteration, folded, one per line. A
+    /// A person's search key (a principal's or a family member's): "given family", "family given" and each transliteration, folded, one per line. A
     /// folded search term never holds a line break, so a term cannot match across two of them.
     /// </summary>
     public static string KeyOf(string givenName, string familyName, string? transliterations)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Casework.Data.Cases;
 
 /// <summary>
-/// Gives principals and dependants registered before the name search key existed their key
+/// Gives principals and family members registered before the name search key existed their key
 /// (<see cref="NameSearch.KeyOf"/>), on every start until none is left without one. Batches of <see cref="BatchSize"/>
 /// rows are written one transaction each, so a stop loses at most the batch in hand and the next start carries on. A
 /// key is written only where there is still none: a correction saved meanwhile wrote the key of the corrected names,
@@ -14,7 +14,7 @@ public static class SearchKeyBackfill
 {
     public const int BatchSize = 500;
 
-    /// <summary>How many principals and dependants were given their key.</summary>
+    /// <summary>How many principals and family members were given their key.</summary>
     public static async Task<int> RunAsync(CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var written = 0;

@@ -52,7 +52,7 @@ public static class CaseEndpoints
         group.MapPost("/", RegisterAsync).RequireAuthorization(Registrars).WithSummary("Register a case and its principal applicant; starts the procedure.");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
             .WithSummary("A case with its principal's biodata, family members and profiling; exclusion material for supervisors only.");
-        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage, nationality and the name of the principal or a dependant, paged.");
+        group.MapGet("/", SearchAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("Cases by office, stage, nationality and the name of the principal or a family member, paged.");
         return app;
     }
 
