@@ -33,6 +33,13 @@ public static class NameSearch
     }
 
     /// <summary>
+    /// The cases whose principal, or a family member registered on them, has a name holding <paramref name="folded"/>
+    /// (a term already passed through <see cref="Fold"/>): the one name search of the case screen and the API.
+    /// </summary>
+    public static IQueryable<CaseRecord> Named(this IQueryable<CaseRecord> cases, CaseworkDbContext db, string folded) =>
+        cases.Where(c => c.SearchKey!.Contains(folded) || db.FamilyMembers.Any(f => f.CaseId == c.Id && f.SearchKey!.Contains(folded)));
+
+    /// <summary>
     /// A name or search term folded for comparison: lower case (invariant), combining marks dropped after canonical
     /// decomposition (é → e, ö → o, Arabic vowel marks and hamza seats), letters without a decomposition mapped
     /// (ı → i, ß → ss, ø → o, æ → ae, ł → l, đ/ð → d, þ → th, œ → oe, ħ → h), and runs of spaces, tabs, line breaks,

@@ -223,8 +223,7 @@ public static class CaseEndpoints
         query = office is null ? query : query.Where(c => c.Office == office);
         query = stage is null ? query : query.Where(c => c.Stage == stage);
         query = nationality is null ? query : query.Where(c => c.Nationalities.Contains(nationality));
-        query = name is null ? query
-            : query.Where(c => c.SearchKey!.Contains(folded) || db.FamilyMembers.Any(f => f.CaseId == c.Id && f.SearchKey!.Contains(folded)));
+        query = name is null ? query : query.Named(db, folded);
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.Priority).ThenBy(c => c.CaseNumber).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CaseSummary(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.InstanceId)).ToListAsync(cancellationToken);
