@@ -85,7 +85,7 @@ public sealed class DatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         if (await SearchKeyBackfill.RunAsync(db, cancellationToken) is > 0 and var written)
         {
-            logger.LogInformation("Wrote the name search key of {Count} principals and family members registered before it existed", written);
+            logger.LogInformation("Wrote the name search key of {Count} principals, family members and accounts recorded before it existed", written);
         }
     }
 

@@ -4,17 +4,18 @@ namespace Casework.Data.Cases;
 
 /// <summary>
 /// Gives principals and family members registered before the name search key existed their key
-/// (<see cref="NameSearch.KeyOf"/>), on every start until none is left without one. Batches of <see cref="BatchSize"/>
+/// (<see cref="NameSearch.KeyOf"/>), and accounts made before theirs existed their folded display name
+/// (<see cref="Identity.CaseworkUser.DisplayNameKey"/>), on every start until none is left without one. Batches of <see cref="BatchSize"/>
 /// rows are written one transaction each, so a stop loses at most the batch in hand and the next start carries on. A
 /// key is written only where there is still none: a correction saved meanwhile wrote the key of the corrected names,
 /// which is kept. Nodes starting together may write the same key twice, which is harmless. The case's revision (its
-/// ETag) does not move: the names did not change.
+/// ETag) does not move, nor does an account's concurrency stamp: the names did not change.
 /// </summary>
 public static class SearchKeyBackfill
 {
     public const int BatchSize = 500;
 
-    /// <summary>How many principals and family members were given their key.</summary>
+    /// <summary>How many principals, family members and accounts were given their key.</summary>
     public static async Task<int> RunAsync(CaseworkDbContext db, CancellationToken cancellationToken)
     {
         var written = 0;
@@ -39,11 +40,31 @@ public static class SearchKeyBackfill
                 .Select(f => new Names(f.Id, f.GivenName!, f.FamilyName ?? "", f.Transliterations)).Take(BatchSize).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
-                return written;
+                break;
             }
 
             written += await WriteAsync(db, batch, (id, key) => db.FamilyMembers.Where(f => f.Id == id && f.SearchKey == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.SearchKey, key), cancellationToken), cancellationToken);
+        }
+
+        while (true)
+        {
+            var accounts = await db.Users.AsNoTracking().Where(u => u.DisplayName != null && u.DisplayNameKey == null).OrderBy(u => u.Id)
+                .Select(u => new { u.Id, u.DisplayName }).Take(BatchSize).ToListAsync(cancellationToken);
+            if (accounts.Count == 0)
+            {
+                return written;
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var account in accounts)
+            {
+                var key = NameSearch.Fold(account.DisplayName);
+                written += await db.Users.Where(u => u.Id == account.Id && u.DisplayNameKey == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayNameKey, key), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

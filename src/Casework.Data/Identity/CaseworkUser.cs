@@ -1,3 +1,4 @@
+using Casework.Data.Cases;
 using Microsoft.AspNetCore.Identity;
 
 namespace Casework.Data.Identity;
@@ -5,8 +6,25 @@ namespace Casework.Data.Identity;
 /// <summary>A person who signs in: staff of an office, or a lawyer of a partner organisation.</summary>
 public sealed class CaseworkUser : IdentityUser
 {
+    private string? displayName;
+
     /// <summary>The name shown to colleagues (staff only; not an applicant's data).</summary>
-    public string? DisplayName { get; set; }
+    public string? DisplayName
+    {
+        get => displayName;
+        set
+        {
+            displayName = value;
+            DisplayNameKey = value is null ? null : NameSearch.Fold(value);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DisplayName"/> folded as names are searched (<see cref="NameSearch.Fold"/>), set with it, so an
+    /// administrator's "muller" finds "Jörg Müller" on every database. Accounts made before it existed are given theirs
+    /// on start (<see cref="SearchKeyBackfill"/>).
+    /// </summary>
+    public string? DisplayNameKey { get; private set; }
 
     /// <summary>The office whose queues a staff member works, e.g. "NBO".</summary>
     public string? OfficeCode { get; set; }

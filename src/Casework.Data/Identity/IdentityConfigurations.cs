@@ -20,6 +20,9 @@ internal sealed class CaseworkUserConfiguration : IEntityTypeConfiguration<Casew
     public void Configure(EntityTypeBuilder<CaseworkUser> builder)
     {
         builder.Property(u => u.DisplayName).HasMaxLength(200);
+
+        // Folding can spell a letter out in two (ß → ss, æ → ae), so the key may be longer than the name.
+        builder.Property(u => u.DisplayNameKey).HasMaxLength(400);
         builder.Property(u => u.OfficeCode).HasMaxLength(50);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }

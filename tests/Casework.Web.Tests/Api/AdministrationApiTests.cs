@@ -406,6 +406,52 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         }
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AccountsAreFoundByTheirDisplayName_WhateverItsAccentsOrLetterCase_AndAfterItChanges(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "jm", displayName = "Jörg Müller-Łukasz", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", password = Strong },
+            ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "other", displayName = "Ayşe Kılıç", roles = new[] { CaseworkRoles.Auditor }, password = Strong }, ct)).StatusCode);
+
+        async Task<string[]> Found(string search) =>
+            [.. (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users?search={Uri.EscapeDataString(search)}", ct))
+                .GetProperty("items").EnumerateArray().Select(u => u.GetProperty("userName").GetString()!).Order()];
+
+        Assert.Equal(["jm"], await Found("muller"));
+        Assert.Equal(["jm"], await Found("JORG MULLER LUKASZ"));
+        Assert.Equal(["jm"], await Found("Müller"));
+        Assert.Equal(["other"], await Found("ayse kilic"));
+        Assert.Equal(["other"], await Found("KILIÇ"));
+        Assert.Equal(["jm"], await Found("jm"));
+        Assert.Empty(await Found("muller ayse"));
+
+        // A name changed by an administrator is found by the new name only.
+        var id = await IdOfAsync(admin, "jm");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/admin/users/{id}",
+            new { displayName = "Jörg Ødegård", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, ct)).StatusCode);
+        Assert.Equal(["jm"], await Found("odegard"));
+        Assert.Empty(await Found("muller"));
+
+        // Accounts made before the folded name existed have none until the next start gives them theirs.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(3, await db.Users.ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayNameKey, (string?)null), ct));
+        }
+
+        Assert.Empty(await Found("kilic"));
+        await ActivatorUtilities.CreateInstance<DatabaseInitializer>(host.Services).InitializeAsync(ct);
+        Assert.Equal(["other"], await Found("kilic"));
+        Assert.Equal(["jm"], await Found("odegard"));
+    }
+
     private static async Task<string> IdOfAsync(HttpClient admin, string userName)
     {
         var page = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users?search={userName}", TestContext.Current.CancellationToken);

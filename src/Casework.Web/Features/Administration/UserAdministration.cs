@@ -1,4 +1,5 @@
 using Casework.Data;
+using Casework.Data.Cases;
 using Casework.Data.Identity;
 using Casework.Domain.Cases;
 using Microsoft.AspNetCore.Identity;
@@ -59,13 +60,14 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         query = office is null ? query : query.Where(u => u.OfficeCode == office);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            // Names ignore case on every database: upper() on both sides (SQLite's upper() folds ASCII only, so the
-            // term as typed is tried as well, and a name with accents is still found when typed as it is stored).
+            // A user name is ASCII and compared upper-cased as Identity keeps it; a display name is compared folded
+            // (NameSearch), so "muller" finds "Jörg Müller" whatever the database.
             var term = search.Trim();
             var normalized = users.NormalizeName(term);
-            var upper = term.ToUpperInvariant();
-            query = query.Where(u => u.NormalizedUserName!.Contains(normalized)
-                || (u.DisplayName != null && (u.DisplayName.Contains(term) || u.DisplayName.ToUpper().Contains(upper))));
+            var folded = NameSearch.Fold(term);
+            query = folded.Length == 0
+                ? query.Where(u => u.NormalizedUserName!.Contains(normalized))
+                : query.Where(u => u.NormalizedUserName!.Contains(normalized) || u.DisplayNameKey!.Contains(folded));
         }
 
         var total = await query.CountAsync(cancellationToken);
