@@ -200,6 +200,17 @@ public sealed class CasePageTests(PostgresFixture postgres)
         Assert.Equal((int)HttpStatusCode.BadRequest, wrongStage!.Status);
         Assert.Contains("'Sideways' is not a stage", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
 
+        // A name of only hyphens would match every case, and one longer than the box takes is not a name: both refused,
+        // as the API refuses them, with the search form still there to correct it.
+        foreach (var term in new[] { " - ' ", new string('a', 101) })
+        {
+            var wrongName = await page.GotoAsync($"/cases?name={Uri.EscapeDataString(term)}");
+            Assert.Equal((int)HttpStatusCode.BadRequest, wrongName!.Status);
+            Assert.Contains("Name: Part of a name, 1 to 100 characters", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.GetByTestId("cases").CountAsync());
+            Assert.True(await page.Locator("#name").IsVisibleAsync());
+        }
+
         await page.GotoAsync($"/cases?number={Uri.EscapeDataString(amina)}");
         await page.GetByTestId("cases").GetByRole(AriaRole.Link, new() { Name = amina }).ClickAsync();
         await page.WaitForURLAsync($"**/cases/{amina}");

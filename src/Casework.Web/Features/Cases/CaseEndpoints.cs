@@ -173,7 +173,17 @@ public static class CaseEndpoints
     }
 
     /// <summary>The longest name search term (a search box's worth).</summary>
-    private const int MaxNameTerm = 100;
+    internal const int MaxNameTerm = 100;
+
+    /// <summary>
+    /// Why a name search term (as typed, and <paramref name="folded"/> by <see cref="NameSearch.Fold"/>) cannot be searched
+    /// for, or null: one of only spaces, hyphens or marks would match every case, and the API and the case screen refuse
+    /// the same terms.
+    /// </summary>
+    internal static string? NameTermProblem(string term, string folded) =>
+        folded.Length == 0 || term.Length > MaxNameTerm
+            ? $"Part of a name, 1 to {MaxNameTerm} characters, not only spaces, hyphens or apostrophes."
+            : null;
 
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> SearchAsync(CaseworkDbContext db, CancellationToken cancellationToken,
         string? office = null, string? stage = null, string? nationality = null, string? name = null, int page = 1, int pageSize = 50)
@@ -205,12 +215,11 @@ public static class CaseEndpoints
             errors["nationality"] = ["A three-letter country code, like SOM."];
         }
 
-        // Part of a name, whatever its letter case, accents or order (NameSearch); a name of only spaces or marks
-        // would match every case.
+        // Part of a name, whatever its letter case, accents or order (NameSearch).
         var folded = NameSearch.Fold(name);
-        if (name is not null && (folded.Length == 0 || name.Length > MaxNameTerm))
+        if (name is not null && NameTermProblem(name, folded) is { } nameProblem)
         {
-            errors["name"] = [$"Part of a name, 1 to {MaxNameTerm} characters."];
+            errors["name"] = [nameProblem];
         }
 
         if (errors.Count > 0)
