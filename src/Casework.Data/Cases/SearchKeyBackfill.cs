@@ -29,8 +29,8 @@ public static class SearchKeyBackfill
                 break;
             }
 
-            written += await WriteAsync(db, batch, (id, key) => db.Cases.Where(c => c.Id == id && c.SearchKey == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SearchKey, key), cancellationToken), cancellationToken);
+            written += await WriteAsync(db, batch, names => db.Cases.Where(c => c.Id == names.Id && c.SearchKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SearchKey, names.Key), cancellationToken), cancellationToken);
         }
 
         while (true)
@@ -43,8 +43,8 @@ public static class SearchKeyBackfill
                 break;
             }
 
-            written += await WriteAsync(db, batch, (id, key) => db.FamilyMembers.Where(f => f.Id == id && f.SearchKey == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.SearchKey, key), cancellationToken), cancellationToken);
+            written += await WriteAsync(db, batch, names => db.FamilyMembers.Where(f => f.Id == names.Id && f.SearchKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.SearchKey, names.Key), cancellationToken), cancellationToken);
         }
 
         while (true)
@@ -56,28 +56,25 @@ public static class SearchKeyBackfill
                 return written;
             }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var account in accounts)
-            {
-                var key = NameSearch.Fold(account.DisplayName);
-                written += await db.Users.Where(u => u.Id == account.Id && u.DisplayNameKey == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayNameKey, key), cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            written += await WriteAsync(db, accounts, account => db.Users.Where(u => u.Id == account.Id && u.DisplayNameKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.DisplayNameKey, NameSearch.Fold(account.DisplayName)), cancellationToken),
+                cancellationToken);
         }
     }
 
-    private sealed record Names(Guid Id, string GivenName, string FamilyName, string? Transliterations);
+    private sealed record Names(Guid Id, string GivenName, string FamilyName, string? Transliterations)
+    {
+        public string Key => NameSearch.KeyOf(GivenName, FamilyName, Transliterations);
+    }
 
-    private static async Task<int> WriteAsync(CaseworkDbContext db, List<Names> batch, Func<Guid, string, Task<int>> write,
-        CancellationToken cancellationToken)
+    /// <summary>Writes one batch's keys in one transaction; <paramref name="write"/> answers how many rows it wrote.</summary>
+    private static async Task<int> WriteAsync<T>(CaseworkDbContext db, List<T> batch, Func<T, Task<int>> write, CancellationToken cancellationToken)
     {
         var written = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var names in batch)
+        foreach (var item in batch)
         {
-            written += await write(names.Id, NameSearch.KeyOf(names.GivenName, names.FamilyName, names.Transliterations));
+            written += await write(item);
         }
 
         await transaction.CommitAsync(cancellationToken);
