@@ -94,7 +94,11 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
 
         // Documents are left alone when the correction does not give them; an empty list removes them.
         var etag2 = corrected.Headers.ETag!.Tag;
+        // Without documents this correction gives only the values on record: it saves nothing, so the ETag holds.
         var keep = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), etag2);
+        Assert.Equal(HttpStatusCode.OK, keep.StatusCode);
+        Assert.Equal(etag2, keep.Headers.ETag!.Tag);
+        Assert.Equal(etag2, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
         Assert.Single((await keep.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
         var clear = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: []), keep.Headers.ETag!.Tag);
         Assert.Empty((await clear.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
@@ -211,6 +215,15 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal(HttpStatusCode.OK, relinked.StatusCode);
         Assert.Equal(numberB, (await relinked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("linkedCaseNumber").GetString());
+
+        // The same correction again changes nothing: neither linked case's ETag moves, and no correction is kept.
+        var etagB = (await clerk.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
+        var again = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
+            relinked.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(relinked.Headers.ETag!.Tag, again.Headers.ETag!.Tag);
+        Assert.Equal(relinked.Headers.ETag!.Tag, (await clerk.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag);
+        Assert.Equal(etagB, (await clerk.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag);
 
         var viewA = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{a}", Ct);
         var viewB = await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{b}", Ct);

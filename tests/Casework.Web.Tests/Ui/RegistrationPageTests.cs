@@ -313,6 +313,28 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
             Assert.Contains("Aminah", kept[1].Changes, StringComparison.Ordinal);
         }
 
+        // Sent again as the case now reads, the correction changes nothing: the case page says so, and the case keeps
+        // its revision (its ETag) and its two corrections.
+        long revision;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            revision = (await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct)).Revision;
+        }
+
+        await page.GetByTestId("correct-registration").ClickAsync();
+        await page.WaitForURLAsync("**/correct");
+        await page.FillAsync("#reason", "Checked against her passport again.");
+        await SubmitCorrectionAsync(page);
+        await page.WaitForURLAsync("**unchanged=true");
+        Assert.Equal(1, await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Nothing was corrected: every value you sent is the one already recorded" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The correction is saved" }).CountAsync());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(revision, (await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct)).Revision);
+            Assert.Equal(2, await db.Corrections.CountAsync(c => c.CaseId == id, Ct));
+        }
+
         // An eligibility officer is neither offered the screen nor let in.
         var officer = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(officer, $"/cases/{number}/correct", "officer.a", ApiHost.Password);

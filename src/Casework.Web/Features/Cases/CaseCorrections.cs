@@ -28,13 +28,16 @@ public sealed record RemoveFamilyMemberRequest(string? Reason);
 internal enum CorrectionResult
 {
     Done,
+
+    /// <summary>Every value given is the one on record: nothing was saved, the case's revision (and ETag) did not move.</summary>
+    Unchanged,
     Invalid,
     NotFound,
     PreconditionRequired,
     Stale,
 }
 
-/// <summary>A correction's end: the problems by field when invalid; the corrected case when done.</summary>
+/// <summary>A correction's end: the problems by field when invalid; the case as it now is when done or unchanged.</summary>
 internal sealed record CorrectionOutcome(CorrectionResult Kind, Dictionary<string, string[]>? Errors, CaseRecord? Corrected);
 
 /// <summary>One field a correction changed: its value before and after (null when empty).</summary>
@@ -51,7 +54,8 @@ public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid?
 /// Each takes the case's entity tag (from <c>GET /api/cases/{id}</c>) as If-Match, so a correction made on a stale
 /// copy is refused (412) instead of silently undoing a colleague's; a correction without one is refused (428).
 /// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with its reason, which every
-/// correction must give, and every field before and after.
+/// correction must give, and every field before and after; one whose values are all those on record saves nothing and
+/// leaves the case's ETag as it was.
 /// Track and priority are not recomputed: a supervisor overrides them (<see cref="CaseTriage"/>) where a correction changes their grounds.
 /// </summary>
 public static class CaseCorrections
@@ -79,15 +83,15 @@ public static class CaseCorrections
     }
 
     /// <summary>
-    /// A correction's answer: what <paramref name="view"/> shows of the corrected case, with its new ETag, when done;
-    /// otherwise the problem (400 by field, 404, 428 or 412).
+    /// A correction's answer: what <paramref name="view"/> shows of the case, with its ETag (new when done, the same when
+    /// nothing differed), otherwise the problem (400 by field, 404, 428 or 412).
     /// </summary>
     private static async Task<Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult>> AnswerAsync<T>(Guid id, CorrectionOutcome outcome,
         HttpContext http, Func<CaseRecord, Task<T>> view)
     {
         switch (outcome.Kind)
         {
-            case CorrectionResult.Done:
+            case CorrectionResult.Done or CorrectionResult.Unchanged:
                 http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Corrected!);
                 return TypedResults.Ok(await view(outcome.Corrected!));
             case CorrectionResult.Invalid:
@@ -147,6 +151,11 @@ public static class CaseCorrections
             if (request.Documents is not null)
             {
                 await DocumentChangeAsync(db, id, null, request.Documents, changes, cancellationToken);
+            }
+
+            if (changes.Count == 0)
+            {
+                return new CorrectionOutcome(CorrectionResult.Unchanged, null, before);
             }
 
             // Only the copy the caller corrected is overwritten: the revision is checked and moved on in one statement.
@@ -271,6 +280,13 @@ public static class CaseCorrections
             if (p?.Documents is { } given)
             {
                 await DocumentChangeAsync(db, id, memberId, given, changes, cancellationToken);
+            }
+
+            if (changes.Count == 0)
+            {
+                // The revisions taken above go back to what they were, so the caller's ETag still holds.
+                await transaction.RollbackAsync(cancellationToken);
+                return new CorrectionOutcome(CorrectionResult.Unchanged, null, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
             }
 
             if (await db.FamilyMembers.Where(f => f.Id == memberId && f.CaseId == id).ExecuteUpdateAsync(s =>
@@ -408,21 +424,17 @@ public static class CaseCorrections
         string.Join(' ', new[] { type, number, country, expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Where(v => v is not null));
 
     /// <summary>
-    /// Saves the added documents, with the record of what the correction changed (none when it changed nothing), in the
-    /// caller's transaction.
+    /// Saves the added documents, with the record of what the correction changed, in the caller's transaction.
     /// </summary>
     private static async Task SaveAsync(CaseworkDbContext db, Guid caseId, Guid? familyMemberId, string reason, ClaimsPrincipal user, TimeProvider clock,
         List<FieldChange> changes, CancellationToken cancellationToken)
     {
-        if (changes.Count > 0)
+        var now = clock.GetUtcNow();
+        db.Corrections.Add(new CaseCorrectionRecord
         {
-            var now = clock.GetUtcNow();
-            db.Corrections.Add(new CaseCorrectionRecord
-            {
-                Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
-                Reason = reason, Changes = JsonSerializer.Serialize(changes, Json),
-            });
-        }
+            Id = Guid.CreateVersion7(now), CaseId = caseId, FamilyMemberId = familyMemberId, At = now, By = user.UserName(),
+            Reason = reason, Changes = JsonSerializer.Serialize(changes, Json),
+        });
 
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
