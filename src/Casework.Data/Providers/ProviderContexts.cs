@@ -1,3 +1,4 @@
+using Casework.Data.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -18,7 +19,20 @@ public sealed class SqliteCaseworkDbContext(DbContextOptions<SqliteCaseworkDbCon
 
 /// <summary>The PostgreSQL store; its migrations live in <c>Migrations/Postgres</c>.</summary>
 public sealed class PostgresCaseworkDbContext(DbContextOptions<PostgresCaseworkDbContext> options)
-    : CaseworkDbContext(options);
+    : CaseworkDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        // The name search looks for part of a folded name (LIKE '%…%'): trigram indexes find it without reading every
+        // case and family member (NameSearch.Named). pg_trgm ships with PostgreSQL and is a trusted extension: the
+        // database's owner may create it.
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.Entity<CaseRecord>().HasIndex(c => c.SearchKey).HasMethod("gin").HasOperators("gin_trgm_ops");
+        modelBuilder.Entity<FamilyMemberRecord>().HasIndex(f => f.SearchKey).HasMethod("gin").HasOperators("gin_trgm_ops");
+    }
+}
 
 /// <summary>The SQL Server store; its migrations live in <c>Migrations/SqlServer</c>.</summary>
 public sealed class SqlServerCaseworkDbContext(DbContextOptions<SqlServerCaseworkDbContext> options)

@@ -20,6 +20,7 @@ namespace Casework.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Casework.Data.Audit.AuditEntryRecord", b =>
@@ -255,6 +256,11 @@ namespace Casework.Data.Migrations.Postgres
                     b.HasIndex("CaseNumber")
                         .IsUnique();
 
+                    b.HasIndex("SearchKey");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchKey"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchKey"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("Office", "Stage");
 
                     b.HasIndex("Office", "Year", "Sequence")
@@ -382,6 +388,11 @@ namespace Casework.Data.Migrations.Postgres
                     b.HasIndex("CaseId");
 
                     b.HasIndex("LinkedCaseId");
+
+                    b.HasIndex("SearchKey");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchKey"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchKey"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("CaseId", "LinkedCaseId")
                         .IsUnique();
