@@ -19,6 +19,7 @@ public static class AdministrationEndpoints
     public static WebApplicationBuilder AddCaseworkAdministration(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<UserAdministration>();
+        builder.Services.AddScoped<ClientAdministration>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Administrators, p => p.RequireRole(CaseworkRoles.Administrator));
         builder.Services.AddOptions<BootstrapAdministratorOptions>().BindConfiguration(BootstrapAdministratorOptions.Section);
         builder.Services.AddHostedService<AdministratorBootstrap>();
@@ -38,6 +39,7 @@ public static class AdministrationEndpoints
         group.MapGet("/organisations", OrganisationsAsync).WithSummary("The legal aid organisations and how many lawyers each has.");
         group.MapGet("/organisations/{id:guid}", OrganisationAsync).WithSummary("One legal aid organisation.");
         group.MapPost("/organisations", CreateOrganisationAsync).WithSummary("Add a legal aid organisation.");
+        group.MapClientAdministration();
         return app;
     }
 
