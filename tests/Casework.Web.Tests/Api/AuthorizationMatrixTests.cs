@@ -79,6 +79,13 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/admin/organisations"] = [Admin],
         ["GET /api/admin/organisations/{id:guid}"] = [Admin],
         ["POST /api/admin/organisations"] = [Admin],
+        ["GET /api/admin/clients"] = [Admin],
+        ["GET /api/admin/clients/{clientId}"] = [Admin],
+        ["POST /api/admin/clients"] = [Admin],
+        ["PUT /api/admin/clients/{clientId}"] = [Admin],
+        ["POST /api/admin/clients/{clientId}/secret"] = [Admin],
+        ["POST /api/admin/clients/{clientId}/disable"] = [Admin],
+        ["POST /api/admin/clients/{clientId}/enable"] = [Admin],
     };
 
     [Theory]
