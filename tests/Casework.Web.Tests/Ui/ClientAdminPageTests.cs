@@ -1,0 +1,95 @@
+using System.Net;
+using Casework.Data.Identity;
+using Casework.Testing;
+using Casework.Web.Tests.Api;
+using Casework.Web.Tests.Auth;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The administrator's client screens, in a real browser: register a partner system, copy its secret the one time it is
+/// shown, issue a new one, disable the client; the secrets really get tokens (or no longer do) at the token endpoint.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ClientAdminPageTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnAdministrator_RegistersAPartnerSystem_SeesItsSecretOnce_RenewsItAndDisablesTheClient()
+    {
+        await using var host = await ApiHost.StartAsync(("admin.a", CaseworkRoles.Administrator), ("supervisor.a", CaseworkRoles.Supervisor));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        using var oidc = new OidcTestClient(host.Server);
+
+        await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
+        await page.FillAsync("#organisationName", "Refugee Legal Aid");
+        await SubmitAsync(page, "Add the organisation");
+        await page.WaitForURLAsync("**done=organisation");
+        await page.GetByTestId("nav-clients").ClickAsync();
+        await page.WaitForURLAsync("**/admin/clients");
+        Assert.Contains("1 client", await page.GetByTestId("client-count").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A partner system without its organisation is refused beside the field, what was typed kept.
+        await page.FillAsync("#clientId", "rla-system");
+        await page.FillAsync("#displayName", "RLA case system");
+        var refused = await SubmitAsync(page, "Register the client");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("legal aid organisation", await page.Locator("[data-error=organisationId]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("rla-system", await page.InputValueAsync("#clientId"));
+        Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
+
+        await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Refugee Legal Aid" });
+        var registered = await SubmitAsync(page, "Register the client");
+        Assert.Equal((int)HttpStatusCode.OK, registered.Status);
+        Assert.Equal("no-store", (await registered.AllHeadersAsync())["cache-control"]);
+        var secret = (await page.GetByTestId("client-secret").InnerTextAsync()).Trim();
+        Assert.True(secret.Length >= 43, secret);
+        Assert.Equal("Can get tokens", await page.Locator("tr[data-client=rla-system] [data-testid=client-status]").InnerTextAsync());
+        Assert.Equal(string.Empty, await page.InputValueAsync("#clientId"));
+        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
+
+        // The client's page never shows it again.
+        await page.GetByRole(AriaRole.Link, new() { Name = "rla-system" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/admin/clients/rla-system");
+        Assert.Contains("Partner system · for Refugee Legal Aid", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // A new secret: shown once on the answer; the old one no longer gets a token, the new one does.
+        var renewed = await SubmitAsync(page, "Issue a new secret");
+        Assert.Equal((int)HttpStatusCode.OK, renewed.Status);
+        Assert.Equal("no-store", (await renewed.AllHeadersAsync())["cache-control"]);
+        var newSecret = (await page.GetByTestId("client-secret").InnerTextAsync()).Trim();
+        Assert.NotEqual(secret, newSecret);
+        Assert.False((await oidc.TokenResponseAsync(ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
+        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+
+        // Disabled: no token even with the right secret, until it is let in again.
+        await SubmitAsync(page, "Disable this client");
+        await page.WaitForURLAsync("**done=disabled");
+        Assert.StartsWith("Disabled", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(newSecret, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.False((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+        await SubmitAsync(page, "Let this client get tokens again");
+        await page.WaitForURLAsync("**done=enabled");
+        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+
+        // A supervisor is refused the screens and is not offered them.
+        var supervisor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(supervisor, "/admin/clients/rla-system", "supervisor.a", ApiHost.Password);
+        Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await supervisor.GetByTestId("nav-clients").CountAsync());
+    }
+
+    private static Dictionary<string, string> ClientCredentials(string clientId, string secret) => new()
+    {
+        ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "casework_api",
+    };
+
+    /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
+    private static Task<IResponse> SubmitAsync(IPage page, string button) =>
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+}
