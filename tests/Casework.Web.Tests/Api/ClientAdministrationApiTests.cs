@@ -237,7 +237,8 @@ public sealed class ClientAdministrationApiTests(Casework.Testing.PostgresFixtur
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
     }
 
-    private static Dictionary<string, string> ClientCredentials(string clientId, string secret) => new()
+    /// <summary>A partner system's token request.</summary>
+    internal static Dictionary<string, string> ClientCredentials(string clientId, string secret) => new()
     {
         ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "casework_api",
     };

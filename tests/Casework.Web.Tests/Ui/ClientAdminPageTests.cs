@@ -49,7 +49,7 @@ public sealed class ClientAdminPageTests
         Assert.True(secret.Length >= 43, secret);
         Assert.Equal("Can get tokens", await page.Locator("tr[data-client=rla-system] [data-testid=client-status]").InnerTextAsync());
         Assert.Equal(string.Empty, await page.InputValueAsync("#clientId"));
-        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
+        Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
 
         // The client's page never shows it again.
         await page.GetByRole(AriaRole.Link, new() { Name = "rla-system" }).First.ClickAsync();
@@ -63,18 +63,18 @@ public sealed class ClientAdminPageTests
         Assert.Equal("no-store", (await renewed.AllHeadersAsync())["cache-control"]);
         var newSecret = (await page.GetByTestId("client-secret").InnerTextAsync()).Trim();
         Assert.NotEqual(secret, newSecret);
-        Assert.False((await oidc.TokenResponseAsync(ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
-        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+        Assert.False((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", secret), Ct)).IsSuccessStatusCode);
+        Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
 
         // Disabled: no token even with the right secret, until it is let in again.
         await SubmitAsync(page, "Disable this client");
         await page.WaitForURLAsync("**done=disabled");
         Assert.StartsWith("Disabled", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(newSecret, await page.ContentAsync(), StringComparison.Ordinal);
-        Assert.False((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+        Assert.False((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
         await SubmitAsync(page, "Let this client get tokens again");
         await page.WaitForURLAsync("**done=enabled");
-        Assert.True((await oidc.TokenResponseAsync(ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+        Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
 
         // A supervisor is refused the screens and is not offered them.
         var supervisor = await chromium.NewPageAsync(host.Server);
@@ -82,11 +82,6 @@ public sealed class ClientAdminPageTests
         Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
         Assert.Equal(0, await supervisor.GetByTestId("nav-clients").CountAsync());
     }
-
-    private static Dictionary<string, string> ClientCredentials(string clientId, string secret) => new()
-    {
-        ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "casework_api",
-    };
 
     /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
     private static Task<IResponse> SubmitAsync(IPage page, string button) =>
