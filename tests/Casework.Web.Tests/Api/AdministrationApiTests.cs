@@ -121,13 +121,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/users?role=Janitor", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/admin/users/{Guid.NewGuid()}", ct)).StatusCode);
 
-        async Task Refused(object request, string field)
-        {
-            var response = await admin.PostAsJsonAsync("/api/admin/users", request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {body}");
-            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field} not named: {body}");
-        }
+        Task Refused(object request, string field) => ApiHost.AssertFieldRefusedAsync(admin, "/api/admin/users", request, field);
     }
 
     [Theory]

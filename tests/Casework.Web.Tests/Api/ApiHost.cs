@@ -145,6 +145,15 @@ public sealed class ApiHost : IAsyncDisposable
         return problem;
     }
 
+    /// <summary>Posts <paramref name="request"/> as JSON and asserts a 400 whose <c>errors</c> name <paramref name="field"/>.</summary>
+    public static async Task AssertFieldRefusedAsync(HttpClient client, string path, object request, string field)
+    {
+        var response = await client.PostAsJsonAsync(path, request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {body}");
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field} not named: {body}");
+    }
+
     /// <summary>Registers a case through the API (which starts its procedure); its id and case number.</summary>
     public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina")
     {

@@ -177,13 +177,7 @@ public sealed class ClientAdministrationApiTests(Casework.Testing.PostgresFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/admin/clients/nobody/disable", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/clients?pageSize=0", Ct)).StatusCode);
 
-        async Task Refused(object request, string field)
-        {
-            var response = await admin.PostAsJsonAsync("/api/admin/clients", request, Ct);
-            var body = await response.Content.ReadAsStringAsync(Ct);
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {body}");
-            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"{field} not named: {body}");
-        }
+        Task Refused(object request, string field) => ApiHost.AssertFieldRefusedAsync(admin, "/api/admin/clients", request, field);
     }
 
     [Theory]
