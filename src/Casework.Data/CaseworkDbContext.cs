@@ -18,6 +18,9 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Offices.OfficeRecord> Offices => Set<Offices.OfficeRecord>();
+    public DbSet<Offices.OfficeHolidayRecord> OfficeHolidays => Set<Offices.OfficeHolidayRecord>();
+    public DbSet<Offices.RulePackRecord> RulePacks => Set<Offices.RulePackRecord>();
     public DbSet<SignInThrottleRecord> SignInThrottle => Set<SignInThrottleRecord>();
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();
     public DbSet<Versioning.MigrationJobRecord> MigrationJobs => Set<Versioning.MigrationJobRecord>();

@@ -86,6 +86,15 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/admin/clients/{clientId}/secret"] = [Admin],
         ["POST /api/admin/clients/{clientId}/disable"] = [Admin],
         ["POST /api/admin/clients/{clientId}/enable"] = [Admin],
+        ["GET /api/admin/offices"] = [Admin],
+        ["GET /api/admin/offices/{code}"] = [Admin],
+        ["POST /api/admin/offices"] = [Admin],
+        ["PUT /api/admin/offices/{code}"] = [Admin],
+        ["GET /api/admin/offices/{code}/deadlines"] = [Admin],
+        ["GET /api/admin/rule-packs"] = [Admin],
+        ["GET /api/admin/rule-packs/{id:guid}"] = [Admin],
+        ["POST /api/admin/rule-packs"] = [Admin],
+        ["PUT /api/admin/rule-packs/{id:guid}"] = [Admin],
     };
 
     [Theory]

@@ -626,6 +626,97 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("sign_in_throttle", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
+                {
+                    b.Property<string>("OfficeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("OfficeCode", "Date");
+
+                    b.ToTable("office_holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("RulePackId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("WeekendDays")
+                        .HasColumnType("int");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("RulePackId");
+
+                    b.ToTable("offices", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.RulePackRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("AcceleratedInterviewTargetDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AppealWindowDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("InterviewTargetMonths")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LateAppealGraceDays")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("MoveDeadlinesToNextWorkingDay")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("SimplifiedInterviewTargetDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("rule_packs", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.IncidentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1543,6 +1634,23 @@ namespace Casework.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.OfficeRecord", null)
+                        .WithMany("Holidays")
+                        .HasForeignKey("OfficeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.RulePackRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RulePackId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.WorkItemCandidateRecord", b =>
                 {
                     b.HasOne("Casework.Data.Runtime.Records.WorkItemRecord", null)
@@ -1634,6 +1742,11 @@ namespace Casework.Data.Migrations.SqlServer
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.Navigation("Holidays");
                 });
 
             modelBuilder.Entity("Casework.Data.Runtime.Records.WorkItemRecord", b =>

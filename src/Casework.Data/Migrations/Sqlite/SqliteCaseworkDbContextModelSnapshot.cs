@@ -615,6 +615,97 @@ namespace Casework.Data.Migrations.Sqlite
                     b.ToTable("sign_in_throttle", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
+                {
+                    b.Property<string>("OfficeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OfficeCode", "Date");
+
+                    b.ToTable("office_holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RulePackId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WeekendDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("RulePackId");
+
+                    b.ToTable("offices", (string)null);
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.RulePackRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AcceleratedInterviewTargetDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AppealWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InterviewTargetMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LateAppealGraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MoveDeadlinesToNextWorkingDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SimplifiedInterviewTargetDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("rule_packs", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.IncidentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1520,6 +1611,23 @@ namespace Casework.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.OfficeRecord", null)
+                        .WithMany("Holidays")
+                        .HasForeignKey("OfficeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.RulePackRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RulePackId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Casework.Data.Runtime.Records.WorkItemCandidateRecord", b =>
                 {
                     b.HasOne("Casework.Data.Runtime.Records.WorkItemRecord", null)
@@ -1611,6 +1719,11 @@ namespace Casework.Data.Migrations.Sqlite
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
+                {
+                    b.Navigation("Holidays");
                 });
 
             modelBuilder.Entity("Casework.Data.Runtime.Records.WorkItemRecord", b =>

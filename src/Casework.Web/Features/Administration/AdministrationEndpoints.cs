@@ -20,6 +20,7 @@ public static class AdministrationEndpoints
     {
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<ClientAdministration>();
+        builder.Services.AddScoped<OfficeAdministration>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Administrators, p => p.RequireRole(CaseworkRoles.Administrator));
         builder.Services.AddOptions<BootstrapAdministratorOptions>().BindConfiguration(BootstrapAdministratorOptions.Section);
         builder.Services.AddHostedService<AdministratorBootstrap>();
@@ -40,6 +41,7 @@ public static class AdministrationEndpoints
         group.MapGet("/organisations/{id:guid}", OrganisationAsync).WithSummary("One legal aid organisation.");
         group.MapPost("/organisations", CreateOrganisationAsync).WithSummary("Add a legal aid organisation.");
         group.MapClientAdministration();
+        group.MapOfficeAdministration();
         return app;
     }
 

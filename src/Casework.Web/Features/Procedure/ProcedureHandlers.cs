@@ -8,14 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Procedure;
 
-/// <summary>The rule pack and calendar of a case's office (UNHCR mandate and a Monday–Friday week by default).</summary>
-public sealed class OfficeRules
-{
-    public RulePack PackFor(string? office) => RulePack.UnhcrMandate;
-
-    public OfficeCalendar CalendarFor(string? office) => OfficeCalendar.Standard(office ?? "HQ");
-}
-
 /// <summary><c>case.record-referral</c>: a referral outside RSD is recorded as such, never as an RSD decision.</summary>
 public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHandler
 {
@@ -43,8 +35,8 @@ public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
         var needs = vars.List("specificNeeds").Select(n => Enum.Parse<SpecificNeed>(n)).ToHashSet();
         var features = vars.List("claimFeatures").Aggregate(ClaimFeatures.None, (all, f) => all | Enum.Parse<ClaimFeatures>(f));
         var result = TriagePolicy.Decide(vars.Enum<ReferralOutcome>("referral"), needs, features, vars.Flag("childInDetention"));
-        var office = vars.Text("office");
-        var target = rules.PackFor(office).InterviewTarget(vars.Date("registeredOn"), result.Track, rules.CalendarFor(office));
+        var (pack, calendar) = await rules.ForAsync(context.Database, vars.Text("office"), cancellationToken);
+        var target = pack.InterviewTarget(vars.Date("registeredOn"), result.Track, calendar);
         await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Track, result.Track.ToString()).SetProperty(c => c.Priority, result.Priority)
                 .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
@@ -65,21 +57,19 @@ public sealed class AppealDeadlineHandler(OfficeRules rules) : IServiceTaskHandl
 {
     public string Key => "appeal.compute-deadline";
 
-    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        var office = context.Variables.Text("office");
         var notified = context.Variables.Date("notifiedOn");
-        var pack = rules.PackFor(office);
-        var calendar = rules.CalendarFor(office);
+        var (pack, calendar) = await rules.ForAsync(context.Database, context.Variables.Text("office"), cancellationToken);
         var deadline = pack.AppealDeadline(notified, calendar);
         var cutoff = pack.LateAppealCutoff(notified, calendar);
-        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        return new Dictionary<string, JsonElement>
         {
             ["appealDeadline"] = Variables.Json(deadline.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             ["appealDeadlineExplanation"] = Variables.Json(deadline.Explanation),
             ["appealCutoff"] = Variables.Json(Variables.EndOfDay(cutoff.Date)),
             ["appealCutoffExplanation"] = Variables.Json(cutoff.Explanation),
-        });
+        };
     }
 }
 
@@ -91,12 +81,12 @@ public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) :
 {
     public string Key => "appeal.check-timing";
 
-    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var vars = context.Variables;
-        var office = vars.Text("office");
+        var (pack, calendar) = await rules.ForAsync(context.Database, vars.Text("office"), cancellationToken);
         var lodgedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var timing = rules.PackFor(office).AppealTiming(vars.Date("notifiedOn"), lodgedOn, rules.CalendarFor(office));
+        var timing = pack.AppealTiming(vars.Date("notifiedOn"), lodgedOn, calendar);
         if (timing == AppealTiming.LateWithinGrace && string.IsNullOrWhiteSpace(vars.Text("lateReason")))
         {
             throw new DomainException("late-reason-required", $"The appeal deadline was {vars.Text("appealDeadline")}; a late appeal needs the reason it is late.");
@@ -107,11 +97,11 @@ public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) :
             throw new DomainException("appeal-window-closed", "The appeal window, including the grace period, has closed.");
         }
 
-        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
+        return new Dictionary<string, JsonElement>
         {
             ["appealLodgedOn"] = Variables.Json(lodgedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             ["appealTiming"] = Variables.Json(timing.ToString()),
-        });
+        };
     }
 }
 

@@ -1,0 +1,336 @@
+using System.Globalization;
+using Casework.Data;
+using Casework.Data.Offices;
+using Casework.Domain.Cases;
+using Casework.Domain.Deadlines;
+using Casework.Web.Features.Procedure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Administration;
+
+public sealed record HolidayView(DateOnly Date, string Name);
+
+/// <summary>An office's deadline settings. <see cref="RulePackId"/> null: the UNHCR mandate.</summary>
+public sealed record OfficeView(string Code, string Name, Guid? RulePackId, string RulePackName, IReadOnlyList<string> WeekendDays,
+    IReadOnlyList<HolidayView> Holidays, DateTimeOffset UpdatedAt);
+
+/// <summary>A holiday as sent: the date as text (yyyy-MM-dd), so a wrong one is refused naming its line.</summary>
+public sealed record HolidayRequest(string? Date, string? Name);
+
+public sealed record CreateOfficeRequest(string? Code, string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays);
+
+public sealed record UpdateOfficeRequest(string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays);
+
+/// <summary>A rule pack's time limits. The UNHCR mandate is built in (<see cref="BuiltIn"/>, no id) and cannot be changed.</summary>
+public sealed record RulePackView(Guid? Id, string Name, bool BuiltIn, int AppealWindowDays, int LateAppealGraceDays, int InterviewTargetMonths,
+    int AcceleratedInterviewTargetDays, int SimplifiedInterviewTargetDays, bool MoveDeadlinesToNextWorkingDay, IReadOnlyList<string> Offices);
+
+public sealed record RulePackRequest(string? Name, int? AppealWindowDays, int? LateAppealGraceDays, int? InterviewTargetMonths,
+    int? AcceleratedInterviewTargetDays, int? SimplifiedInterviewTargetDays, bool? MoveDeadlinesToNextWorkingDay);
+
+/// <summary>A date an office's rules would compute, with how it was computed.</summary>
+public sealed record ComputedDateView(DateOnly Date, string Explanation);
+
+/// <summary>What an office's rules give for a notification and a registration on given days: to check a calendar before relying on it.</summary>
+public sealed record DeadlinePreview(string Office, string RulePackName, ComputedDateView AppealDeadline, ComputedDateView LateAppealCutoff,
+    IReadOnlyDictionary<string, ComputedDateView> InterviewTargets);
+
+public sealed record SettingsOutcome<T>(AdminResult Kind, T? Value = default, Dictionary<string, string[]>? Errors = null, string? Message = null)
+    where T : class;
+
+/// <summary>
+/// Administrators set, per office, the rule pack its deadlines are computed by, its weekend days and its holidays, and
+/// keep the national rule packs. Deadlines are computed from these when a case reaches the step that computes them
+/// (<see cref="OfficeRules"/>); a change does not move a deadline already computed.
+/// </summary>
+public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules, TimeProvider clock, ILogger<OfficeAdministration> logger)
+{
+    private const int MaxHolidays = 1000;
+
+    public async Task<List<OfficeView>> OfficesAsync(CancellationToken cancellationToken)
+    {
+        var offices = await db.Offices.AsNoTracking().Include(o => o.Holidays).OrderBy(o => o.Code).ToListAsync(cancellationToken);
+        var packs = await PackNamesAsync(cancellationToken);
+        return offices.ConvertAll(o => View(o, packs));
+    }
+
+    public async Task<OfficeView?> OfficeAsync(string code, CancellationToken cancellationToken) =>
+        await db.Offices.AsNoTracking().Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken) is { } office
+            ? View(office, await PackNamesAsync(cancellationToken))
+            : null;
+
+    public Task<SettingsOutcome<OfficeView>> CreateOfficeAsync(CreateOfficeRequest request, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "adding an office", () => CreateOfficeOnceAsync(request, cancellationToken), cancellationToken);
+
+    private async Task<SettingsOutcome<OfficeView>> CreateOfficeOnceAsync(CreateOfficeRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var code = request.Code?.Trim();
+        if (!CaseNumber.IsOfficeCode(code))
+        {
+            errors["code"] = ["An office code of 2 to 10 capital letters, like NBO."];
+        }
+
+        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return new(AdminResult.Invalid, Errors: errors);
+        }
+
+        if (await db.Offices.AnyAsync(o => o.Code == code, cancellationToken))
+        {
+            return new(AdminResult.Conflict, Message: $"Office {code} already has its settings; change them at /api/admin/offices/{code}.");
+        }
+
+        var office = new OfficeRecord { Code = code!, Name = settings.Name, RulePackId = settings.RulePackId, WeekendDays = settings.Weekend, UpdatedAt = clock.GetUtcNow() };
+        office.Holidays.AddRange(settings.Holidays.Select(h => new OfficeHolidayRecord { OfficeCode = code!, Date = h.Key, Name = h.Value }));
+        db.Offices.Add(office);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return new(AdminResult.Conflict, Message: $"Office {code} already has its settings; change them at /api/admin/offices/{code}.");
+        }
+
+        return new(AdminResult.Done, View(office, await PackNamesAsync(cancellationToken)));
+    }
+
+    public Task<SettingsOutcome<OfficeView>> UpdateOfficeAsync(string code, UpdateOfficeRequest request, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing an office", () => UpdateOfficeOnceAsync(code, request, cancellationToken), cancellationToken);
+
+    private async Task<SettingsOutcome<OfficeView>> UpdateOfficeOnceAsync(string code, UpdateOfficeRequest request, CancellationToken cancellationToken)
+    {
+        var office = await db.Offices.Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
+        if (office is null)
+        {
+            return new(AdminResult.NotFound);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, errors, cancellationToken);
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return new(AdminResult.Invalid, Errors: errors);
+        }
+
+        office.Name = settings.Name;
+        office.RulePackId = settings.RulePackId;
+        office.WeekendDays = settings.Weekend;
+        office.UpdatedAt = clock.GetUtcNow();
+
+        // Rows whose date stays are renamed in place, so no holiday is deleted and added again under the same key.
+        office.Holidays.RemoveAll(h => !settings.Holidays.ContainsKey(h.Date));
+        foreach (var (date, name) in settings.Holidays)
+        {
+            if (office.Holidays.Find(h => h.Date == date) is { } kept)
+            {
+                kept.Name = name;
+            }
+            else
+            {
+                office.Holidays.Add(new OfficeHolidayRecord { OfficeCode = office.Code, Date = date, Name = name });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new(AdminResult.Done, await OfficeAsync(code, cancellationToken));
+    }
+
+    /// <summary>The dates an office's rules compute for a notification and a registration on the given days.</summary>
+    public async Task<DeadlinePreview> PreviewAsync(string office, DateOnly notifiedOn, DateOnly registeredOn, CancellationToken cancellationToken)
+    {
+        var (pack, calendar) = await rules.ForAsync(db, office, cancellationToken);
+        static ComputedDateView View(ComputedDate date) => new(date.Date, date.Explanation);
+        var targets = new[] { ProcessingTrack.Regular, ProcessingTrack.Accelerated, ProcessingTrack.Simplified }
+            .ToDictionary(t => t.ToString(), t => View(pack.InterviewTarget(registeredOn, t, calendar)));
+        return new DeadlinePreview(calendar.OfficeCode, pack.Name, View(pack.AppealDeadline(notifiedOn, calendar)),
+            View(pack.LateAppealCutoff(notifiedOn, calendar)), targets);
+    }
+
+    public async Task<List<RulePackView>> RulePacksAsync(CancellationToken cancellationToken)
+    {
+        var packs = await db.RulePacks.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var users = await UsersAsync(null, cancellationToken);
+        var defaultUsers = await db.Offices.AsNoTracking().Where(o => o.RulePackId == null).OrderBy(o => o.Code).Select(o => o.Code).ToListAsync(cancellationToken);
+        return [View(null, defaultUsers), .. packs.Select(p => View(p, users.Where(u => u.Pack == p.Id).Select(u => u.Code).ToList()))];
+    }
+
+    public async Task<RulePackView?> RulePackAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.RulePacks.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } pack
+            ? View(pack, (await UsersAsync(id, cancellationToken)).ConvertAll(u => u.Code))
+            : null;
+
+    public Task<SettingsOutcome<RulePackView>> CreateRulePackAsync(RulePackRequest request, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "adding a rule pack", () => SaveRulePackOnceAsync(null, request, cancellationToken), cancellationToken);
+
+    public Task<SettingsOutcome<RulePackView>> UpdateRulePackAsync(Guid id, RulePackRequest request, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing a rule pack", () => SaveRulePackOnceAsync(id, request, cancellationToken), cancellationToken);
+
+    private async Task<SettingsOutcome<RulePackView>> SaveRulePackOnceAsync(Guid? id, RulePackRequest request, CancellationToken cancellationToken)
+    {
+        RulePackRecord? pack = null;
+        if (id is not null && (pack = await db.RulePacks.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)) is null)
+        {
+            return new(AdminResult.NotFound);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name?.Trim();
+        if (name is not { Length: >= 2 and <= 200 })
+        {
+            errors["name"] = ["The rule pack's name, 2 to 200 characters."];
+        }
+        else if (RulePackRecord.Normalize(name) == RulePackRecord.Normalize(RulePack.UnhcrMandate.Name))
+        {
+            errors["name"] = [$"'{RulePack.UnhcrMandate.Name}' is the built-in pack; give this one another name."];
+        }
+
+        int Limit(string field, int? value, int min, int max, string what)
+        {
+            if (value is null || value < min || value > max)
+            {
+                errors[field] = [$"{what}: a whole number from {min} to {max}."];
+                return 0;
+            }
+
+            return value.Value;
+        }
+
+        var appeal = Limit("appealWindowDays", request.AppealWindowDays, 1, 365, "Days from notification to the appeal deadline");
+        var grace = Limit("lateAppealGraceDays", request.LateAppealGraceDays, 0, 365, "Days after the deadline a late appeal is still accepted with a reason");
+        var months = Limit("interviewTargetMonths", request.InterviewTargetMonths, 1, 36, "Months from registration to the interview, regular track");
+        var accelerated = Limit("acceleratedInterviewTargetDays", request.AcceleratedInterviewTargetDays, 1, 365, "Days from registration to the interview, accelerated track");
+        var simplified = Limit("simplifiedInterviewTargetDays", request.SimplifiedInterviewTargetDays, 1, 365, "Days from registration to the interview, simplified track");
+        if (request.MoveDeadlinesToNextWorkingDay is null)
+        {
+            errors["moveDeadlinesToNextWorkingDay"] = ["Whether a deadline on a weekend or holiday moves to the next working day: true or false."];
+        }
+
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return new(AdminResult.Invalid, Errors: errors);
+        }
+
+        var normalized = RulePackRecord.Normalize(name!);
+        var taken = $"There is already a rule pack named '{name}'.";
+        if (await db.RulePacks.AnyAsync(p => p.NormalizedName == normalized && p.Id != id, cancellationToken))
+        {
+            db.ChangeTracker.Clear();
+            return new(AdminResult.Conflict, Message: taken);
+        }
+
+        if (pack is null)
+        {
+            pack = new RulePackRecord { Id = Guid.CreateVersion7(clock.GetUtcNow()), Name = name! };
+            db.RulePacks.Add(pack);
+        }
+
+        pack.Name = name!;
+        pack.AppealWindowDays = appeal;
+        pack.LateAppealGraceDays = grace;
+        pack.InterviewTargetMonths = months;
+        pack.AcceleratedInterviewTargetDays = accelerated;
+        pack.SimplifiedInterviewTargetDays = simplified;
+        pack.MoveDeadlinesToNextWorkingDay = request.MoveDeadlinesToNextWorkingDay!.Value;
+        pack.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return new(AdminResult.Conflict, Message: taken);
+        }
+
+        db.ChangeTracker.Clear();
+        return new(AdminResult.Done, await RulePackAsync(pack.Id, cancellationToken));
+    }
+
+    private sealed record Settings(string Name, Guid? RulePackId, int Weekend, SortedDictionary<DateOnly, string> Holidays);
+
+    private async Task<Settings> ValidateAsync(string? name, Guid? rulePackId, IReadOnlyList<string>? weekendDays, IReadOnlyList<HolidayRequest>? holidays,
+        Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        name = name?.Trim();
+        if (name is not { Length: >= 2 and <= 200 })
+        {
+            errors["name"] = ["The office's name, 2 to 200 characters."];
+        }
+
+        if (rulePackId is not null && !await db.RulePacks.AnyAsync(p => p.Id == rulePackId, cancellationToken))
+        {
+            errors["rulePackId"] = [$"There is no rule pack {rulePackId}; leave it out for the UNHCR mandate."];
+        }
+
+        var weekend = new List<DayOfWeek>();
+        foreach (var day in weekendDays ?? [.. OfficeRules.StandardWeekend.Select(d => d.ToString())])
+        {
+            if (Enum.TryParse<DayOfWeek>(day?.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(day, out _))
+            {
+                weekend.Add(parsed);
+            }
+            else
+            {
+                errors["weekendDays"] = [$"'{day}' is not a day of the week; give names like Saturday and Sunday."];
+            }
+        }
+
+        if (weekend.Distinct().Count() == 7)
+        {
+            errors["weekendDays"] = ["An office needs at least one working day a week."];
+        }
+
+        var days = new SortedDictionary<DateOnly, string>();
+        var list = holidays ?? [];
+        if (list.Count > MaxHolidays)
+        {
+            errors["holidays"] = [$"At most {MaxHolidays} holidays."];
+        }
+
+        for (var i = 0; i < list.Count && list.Count <= MaxHolidays; i++)
+        {
+            var field = $"holidays[{i}]";
+            var holidayName = list[i]?.Name?.Trim();
+            if (!DateOnly.TryParseExact(list[i]?.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                errors[field + ".date"] = [$"'{list[i]?.Date}' is not a date like 2026-12-25."];
+            }
+            else if (holidayName is not { Length: >= 2 and <= 200 })
+            {
+                errors[field + ".name"] = ["The holiday's name, 2 to 200 characters, as it will appear in deadline explanations."];
+            }
+            else if (!days.TryAdd(date, holidayName))
+            {
+                errors[field + ".date"] = [$"{date:yyyy-MM-dd} is given twice."];
+            }
+        }
+
+        return new Settings(name ?? string.Empty, rulePackId, OfficeRules.WeekendMask(weekend), days);
+    }
+
+    private async Task<Dictionary<Guid, string>> PackNamesAsync(CancellationToken cancellationToken) =>
+        await db.RulePacks.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+
+    private async Task<List<(string Code, Guid? Pack)>> UsersAsync(Guid? pack, CancellationToken cancellationToken) =>
+        (await db.Offices.AsNoTracking().Where(o => o.RulePackId != null && (pack == null || o.RulePackId == pack)).OrderBy(o => o.Code)
+            .Select(o => new { o.Code, o.RulePackId }).ToListAsync(cancellationToken)).ConvertAll(o => (o.Code, o.RulePackId));
+
+    private static OfficeView View(OfficeRecord office, Dictionary<Guid, string> packs) =>
+        new(office.Code, office.Name, office.RulePackId, office.RulePackId is { } id ? packs[id] : RulePack.UnhcrMandate.Name,
+            [.. OfficeRules.Weekend(office.WeekendDays).Order().Select(d => d.ToString())], [.. office.Holidays.OrderBy(h => h.Date).Select(h => new HolidayView(h.Date, h.Name))],
+            office.UpdatedAt);
+
+    private static RulePackView View(RulePackRecord? record, IReadOnlyList<string> offices)
+    {
+        var pack = OfficeRules.Pack(record);
+        return new RulePackView(record?.Id, pack.Name, record is null, pack.AppealWindowDays, pack.LateAppealGraceDays, pack.InterviewTargetMonths,
+            pack.AcceleratedInterviewTargetDays, pack.SimplifiedInterviewTargetDays, pack.MoveDeadlinesToNextWorkingDay, offices);
+    }
+}

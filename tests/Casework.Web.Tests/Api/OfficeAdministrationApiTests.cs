@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>
+/// Administrators give offices a rule pack, weekend days and holidays on SQLite and PostgreSQL, and the procedure's
+/// deadlines are computed by them, explained, from then on.
+/// </summary>
+public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static object KenyanPack(int appealWindowDays = 15) => new
+    {
+        name = "Kenya Refugees Act",
+        appealWindowDays,
+        lateAppealGraceDays = 10,
+        interviewTargetMonths = 3,
+        acceleratedInterviewTargetDays = 20,
+        simplifiedInterviewTargetDays = 45,
+        moveDeadlinesToNextWorkingDay = true,
+    };
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOfficesRulePackAndHolidays_AreWhatItsCasesDeadlinesAreComputedBy_AndAChangeDoesNotMoveOneAlreadyComputed(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator), ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var admin = await host.ClientForAsync("admin");
+
+        var packCreated = await admin.PostAsJsonAsync("/api/admin/rule-packs", KenyanPack(), Ct);
+        Assert.Equal(HttpStatusCode.Created, packCreated.StatusCode);
+        var pack = await packCreated.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var packId = pack.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/admin/rule-packs/{packId}", packCreated.Headers.Location!.OriginalString);
+
+        // Notified Friday 2026-03-20: 15 days is Saturday 2026-04-04, the next working day is Easter Monday, so Tuesday.
+        var officeCreated = await admin.PostAsJsonAsync("/api/admin/offices", new
+        {
+            code = "NBO", name = "Nairobi", rulePackId = packId, weekendDays = new[] { "Saturday", "Sunday" },
+            holidays = new[] { new { date = "2026-04-06", name = "Easter Monday" }, new { date = "2026-06-01", name = "Madaraka Day" } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, officeCreated.StatusCode);
+        var office = await officeCreated.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("Kenya Refugees Act", office.GetProperty("rulePackName").GetString());
+        Assert.Equal(["Sunday", "Saturday"], office.GetProperty("weekendDays").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(["2026-04-06", "2026-06-01"], office.GetProperty("holidays").EnumerateArray().Select(h => h.GetProperty("date").GetString()));
+
+        var preview = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/NBO/deadlines?notifiedOn=2026-03-20&registeredOn=2026-03-02", Ct);
+        Assert.Equal("2026-04-07", preview.GetProperty("appealDeadline").GetProperty("date").GetString());
+        Assert.Equal("2026-04-17", preview.GetProperty("lateAppealCutoff").GetProperty("date").GetString());
+        Assert.Equal("2026-06-02", preview.GetProperty("interviewTargets").GetProperty("Regular").GetProperty("date").GetString());
+        var packs = await admin.GetFromJsonAsync<JsonElement>("/api/admin/rule-packs", Ct);
+        Assert.Equal(["UNHCR mandate", "Kenya Refugees Act"], packs.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(packs[0].GetProperty("builtIn").GetBoolean());
+        Assert.Equal(["NBO"], packs[1].GetProperty("offices").EnumerateArray().Select(o => o.GetString()));
+
+        // A case of the office: its interview target and appeal deadline come from the office's pack and calendar.
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (_, caseNumber) = await host.TriagedCaseAsync(clerk, "Amina");
+        var triaged = await VariablesAsync(host, caseNumber);
+        Assert.Contains("interview within 3 months (Kenya Refugees Act) → 2026-06-02", triaged.GetProperty("interviewDueExplanation").GetString(), StringComparison.Ordinal);
+
+        await host.CompleteTaskAsync(officer, caseNumber, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await host.CompleteTaskAsync(supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, caseNumber, "notify", new { notifiedOn = "2026-03-20", deliveryMethod = "InPerson" });
+        var notified = await VariablesAsync(host, caseNumber);
+        Assert.Equal("2026-04-07", notified.GetProperty("appealDeadline").GetString());
+        var explanation = notified.GetProperty("appealDeadlineExplanation").GetString()!;
+        Assert.Contains("appeal window 15 calendar days (Kenya Refugees Act) → 2026-04-04", explanation, StringComparison.Ordinal);
+        Assert.Contains("2026-04-06 is a holiday (Easter Monday, office NBO calendar) → 2026-04-07", explanation, StringComparison.Ordinal);
+
+        // The pack changes: new computations follow it; the deadline this case was notified of stays.
+        var changed = await admin.PutAsJsonAsync($"/api/admin/rule-packs/{packId}", KenyanPack(appealWindowDays: 20), Ct);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var after = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/NBO/deadlines?notifiedOn=2026-03-20", Ct);
+        Assert.Equal("2026-04-09", after.GetProperty("appealDeadline").GetProperty("date").GetString());
+        Assert.Equal("2026-04-07", (await VariablesAsync(host, caseNumber)).GetProperty("appealDeadline").GetString());
+
+        // The office goes back to the UNHCR mandate and loses a holiday: 30 days from 2026-03-20 is Sunday 2026-04-19.
+        var reset = await admin.PutAsJsonAsync("/api/admin/offices/NBO", new
+        {
+            name = "Nairobi", weekendDays = new[] { "Saturday", "Sunday" }, holidays = new[] { new { date = "2026-06-01", name = "Madaraka Day" } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        var resetView = await reset.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("UNHCR mandate", resetView.GetProperty("rulePackName").GetString());
+        Assert.Equal(["2026-06-01"], resetView.GetProperty("holidays").EnumerateArray().Select(h => h.GetProperty("date").GetString()));
+        var mandate = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/NBO/deadlines?notifiedOn=2026-03-20", Ct);
+        Assert.Equal("2026-04-20", mandate.GetProperty("appealDeadline").GetProperty("date").GetString());
+        Assert.Contains("UNHCR mandate", mandate.GetProperty("appealDeadline").GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task BadSettings_AreRefusedNamingTheField_AndNothingIsWritten(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+        var packId = (await (await admin.PostAsJsonAsync("/api/admin/rule-packs", KenyanPack(), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("id").GetGuid();
+        var holidays = new[] { new { date = "2026-04-06", name = "Easter Monday" } };
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/offices", new { code = "NBO", name = "Nairobi", rulePackId = packId, holidays }, Ct)).StatusCode);
+
+        var pack = new Dictionary<string, object?>
+        {
+            ["name"] = "Uganda", ["appealWindowDays"] = 15, ["lateAppealGraceDays"] = 10, ["interviewTargetMonths"] = 3,
+            ["acceleratedInterviewTargetDays"] = 20, ["simplifiedInterviewTargetDays"] = 45, ["moveDeadlinesToNextWorkingDay"] = true,
+        };
+        foreach (var (field, value) in new (string, object?)[]
+        {
+            ("name", null), ("name", "UNHCR Mandate "), ("appealWindowDays", 0), ("appealWindowDays", null), ("lateAppealGraceDays", -1),
+            ("interviewTargetMonths", 40), ("acceleratedInterviewTargetDays", 366), ("simplifiedInterviewTargetDays", 0), ("moveDeadlinesToNextWorkingDay", null),
+        })
+        {
+            await ApiHost.AssertFieldRefusedAsync(admin, "/api/admin/rule-packs", new Dictionary<string, object?>(pack) { [field] = value }, field);
+        }
+
+        var office = new Dictionary<string, object?> { ["code"] = "KMP", ["name"] = "Kampala", ["weekendDays"] = new[] { "Saturday", "Sunday" } };
+        foreach (var (field, key, value) in new (string, string, object?)[]
+        {
+            ("code", "code", "kmp"), ("code", "code", "K"), ("code", "code", null), ("name", "name", " "), ("rulePackId", "rulePackId", Guid.NewGuid()),
+            ("weekendDays", "weekendDays", new[] { "Caturday" }), ("weekendDays", "weekendDays", new[] { "3" }),
+            ("weekendDays", "weekendDays", Enum.GetNames<DayOfWeek>()),
+            ("holidays[1].date", "holidays", new[] { new { date = "2026-01-01", name = "New Year" }, new { date = "01/05/2026", name = "Labour Day" } }),
+            ("holidays[1].date", "holidays", new[] { new { date = "2026-01-01", name = "New Year" }, new { date = "2026-01-01", name = "Again" } }),
+            ("holidays[0].name", "holidays", new[] { new { date = "2026-01-01", name = "" } }),
+        })
+        {
+            await ApiHost.AssertFieldRefusedAsync(admin, "/api/admin/offices", new Dictionary<string, object?>(office) { [key] = value }, field);
+        }
+
+        var twice = await admin.PostAsJsonAsync("/api/admin/offices", new { code = "NBO", name = "Nairobi again" }, Ct);
+        var sameName = await admin.PostAsJsonAsync("/api/admin/rule-packs", new Dictionary<string, object?>(pack) { ["name"] = " kenya refugees act" }, Ct);
+        var badChange = await admin.PutAsJsonAsync("/api/admin/offices/NBO", new
+        {
+            name = "Nairobi", holidays = new[] { new { date = "2026-12-25", name = "Christmas" }, new { date = "2026-13-01", name = "Nonsense" } },
+        }, Ct);
+        var missing = await admin.PutAsJsonAsync("/api/admin/offices/GOM", new { name = "Goma" }, Ct);
+        var missingPack = await admin.PutAsJsonAsync($"/api/admin/rule-packs/{Guid.NewGuid()}", pack, Ct);
+        var badPreview = await admin.GetAsync("/api/admin/offices/NBO/deadlines?notifiedOn=20-03-2026", Ct);
+
+        Assert.Contains("NBO", (await ApiHost.AssertProblemAsync(twice, HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ApiHost.AssertProblemAsync(sameName, HttpStatusCode.Conflict);
+        Assert.True((await ApiHost.AssertProblemAsync(badChange, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("holidays[1].date", out _));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missingPack.StatusCode);
+        Assert.True((await ApiHost.AssertProblemAsync(badPreview, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("notifiedOn", out _));
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        Assert.Equal(["NBO"], await db.Offices.Select(o => o.Code).ToListAsync(Ct));
+        Assert.Equal(["Kenya Refugees Act"], await db.RulePacks.Select(p => p.Name).ToListAsync(Ct));
+        var kept = await db.OfficeHolidays.Select(h => new { h.Date, h.Name }).ToListAsync(Ct);
+        Assert.Equal((new DateOnly(2026, 4, 6), "Easter Monday"), (Assert.Single(kept).Date, kept[0].Name));
+        Assert.Equal("Nairobi", await db.Offices.Select(o => o.Name).SingleAsync(Ct));
+    }
+
+    /// <summary>The variables of the case's asylum-claim instance.</summary>
+    private static async Task<JsonElement> VariablesAsync(ApiHost host, string caseNumber)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var states = await db.Instances.Where(i => i.BusinessKey == caseNumber).Select(i => i.State).ToListAsync(Ct);
+        return states.Select(s => JsonDocument.Parse(s).RootElement.GetProperty("variables"))
+            .Single(v => v.TryGetProperty("interviewDueExplanation", out _)).Clone();
+    }
+}
