@@ -51,7 +51,7 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
         Assert.Equal(HttpStatusCode.Created, officeCreated.StatusCode);
         var office = await officeCreated.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("Kenya Refugees Act", office.GetProperty("rulePackName").GetString());
-        Assert.Equal(["Sunday", "Saturday"], office.GetProperty("weekendDays").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(["Saturday", "Sunday"], office.GetProperty("weekendDays").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal(["2026-04-06", "2026-06-01"], office.GetProperty("holidays").EnumerateArray().Select(h => h.GetProperty("date").GetString()));
 
         var preview = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/NBO/deadlines?notifiedOn=2026-03-20&registeredOn=2026-03-02", Ct);

@@ -10,7 +10,7 @@ namespace Casework.Web.Features.Administration;
 
 public sealed record HolidayView(DateOnly Date, string Name);
 
-/// <summary>An office's deadline settings. <see cref="RulePackId"/> null: the UNHCR mandate.</summary>
+/// <summary>An office's deadline settings. <see cref="RulePackId"/> null: the UNHCR mandate. Weekend days Monday first.</summary>
 public sealed record OfficeView(string Code, string Name, Guid? RulePackId, string RulePackName, IReadOnlyList<string> WeekendDays,
     IReadOnlyList<HolidayView> Holidays, DateTimeOffset UpdatedAt);
 
@@ -324,7 +324,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
     private static OfficeView View(OfficeRecord office, Dictionary<Guid, string> packs) =>
         new(office.Code, office.Name, office.RulePackId, office.RulePackId is { } id ? packs[id] : RulePack.UnhcrMandate.Name,
-            [.. OfficeRules.Weekend(office.WeekendDays).Order().Select(d => d.ToString())], [.. office.Holidays.OrderBy(h => h.Date).Select(h => new HolidayView(h.Date, h.Name))],
+            [.. OfficeRules.Weekend(office.WeekendDays).OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString())], [.. office.Holidays.OrderBy(h => h.Date).Select(h => new HolidayView(h.Date, h.Name))],
             office.UpdatedAt);
 
     private static RulePackView View(RulePackRecord? record, IReadOnlyList<string> offices)

@@ -1,0 +1,87 @@
+using System.Net;
+using Casework.Data.Identity;
+using Casework.Web.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The administrator's office and rule pack screens, in a real browser: a national pack is added, an office is given it
+/// with a holiday, and the office's deadline check shows the dates they compute, explained.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OfficeAdminPageTests
+{
+    [Fact]
+    public async Task AnAdministrator_AddsARulePackAndAnOfficeWithHolidays_AndSeesTheDeadlinesTheyCompute()
+    {
+        await using var host = await ApiHost.StartAsync(("admin.a", CaseworkRoles.Administrator), ("supervisor.a", CaseworkRoles.Supervisor));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
+        await page.GetByTestId("nav-rule-packs").ClickAsync();
+        await page.WaitForURLAsync("**/admin/rule-packs");
+        Assert.Contains("(built in)", await page.Locator("tr[data-pack='UNHCR mandate']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("30", await page.InputValueAsync("#appealWindowDays")); // a new pack starts from the mandate's limits
+
+        // Without a name it is refused beside the field, the numbers typed kept.
+        await page.FillAsync("#appealWindowDays", "15");
+        var refused = await SubmitAsync(page, "Add the rule pack");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("name", await page.Locator("[data-error=name]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("15", await page.InputValueAsync("#appealWindowDays"));
+        await page.FillAsync("#name", "Kenya Refugees Act");
+        await SubmitAsync(page, "Add the rule pack");
+        await page.WaitForURLAsync("**done=added");
+        Assert.Equal("Kenya Refugees Act", (await page.GetByTestId("pack-heading").InnerTextAsync()).Trim());
+
+        // An office with a line that is not a holiday: refused naming the line, what was typed kept.
+        await page.GetByTestId("nav-offices").ClickAsync();
+        await page.WaitForURLAsync("**/admin/offices");
+        await page.FillAsync("#code", "NBO");
+        await page.FillAsync("#name", "Nairobi");
+        await page.SelectOptionAsync("#rulePackId", new SelectOptionValue { Label = "Kenya Refugees Act" });
+        await page.FillAsync("#holidays", "2026-04-06 Easter Monday\n6 April Labour Day");
+        refused = await SubmitAsync(page, "Add the office");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("Line 2", await page.Locator("[data-error=holidays]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("NBO", await page.InputValueAsync("#code"));
+        Assert.Contains("Easter Monday", await page.InputValueAsync("#holidays"), StringComparison.Ordinal);
+        Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
+
+        await page.FillAsync("#holidays", "2026-04-06 Easter Monday");
+        await SubmitAsync(page, "Add the office");
+        await page.WaitForURLAsync("**/admin/offices/NBO?done=added");
+        Assert.Contains("Kenya Refugees Act · closed Saturday, Sunday · 1 holiday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Notified Friday 2026-03-20: 15 days is a Saturday, then Easter Monday, so Tuesday 2026-04-07.
+        await page.FillAsync("#notifiedOn", "2026-03-20");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
+        await page.WaitForURLAsync("**notifiedOn=2026-03-20**");
+        var deadline = await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync();
+        Assert.Contains("2026-04-07", deadline, StringComparison.Ordinal);
+        Assert.Contains("a holiday (Easter Monday, office NBO calendar)", deadline, StringComparison.Ordinal);
+
+        // The office is closed on Fridays too from now on: the deadline check follows.
+        await page.CheckAsync("#weekend-Friday");
+        await SubmitAsync(page, "Save the settings");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Contains("closed Friday, Saturday, Sunday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
+        await page.FillAsync("#notifiedOn", "2026-03-26"); // + 15 = Friday 2026-04-10, now closed: Monday 2026-04-13
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
+        await page.WaitForURLAsync("**notifiedOn=2026-03-26**");
+        Assert.Contains("2026-04-13", await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A supervisor is refused the screens and is not offered them.
+        var supervisor = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(supervisor, "/admin/offices/NBO", "supervisor.a", ApiHost.Password);
+        Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await supervisor.GetByTestId("nav-offices").CountAsync());
+    }
+
+    /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
+    private static Task<IResponse> SubmitAsync(IPage page, string button) =>
+        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+}
