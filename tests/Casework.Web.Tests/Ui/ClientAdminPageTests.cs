@@ -26,7 +26,7 @@ public sealed class ClientAdminPageTests
 
         await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
         await page.FillAsync("#organisationName", "Refugee Legal Aid");
-        await SubmitAsync(page, "Add the organisation");
+        await HeadlessChromium.PostFormAsync(page, "Add the organisation");
         await page.WaitForURLAsync("**done=organisation");
         await page.GetByTestId("nav-clients").ClickAsync();
         await page.WaitForURLAsync("**/admin/clients");
@@ -35,14 +35,14 @@ public sealed class ClientAdminPageTests
         // A partner system without its organisation is refused beside the field, what was typed kept.
         await page.FillAsync("#clientId", "rla-system");
         await page.FillAsync("#displayName", "RLA case system");
-        var refused = await SubmitAsync(page, "Register the client");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Register the client");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("legal aid organisation", await page.Locator("[data-error=organisationId]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("rla-system", await page.InputValueAsync("#clientId"));
         Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
 
         await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Refugee Legal Aid" });
-        var registered = await SubmitAsync(page, "Register the client");
+        var registered = await HeadlessChromium.PostFormAsync(page, "Register the client");
         Assert.Equal((int)HttpStatusCode.OK, registered.Status);
         Assert.Equal("no-store", (await registered.AllHeadersAsync())["cache-control"]);
         var secret = (await page.GetByTestId("client-secret").InnerTextAsync()).Trim();
@@ -58,7 +58,7 @@ public sealed class ClientAdminPageTests
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
 
         // A new secret: shown once on the answer; the old one no longer gets a token, the new one does.
-        var renewed = await SubmitAsync(page, "Issue a new secret");
+        var renewed = await HeadlessChromium.PostFormAsync(page, "Issue a new secret");
         Assert.Equal((int)HttpStatusCode.OK, renewed.Status);
         Assert.Equal("no-store", (await renewed.AllHeadersAsync())["cache-control"]);
         var newSecret = (await page.GetByTestId("client-secret").InnerTextAsync()).Trim();
@@ -67,12 +67,12 @@ public sealed class ClientAdminPageTests
         Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
 
         // Disabled: no token even with the right secret, until it is let in again.
-        await SubmitAsync(page, "Disable this client");
+        await HeadlessChromium.PostFormAsync(page, "Disable this client");
         await page.WaitForURLAsync("**done=disabled");
         Assert.StartsWith("Disabled", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(newSecret, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.False((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
-        await SubmitAsync(page, "Let this client get tokens again");
+        await HeadlessChromium.PostFormAsync(page, "Let this client get tokens again");
         await page.WaitForURLAsync("**done=enabled");
         Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
 
@@ -82,9 +82,4 @@ public sealed class ClientAdminPageTests
         Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
         Assert.Equal(0, await supervisor.GetByTestId("nav-clients").CountAsync());
     }
-
-    /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
-    private static Task<IResponse> SubmitAsync(IPage page, string button) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
 }

@@ -27,12 +27,12 @@ public sealed class OfficeAdminPageTests
 
         // Without a name it is refused beside the field, the numbers typed kept.
         await page.FillAsync("#appealWindowDays", "15");
-        var refused = await SubmitAsync(page, "Add the rule pack");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Add the rule pack");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("name", await page.Locator("[data-error=name]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("15", await page.InputValueAsync("#appealWindowDays"));
         await page.FillAsync("#name", "Kenya Refugees Act");
-        await SubmitAsync(page, "Add the rule pack");
+        await HeadlessChromium.PostFormAsync(page, "Add the rule pack");
         await page.WaitForURLAsync("**done=added");
         Assert.Equal("Kenya Refugees Act", (await page.GetByTestId("pack-heading").InnerTextAsync()).Trim());
 
@@ -43,7 +43,7 @@ public sealed class OfficeAdminPageTests
         await page.FillAsync("#name", "Nairobi");
         await page.SelectOptionAsync("#rulePackId", new SelectOptionValue { Label = "Kenya Refugees Act" });
         await page.FillAsync("#holidays", "2026-04-06 Easter Monday\n6 April Labour Day");
-        refused = await SubmitAsync(page, "Add the office");
+        refused = await HeadlessChromium.PostFormAsync(page, "Add the office");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("Line 2", await page.Locator("[data-error=holidays]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("NBO", await page.InputValueAsync("#code"));
@@ -51,7 +51,7 @@ public sealed class OfficeAdminPageTests
         Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
 
         await page.FillAsync("#holidays", "2026-04-06 Easter Monday");
-        await SubmitAsync(page, "Add the office");
+        await HeadlessChromium.PostFormAsync(page, "Add the office");
         await page.WaitForURLAsync("**/admin/offices/NBO?done=added");
         Assert.Contains("Kenya Refugees Act · closed Saturday, Sunday · 1 holiday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -65,7 +65,7 @@ public sealed class OfficeAdminPageTests
 
         // The office is closed on Fridays too from now on: the deadline check follows.
         await page.CheckAsync("#weekend-Friday");
-        await SubmitAsync(page, "Save the settings");
+        await HeadlessChromium.PostFormAsync(page, "Save the settings");
         await page.WaitForURLAsync("**done=updated");
         Assert.Contains("closed Friday, Saturday, Sunday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
         await page.FillAsync("#notifiedOn", "2026-03-26"); // + 15 = Friday 2026-04-10, now closed: Monday 2026-04-13
@@ -79,9 +79,4 @@ public sealed class OfficeAdminPageTests
         Assert.Contains("/access-denied", supervisor.Url, StringComparison.Ordinal);
         Assert.Equal(0, await supervisor.GetByTestId("nav-offices").CountAsync());
     }
-
-    /// <summary>Clicks a form's button; the response to its post (a redirect once done, the page itself when refused).</summary>
-    private static Task<IResponse> SubmitAsync(IPage page, string button) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
 }
