@@ -116,6 +116,42 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task AnAppeal_IsJudgedByTheDeadlineTheAppellantWasNotifiedOf_EvenAfterTheOfficesRulePackChanges()
+    {
+        await using var d = new ProcedureDriver();
+        Guid pack;
+        await using (var scope = d.Host.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<Casework.Web.Features.Administration.OfficeAdministration>();
+            var added = await admin.CreateRulePackAsync(new("National", 15, 10, 6, 30, 60, true), TestContext.Current.CancellationToken);
+            pack = added.Value!.Id!.Value;
+            var office = await admin.CreateOfficeAsync(new("NBO", "Nairobi", pack, null, null), TestContext.Current.CancellationToken);
+            Assert.Equal(Casework.Web.Features.Administration.AdminResult.Done, office.Kind);
+        }
+
+        var claim = await d.RegisterAsync("NBO-2026-000020", new { caseId = "NBO-2026-000020", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000020", "Rejected"); // notified 2026-03-20: + 15 is Saturday 04-04, so Monday 04-06
+        Assert.Equal("2026-04-06", (await d.VariableAsync(claim, "appealDeadline")).GetString());
+        await using (var scope = d.Host.Services.CreateAsyncScope())
+        {
+            var changed = await scope.ServiceProvider.GetRequiredService<Casework.Web.Features.Administration.OfficeAdministration>()
+                .UpdateRulePackAsync(pack, new("National", 60, 10, 6, 30, 60, true), TestContext.Current.CancellationToken);
+            Assert.Equal(Casework.Web.Features.Administration.AdminResult.Done, changed.Kind);
+        }
+
+        // 2026-04-10 is past the deadline the appellant was given (04-06), though within 60 days of the notification:
+        // late, so only with a reason.
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 4, 10, 9, 0, 0, TimeSpan.Zero));
+        var error = await Assert.ThrowsAsync<Casework.Domain.Common.DomainException>(() => d.LodgeAppealAsync("NBO-2026-000020"));
+        var accepted = await d.LodgeAppealAsync("NBO-2026-000020", new { lateReason = "Waited for documents" });
+
+        Assert.Equal("late-reason-required", error.Code);
+        Assert.True(accepted.Succeeded, accepted.Message);
+        var appeal = (await d.InstancesAsync("NBO-2026-000020")).Single(i => i.ProcessId == "appeal");
+        Assert.Equal("LateWithinGrace", (await d.VariableAsync(appeal.Id, "appealTiming")).GetString());
+    }
+
+    [Fact]
     public async Task ExclusionFlagged_GoesToSeniorReview()
     {
         await using var d = new ProcedureDriver();

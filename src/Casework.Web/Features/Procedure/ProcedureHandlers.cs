@@ -75,7 +75,8 @@ public sealed class AppealDeadlineHandler(OfficeRules rules) : IServiceTaskHandl
 
 /// <summary>
 /// <c>appeal.check-timing</c>: an appeal after the deadline is accepted within the grace period only with a recorded
-/// reason; otherwise the lodging is refused and nothing is saved.
+/// reason; otherwise the lodging is refused and nothing is saved. The deadline and cut-off computed at notification
+/// decide when the instance has them; the office's current rules only when it does not.
 /// </summary>
 public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) : IServiceTaskHandler
 {
@@ -84,9 +85,20 @@ public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) :
     public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var vars = context.Variables;
-        var (pack, calendar) = await rules.ForAsync(context.Database, vars.Text("office"), cancellationToken);
         var lodgedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var timing = pack.AppealTiming(vars.Date("notifiedOn"), lodgedOn, calendar);
+        AppealTiming timing;
+        if (vars.Text("appealDeadline") is not null && vars.Text("appealCutoff") is { Length: >= 10 } cutoff)
+        {
+            // The dates the appellant was notified of decide, even if the office's rules have changed since.
+            var deadline = vars.Date("appealDeadline");
+            var lastDay = DateOnly.ParseExact(cutoff[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            timing = lodgedOn <= deadline ? AppealTiming.InTime : lodgedOn <= lastDay ? AppealTiming.LateWithinGrace : AppealTiming.TooLate;
+        }
+        else
+        {
+            var (pack, calendar) = await rules.ForAsync(context.Database, vars.Text("office"), cancellationToken);
+            timing = pack.AppealTiming(vars.Date("notifiedOn"), lodgedOn, calendar);
+        }
         if (timing == AppealTiming.LateWithinGrace && string.IsNullOrWhiteSpace(vars.Text("lateReason")))
         {
             throw new DomainException("late-reason-required", $"The appeal deadline was {vars.Text("appealDeadline")}; a late appeal needs the reason it is late.");
