@@ -53,7 +53,10 @@ public sealed class ClientAdminPageTests
 
         // The client's page never shows it again.
         await page.GetByRole(AriaRole.Link, new() { Name = "rla-system" }).First.ClickAsync();
-        await page.WaitForURLAsync("**/admin/clients/rla-system");
+        // Waiting for the page's DOM rather than its load event: once (CI, two cores) the load event never came in 30 s
+        // though the network was idle; the heading is only on the client's page.
+        await page.WaitForURLAsync("**/admin/clients/rla-system", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        Assert.Equal("rla-system", (await page.GetByTestId("client-heading").InnerTextAsync()).Trim());
         Assert.Contains("Partner system · for Refugee Legal Aid", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
 

@@ -21,7 +21,7 @@ public sealed class OfficeAdminPageTests
 
         await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
         await page.GetByTestId("nav-rule-packs").ClickAsync();
-        await page.WaitForURLAsync("**/admin/rule-packs");
+        await page.WaitForURLAsync("**/admin/rule-packs", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Contains("(built in)", await page.Locator("tr[data-pack='UNHCR mandate']").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("30", await page.InputValueAsync("#appealWindowDays")); // a new pack starts from the mandate's limits
 
@@ -38,7 +38,7 @@ public sealed class OfficeAdminPageTests
 
         // An office with a line that is not a holiday: refused naming the line, what was typed kept.
         await page.GetByTestId("nav-offices").ClickAsync();
-        await page.WaitForURLAsync("**/admin/offices");
+        await page.WaitForURLAsync("**/admin/offices", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.FillAsync("#code", "NBO");
         await page.FillAsync("#name", "Nairobi");
         await page.SelectOptionAsync("#rulePackId", new SelectOptionValue { Label = "Kenya Refugees Act" });
