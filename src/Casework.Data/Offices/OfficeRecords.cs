@@ -21,6 +21,9 @@ public sealed class OfficeRecord
 
     public List<OfficeHolidayRecord> Holidays { get; set; } = [];
 
+    /// <summary>Moves by one on every change: the entity tag a change names (If-Match), so one made on a stale copy is refused.</summary>
+    public int Revision { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
@@ -66,6 +69,9 @@ public sealed class RulePackRecord
 
     public bool MoveDeadlinesToNextWorkingDay { get; set; }
 
+    /// <summary>Moves by one on every change: the entity tag a change names (If-Match), so one made on a stale copy is refused.</summary>
+    public int Revision { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
@@ -79,6 +85,7 @@ internal sealed class OfficeConfiguration : IEntityTypeConfiguration<OfficeRecor
         builder.HasKey(o => o.Code);
         builder.Property(o => o.Code).HasMaxLength(10);
         builder.Property(o => o.Name).HasMaxLength(200);
+        builder.Property(o => o.Revision).IsConcurrencyToken();
         builder.HasOne<RulePackRecord>().WithMany().HasForeignKey(o => o.RulePackId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(o => o.Holidays).WithOne().HasForeignKey(h => h.OfficeCode).OnDelete(DeleteBehavior.Cascade);
     }
@@ -103,6 +110,7 @@ internal sealed class RulePackConfiguration : IEntityTypeConfiguration<RulePackR
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Name).HasMaxLength(200);
         builder.Property(p => p.NormalizedName).HasMaxLength(200);
+        builder.Property(p => p.Revision).IsConcurrencyToken();
         builder.HasIndex(p => p.NormalizedName).IsUnique();
     }
 }

@@ -135,7 +135,7 @@ public sealed class ProcedureScenarioTests
         await using (var scope = d.Host.Services.CreateAsyncScope())
         {
             var changed = await scope.ServiceProvider.GetRequiredService<Casework.Web.Features.Administration.OfficeAdministration>()
-                .UpdateRulePackAsync(pack, new("National", 60, 10, 6, 30, 60, true), TestContext.Current.CancellationToken);
+                .UpdateRulePackAsync(pack, new("National", 60, 10, 6, 30, 60, true), null, TestContext.Current.CancellationToken);
             Assert.Equal(Casework.Web.Features.Administration.AdminResult.Done, changed.Kind);
         }
 

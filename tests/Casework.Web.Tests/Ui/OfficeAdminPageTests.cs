@@ -1,6 +1,8 @@
 using System.Net;
 using Casework.Data.Identity;
+using Casework.Web.Features.Administration;
 using Casework.Web.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Casework.Web.Tests.Ui;
@@ -35,6 +37,22 @@ public sealed class OfficeAdminPageTests
         await HeadlessChromium.PostFormAsync(page, "Add the rule pack");
         await page.WaitForURLAsync("**done=added");
         Assert.Equal("Kenya Refugees Act", (await page.GetByTestId("pack-heading").InnerTextAsync()).Trim());
+
+        // Changed meanwhile by someone else: this page's change is refused, what is saved now shown, the entry kept.
+        using (var scope = host.Services.CreateScope())
+        {
+            var offices = scope.ServiceProvider.GetRequiredService<OfficeAdministration>();
+            var id = (await offices.RulePacksAsync(TestContext.Current.CancellationToken)).Single(p => p.Name == "Kenya Refugees Act").Id!.Value;
+            Assert.Equal(AdminResult.Done, (await offices.UpdateRulePackAsync(id, new("Kenya Refugees Act", 15, 10, 6, 30, 60, true), null,
+                TestContext.Current.CancellationToken)).Kind);
+        }
+
+        await page.FillAsync("#interviewTargetMonths", "3");
+        Assert.Equal((int)HttpStatusCode.Conflict, (await HeadlessChromium.PostFormAsync(page, "Save the rule pack")).Status);
+        Assert.Contains("within 6 months (regular)", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("3", await page.InputValueAsync("#interviewTargetMonths"));
+        await HeadlessChromium.PostFormAsync(page, "Save the rule pack");
+        await page.WaitForURLAsync("**done=updated");
 
         // An office with a line that is not a holiday: refused naming the line, what was typed kept.
         await page.GetByTestId("nav-offices").ClickAsync();
@@ -72,6 +90,31 @@ public sealed class OfficeAdminPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
         await page.WaitForURLAsync("**notifiedOn=2026-03-26**");
         Assert.Contains("2026-04-13", await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Another administrator puts the office back on the mandate while this page is open with a new holiday typed in:
+        // saving is refused with nothing saved, what is saved now shown beside the entries, which are kept; saving again
+        // (a decision made seeing both) replaces it.
+        await page.FillAsync("#holidays", "2026-04-06 Easter Monday\n2026-06-01 Madaraka Day");
+        using (var scope = host.Services.CreateScope())
+        {
+            var meanwhile = await scope.ServiceProvider.GetRequiredService<OfficeAdministration>().UpdateOfficeAsync("NBO",
+                new UpdateOfficeRequest("Nairobi", null, ["Saturday", "Sunday"], [new("2026-04-06", "Easter Monday")]), null, TestContext.Current.CancellationToken);
+            Assert.Equal(AdminResult.Done, meanwhile.Kind);
+        }
+
+        var stale = await HeadlessChromium.PostFormAsync(page, "Save the settings");
+        Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
+        Assert.Contains("nothing was saved", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
+        var saved = await page.GetByTestId("saved-meanwhile").InnerTextAsync();
+        Assert.Contains("UNHCR mandate · closed Saturday, Sunday", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain("Madaraka", saved, StringComparison.Ordinal);
+        Assert.Contains("Madaraka Day", await page.InputValueAsync("#holidays"), StringComparison.Ordinal);
+        Assert.True(await page.IsCheckedAsync("#weekend-Friday"));
+        Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
+        await HeadlessChromium.PostFormAsync(page, "Save the settings");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Contains("Kenya Refugees Act · closed Friday, Saturday, Sunday · 2 holidays", await page.GetByTestId("office-summary").InnerTextAsync(),
+            StringComparison.Ordinal);
 
         // A supervisor is refused the screens and is not offered them.
         var supervisor = await chromium.NewPageAsync(host.Server);

@@ -665,6 +665,10 @@ namespace Casework.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("RulePackId")
                         .HasColumnType("uuid");
 
@@ -711,6 +715,10 @@ namespace Casework.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.Property<int>("SimplifiedInterviewTargetDays")
                         .HasColumnType("integer");

@@ -656,6 +656,10 @@ namespace Casework.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
                     b.Property<Guid?>("RulePackId")
                         .HasColumnType("uniqueidentifier");
 
@@ -702,6 +706,10 @@ namespace Casework.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
 
                     b.Property<int>("SimplifiedInterviewTargetDays")
                         .HasColumnType("int");

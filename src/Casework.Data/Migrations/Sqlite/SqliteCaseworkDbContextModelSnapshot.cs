@@ -645,6 +645,10 @@ namespace Casework.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("RulePackId")
                         .HasColumnType("TEXT");
 
@@ -691,6 +695,10 @@ namespace Casework.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SimplifiedInterviewTargetDays")
                         .HasColumnType("INTEGER");

@@ -12,7 +12,7 @@ public sealed record HolidayView(DateOnly Date, string Name);
 
 /// <summary>An office's deadline settings. <see cref="RulePackId"/> null: the UNHCR mandate. Weekend days Monday first.</summary>
 public sealed record OfficeView(string Code, string Name, Guid? RulePackId, string RulePackName, IReadOnlyList<string> WeekendDays,
-    IReadOnlyList<HolidayView> Holidays, DateTimeOffset UpdatedAt);
+    IReadOnlyList<HolidayView> Holidays, DateTimeOffset UpdatedAt, int Revision);
 
 /// <summary>A holiday as sent: the date as text (yyyy-MM-dd), so a wrong one is refused naming its line.</summary>
 public sealed record HolidayRequest(string? Date, string? Name);
@@ -23,7 +23,7 @@ public sealed record UpdateOfficeRequest(string? Name, Guid? RulePackId, IReadOn
 
 /// <summary>A rule pack's time limits. The UNHCR mandate is built in (<see cref="BuiltIn"/>, no id) and cannot be changed.</summary>
 public sealed record RulePackView(Guid? Id, string Name, bool BuiltIn, int AppealWindowDays, int LateAppealGraceDays, int InterviewTargetMonths,
-    int AcceleratedInterviewTargetDays, int SimplifiedInterviewTargetDays, bool MoveDeadlinesToNextWorkingDay, IReadOnlyList<string> Offices);
+    int AcceleratedInterviewTargetDays, int SimplifiedInterviewTargetDays, bool MoveDeadlinesToNextWorkingDay, IReadOnlyList<string> Offices, int Revision);
 
 public sealed record RulePackRequest(string? Name, int? AppealWindowDays, int? LateAppealGraceDays, int? InterviewTargetMonths,
     int? AcceleratedInterviewTargetDays, int? SimplifiedInterviewTargetDays, bool? MoveDeadlinesToNextWorkingDay);
@@ -82,7 +82,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             return new(AdminResult.Conflict, Message: $"Office {code} already has its settings; change them at /api/admin/offices/{code}.");
         }
 
-        var office = new OfficeRecord { Code = code!, Name = settings.Name, RulePackId = settings.RulePackId, WeekendDays = settings.Weekend, UpdatedAt = clock.GetUtcNow() };
+        var office = new OfficeRecord { Code = code!, Name = settings.Name, RulePackId = settings.RulePackId, WeekendDays = settings.Weekend, Revision = 1, UpdatedAt = clock.GetUtcNow() };
         office.Holidays.AddRange(settings.Holidays.Select(h => new OfficeHolidayRecord { OfficeCode = code!, Date = h.Key, Name = h.Value }));
         db.Offices.Add(office);
         try
@@ -98,15 +98,25 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         return new(AdminResult.Done, View(office, await PackNamesAsync(cancellationToken)));
     }
 
-    public Task<SettingsOutcome<OfficeView>> UpdateOfficeAsync(string code, UpdateOfficeRequest request, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing an office", () => UpdateOfficeOnceAsync(code, request, cancellationToken), cancellationToken);
+    /// <param name="code">The office.</param>
+    /// <param name="request">Its new settings, whole.</param>
+    /// <param name="revision">The revision the change was made on (If-Match), or null to change whatever is on record.</param>
+    /// <param name="cancellationToken">Ends the work.</param>
+    public Task<SettingsOutcome<OfficeView>> UpdateOfficeAsync(string code, UpdateOfficeRequest request, int? revision, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing an office", () => AgainIfRacedAsync(() => UpdateOfficeOnceAsync(code, request, revision, cancellationToken)), cancellationToken);
 
-    private async Task<SettingsOutcome<OfficeView>> UpdateOfficeOnceAsync(string code, UpdateOfficeRequest request, CancellationToken cancellationToken)
+    private async Task<SettingsOutcome<OfficeView>?> UpdateOfficeOnceAsync(string code, UpdateOfficeRequest request, int? revision, CancellationToken cancellationToken)
     {
         var office = await db.Offices.Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
         if (office is null)
         {
             return new(AdminResult.NotFound);
+        }
+
+        if (revision is not null && revision != office.Revision)
+        {
+            db.ChangeTracker.Clear();
+            return Changed<OfficeView>(revision, $"office {code}");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -120,6 +130,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         office.Name = settings.Name;
         office.RulePackId = settings.RulePackId;
         office.WeekendDays = settings.Weekend;
+        office.Revision++;
         office.UpdatedAt = clock.GetUtcNow();
 
         // Rows whose date stays are renamed in place, so no holiday is deleted and added again under the same key.
@@ -136,8 +147,19 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        try
+        {
+            if (!await SavedAsync(cancellationToken))
+            {
+                return Changed<OfficeView>(revision, $"office {code}");
+            }
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another administrator's change added the same holiday and was committed first.
+            return Changed<OfficeView>(revision, $"office {code}");
+        }
+
         return new(AdminResult.Done, await OfficeAsync(code, cancellationToken));
     }
 
@@ -166,17 +188,27 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             : null;
 
     public Task<SettingsOutcome<RulePackView>> CreateRulePackAsync(RulePackRequest request, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "adding a rule pack", () => SaveRulePackOnceAsync(null, request, cancellationToken), cancellationToken);
+        WriterClash.AgainAfterClashAsync(db, logger, "adding a rule pack", () => AgainIfRacedAsync(() => SaveRulePackOnceAsync(null, request, null, cancellationToken)), cancellationToken);
 
-    public Task<SettingsOutcome<RulePackView>> UpdateRulePackAsync(Guid id, RulePackRequest request, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing a rule pack", () => SaveRulePackOnceAsync(id, request, cancellationToken), cancellationToken);
+    /// <param name="id">The pack.</param>
+    /// <param name="request">Its new time limits, whole.</param>
+    /// <param name="revision">The revision the change was made on (If-Match), or null to change whatever is on record.</param>
+    /// <param name="cancellationToken">Ends the work.</param>
+    public Task<SettingsOutcome<RulePackView>> UpdateRulePackAsync(Guid id, RulePackRequest request, int? revision, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing a rule pack", () => AgainIfRacedAsync(() => SaveRulePackOnceAsync(id, request, revision, cancellationToken)), cancellationToken);
 
-    private async Task<SettingsOutcome<RulePackView>> SaveRulePackOnceAsync(Guid? id, RulePackRequest request, CancellationToken cancellationToken)
+    private async Task<SettingsOutcome<RulePackView>?> SaveRulePackOnceAsync(Guid? id, RulePackRequest request, int? revision, CancellationToken cancellationToken)
     {
         RulePackRecord? pack = null;
         if (id is not null && (pack = await db.RulePacks.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)) is null)
         {
             return new(AdminResult.NotFound);
+        }
+
+        if (pack is not null && revision is not null && revision != pack.Revision)
+        {
+            db.ChangeTracker.Clear();
+            return Changed<RulePackView>(revision, $"rule pack '{pack.Name}'");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -238,10 +270,14 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         pack.AcceleratedInterviewTargetDays = accelerated;
         pack.SimplifiedInterviewTargetDays = simplified;
         pack.MoveDeadlinesToNextWorkingDay = request.MoveDeadlinesToNextWorkingDay!.Value;
+        pack.Revision++;
         pack.UpdatedAt = clock.GetUtcNow();
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (!await SavedAsync(cancellationToken))
+            {
+                return Changed<RulePackView>(revision, $"rule pack '{name}'");
+            }
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -251,6 +287,58 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
         db.ChangeTracker.Clear();
         return new(AdminResult.Done, await RulePackAsync(pack.Id, cancellationToken));
+    }
+
+    /// <summary>
+    /// Saves, or answers false (saving nothing) when another administrator's change to the same record was committed
+    /// between this one's read and its write: the record's revision moved, so the update found no row to change.
+    /// </summary>
+    private async Task<bool> SavedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Someone else changed <paramref name="what"/> first: stale when the caller named the revision its change was made on;
+    /// null (run the change again, on what is saved now) when the caller asked to change whatever is on record.
+    /// </summary>
+    private static SettingsOutcome<T>? Changed<T>(int? revision, string what)
+        where T : class =>
+        revision is null
+            ? null
+            : new(AdminResult.Stale, Message: $"The {what} was changed after the copy this change was made on (revision {revision}); nothing was saved. Reload it and make the change again.");
+
+    /// <summary>Runs a change again while it lost a race it did not ask to be told of (no revision named; see <see cref="Changed{T}"/>).</summary>
+    private static async Task<SettingsOutcome<T>> AgainIfRacedAsync<T>(Func<Task<SettingsOutcome<T>?>> run)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await run() is { } outcome)
+            {
+                return outcome;
+            }
+
+            // Each round of racing changes saves at least one of them, so the race ends; the bound only stops a storm.
+            if (attempt == 10)
+            {
+                return new(AdminResult.Conflict, Message: "Other administrators kept changing it at the same moment; nothing was saved. Send the change again.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)));
+        }
     }
 
     private sealed record Settings(string Name, Guid? RulePackId, int Weekend, SortedDictionary<DateOnly, string> Holidays);
@@ -325,12 +413,12 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
     private static OfficeView View(OfficeRecord office, Dictionary<Guid, string> packs) =>
         new(office.Code, office.Name, office.RulePackId, office.RulePackId is { } id ? packs[id] : RulePack.UnhcrMandate.Name,
             [.. OfficeRules.Weekend(office.WeekendDays).OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString())], [.. office.Holidays.OrderBy(h => h.Date).Select(h => new HolidayView(h.Date, h.Name))],
-            office.UpdatedAt);
+            office.UpdatedAt, office.Revision);
 
     private static RulePackView View(RulePackRecord? record, IReadOnlyList<string> offices)
     {
         var pack = OfficeRules.Pack(record);
         return new RulePackView(record?.Id, pack.Name, record is null, pack.AppealWindowDays, pack.LateAppealGraceDays, pack.InterviewTargetMonths,
-            pack.AcceleratedInterviewTargetDays, pack.SimplifiedInterviewTargetDays, pack.MoveDeadlinesToNextWorkingDay, offices);
+            pack.AcceleratedInterviewTargetDays, pack.SimplifiedInterviewTargetDays, pack.MoveDeadlinesToNextWorkingDay, offices, record?.Revision ?? 0);
     }
 }

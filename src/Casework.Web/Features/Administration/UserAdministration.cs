@@ -25,7 +25,16 @@ public sealed record OrganisationView(Guid Id, string Name, int Lawyers, DateTim
 /// <summary>What adding an organisation did; <see cref="Message"/> says what was wrong with the name.</summary>
 public sealed record OrganisationOutcome(AdminResult Kind, OrganisationView? Organisation = null, string? Message = null);
 
-public enum AdminResult { Done, NotFound, Invalid, Conflict }
+public enum AdminResult
+{
+    Done,
+    NotFound,
+    Invalid,
+    Conflict,
+
+    /// <summary>The change named a copy (If-Match) older than the one on record: someone changed it meanwhile; nothing was saved.</summary>
+    Stale,
+}
 
 /// <summary>What an administration command did: its result, the account as it now is, or the fields that were wrong.</summary>
 public sealed record AdminOutcome(AdminResult Kind, UserView? User = null, Dictionary<string, string[]>? Errors = null, string? Message = null)

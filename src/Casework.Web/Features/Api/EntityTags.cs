@@ -1,0 +1,41 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Casework.Web.Features.Api;
+
+/// <summary>
+/// Entity tags for things that carry a revision number: the tag is the revision in quotes. A change names the copy it
+/// was made on with If-Match; a change made on a stale copy is refused (412) instead of overwriting what someone saved
+/// meanwhile.
+/// </summary>
+internal static class EntityTags
+{
+    public static string Of(int revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>
+    /// The revision an If-Match header names: null without one or with *, -1 for a tag that names no revision (so it
+    /// matches nothing). A weak prefix and the quotes are removed.
+    /// </summary>
+    public static int? Revision(string? ifMatch)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*")
+        {
+            return null;
+        }
+
+        var tag = ifMatch.Trim();
+        if (tag.StartsWith("W/", StringComparison.Ordinal))
+        {
+            tag = tag[2..];
+        }
+
+        return int.TryParse(tag.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
+    }
+
+    /// <summary>412: the If-Match header names a copy older than the one on record; nothing was changed.</summary>
+    public static ProblemHttpResult Stale(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status412PreconditionFailed, title: title, extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Does not match the current ETag: reload, then change it again."] },
+        });
+}
