@@ -166,6 +166,47 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task AnAccountChangeMadeOnAStaleCopy_IsRefusedWithNothingSaved_ButAMistypedPasswordDoesNotMakeTheCopyStale(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator), ("officer", CaseworkRoles.EligibilityOfficer));
+        var admin = await host.ClientForAsync("admin");
+        var id = await IdOfAsync(admin, "officer");
+        var tag = (await admin.GetAsync($"/api/admin/users/{id}", ct)).Headers.ETag?.Tag;
+        Assert.NotNull(tag);
+
+        // The person mistypes their password (the account row changes, its settings do not): the copy still holds.
+        using (var scope = host.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
+            Assert.True((await users.AccessFailedAsync((await users.FindByIdAsync(id))!)).Succeeded);
+        }
+
+        Assert.Equal(tag, (await admin.GetAsync($"/api/admin/users/{id}", ct)).Headers.ETag?.Tag);
+        var first = await ApiHost.PutAsync(admin, $"/api/admin/users/{id}", new { displayName = "Senior Officer", roles = new[] { CaseworkRoles.Supervisor }, office = "ADD" }, tag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(tag, first.Headers.ETag?.Tag);
+
+        // A second administrator's change made on the same copy is refused, and the first stays as it was saved.
+        var second = await ApiHost.PutAsync(admin, $"/api/admin/users/{id}", new { displayName = "Officer", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, tag);
+        var problem = await ApiHost.AssertProblemAsync(second, HttpStatusCode.PreconditionFailed);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("If-Match", out _), problem.ToString());
+        var kept = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users/{id}", ct);
+        Assert.Equal("Senior Officer", kept.GetProperty("displayName").GetString());
+        Assert.Equal([CaseworkRoles.Supervisor], kept.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        // With the current tag (weak or not), or none at all, the change is saved.
+        var current = (await admin.GetAsync($"/api/admin/users/{id}", ct)).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Officer", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, "W/" + current)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Officer B", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, null)).StatusCode);
+        Assert.Equal("Officer B", (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users/{id}", ct)).GetProperty("displayName").GetString());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task ChangingRoles_TakesEffectOnTheNextRefresh_AndANewPasswordEndsTheOldOne(string store)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -375,7 +416,7 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         {
             await using var scope = host.Services.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<UserAdministration>().UpdateAsync(id,
-                new UpdateUserRequest("Berhane", [CaseworkRoles.EligibilityOfficer], "NBO", null), "admin.a", ct);
+                new UpdateUserRequest("Berhane", [CaseworkRoles.EligibilityOfficer], "NBO", null), "admin.a", null, ct);
         }, ct);
         await Casework.Testing.PostgresLocks.WaitUntilBlockedByAsync(connectionString, other.ProcessID, change, "The account change", ct);
 

@@ -146,6 +146,18 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>Posts <paramref name="request"/> as JSON and asserts a 400 whose <c>errors</c> name <paramref name="field"/>.</summary>
+    /// <summary>A PUT of <paramref name="body"/> as JSON, naming the copy it was made on with If-Match when <paramref name="ifMatch"/> is given.</summary>
+    public static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     public static async Task AssertFieldRefusedAsync(HttpClient client, string path, object request, string field)
     {
         var response = await client.PostAsJsonAsync(path, request, TestContext.Current.CancellationToken);

@@ -44,19 +44,19 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var etag = first.Headers.ETag!.Tag;
 
         var noTag = await clerk.PutAsJsonAsync($"/api/cases/{id}/principal", Principal("Amina"), Ct);
-        var star = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "*");
-        var garbage = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "\"not-a-revision\"");
-        var invalid = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal(" ", dateOfBirth: "2999-01-01"), etag);
-        var noReason = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: " "), etag);
-        var longReason = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: new string('x', 2001)), etag);
-        var noPerson = await PutAsync(clerk, $"/api/cases/{id}/principal", new { reason = Why }, etag);
-        var officerMayNot = await PutAsync(officer, $"/api/cases/{id}/principal", Principal("Amina"), etag);
-        var unknown = await PutAsync(clerk, $"/api/cases/{Guid.NewGuid()}/principal", Principal("Amina"), etag);
+        var star = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "*");
+        var garbage = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), "\"not-a-revision\"");
+        var invalid = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal(" ", dateOfBirth: "2999-01-01"), etag);
+        var noReason = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: " "), etag);
+        var longReason = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: new string('x', 2001)), etag);
+        var noPerson = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", new { reason = Why }, etag);
+        var officerMayNot = await ApiHost.PutAsync(officer, $"/api/cases/{id}/principal", Principal("Amina"), etag);
+        var unknown = await ApiHost.PutAsync(clerk, $"/api/cases/{Guid.NewGuid()}/principal", Principal("Amina"), etag);
         Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
 
         var documents = new object[] { new { type = "Passport", number = "P-7781", issuingCountry = "SOM", expiresOn = "2030-01-01" } };
-        var corrected = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: documents), etag);
-        var stale = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amna"), etag);
+        var corrected = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: documents), etag);
+        var stale = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amna"), etag);
         var view = await officer.GetAsync($"/api/cases/{id}", Ct);
         var body = await view.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
@@ -95,12 +95,12 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         // Documents are left alone when the correction does not give them; an empty list removes them.
         var etag2 = corrected.Headers.ETag!.Tag;
         // Without documents this correction gives only the values on record: it saves nothing, so the ETag holds.
-        var keep = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), etag2);
+        var keep = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), etag2);
         Assert.Equal(HttpStatusCode.OK, keep.StatusCode);
         Assert.Equal(etag2, keep.Headers.ETag!.Tag);
         Assert.Equal(etag2, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
         Assert.Single((await keep.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
-        var clear = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: []), keep.Headers.ETag!.Tag);
+        var clear = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: []), keep.Headers.ETag!.Tag);
         Assert.Empty((await clear.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("documents").EnumerateArray());
 
         // Nothing declared is lost: the history keeps each changed field before and after; a correction that changed
@@ -143,7 +143,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var etag = (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag;
 
         var names = Enumerable.Range(0, 8).Select(i => $"Amina{i}").ToList();
-        var answers = await Task.WhenAll(names.Select((name, i) => PutAsync(i % 2 == 0 ? clerk : supervisor, $"/api/cases/{id}/principal",
+        var answers = await Task.WhenAll(names.Select((name, i) => ApiHost.PutAsync(i % 2 == 0 ? clerk : supervisor, $"/api/cases/{id}/principal",
             Principal(name, documents: [new { type = "Passport", number = $"P-{i}" }]), etag)));
 
         var won = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
@@ -187,19 +187,19 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Female", nationalities = new[] { "SOM" },
             documents = new[] { new { type = "BirthCertificate", number = "BC-2019-0601", issuingCountry = "SOM" } },
         };
-        var badRelationship = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Cousin", dependant = true, person, reason = Why }, etag);
-        var noPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, reason = Why }, etag);
-        var personOnLink = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", person, reason = Why }, etag);
-        var badPerson = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}",
+        var badRelationship = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Cousin", dependant = true, person, reason = Why }, etag);
+        var noPerson = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, reason = Why }, etag);
+        var personOnLink = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", person, reason = Why }, etag);
+        var badPerson = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}",
             new { relationship = "Child", dependant = true, person = new { givenName = "Ayaan", familyName = "Test", dateOfBirth = "2019-06-01", sex = "Male", nationalities = new[] { "somali" } }, reason = Why }, etag);
-        var otherCase = await PutAsync(clerk, $"/api/cases/{b}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
+        var otherCase = await ApiHost.PutAsync(clerk, $"/api/cases/{b}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
         var noTag = await clerk.PutAsJsonAsync($"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, Ct);
-        var noReason = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
+        var noReason = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person }, etag);
         Assert.Equal(etag, (await clerk.GetAsync($"/api/cases/{a}", Ct)).Headers.ETag!.Tag);
 
-        var corrected = await PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
-        var stale = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why }, etag);
-        var relinked = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
+        var corrected = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{childId}", new { relationship = "Child", dependant = true, person, reason = Why }, etag);
+        var stale = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why }, etag);
+        var relinked = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
             corrected.Headers.ETag!.Tag);
 
         Assert.Equal(HttpStatusCode.BadRequest, badRelationship.StatusCode);
@@ -218,7 +218,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
 
         // The same correction again changes nothing: neither linked case's ETag moves, and no correction is kept.
         var etagB = (await clerk.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
-        var again = await PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
+        var again = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
             relinked.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(relinked.Headers.ETag!.Tag, again.Headers.ETag!.Tag);
@@ -267,7 +267,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         var link = await (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members", new { relationship = "Sibling", linkedCaseId = b }, Ct))
             .Content.ReadFromJsonAsync<JsonElement>(Ct);
         var (a1, b1) = (await TagAsync(a), await TagAsync(b));
-        var stale = await PutAsync(clerk, $"/api/cases/{a}/principal", Principal("Amina"), a0);
+        var stale = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/principal", Principal("Amina"), a0);
         Assert.Equal(HttpStatusCode.NoContent, (await clerk.PostAsJsonAsync($"/api/cases/{a}/family-members/{link.GetProperty("id").GetGuid()}/remove",
             new { reason = "Linked to the wrong case." }, Ct)).StatusCode);
         var (a2, b2) = (await TagAsync(a), await TagAsync(b));
@@ -303,8 +303,8 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             var tagB = (await clerkB.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
             var (relationA, relationB) = round % 2 == 0 ? ("Spouse", "Spouse") : ("Sibling", "Sibling");
             var both = await Task.WhenAll(
-                Task.Run(() => PutAsync(clerkA, $"/api/cases/{a}/family-members/{fromA}", new { relationship = relationA, dependant = false, reason = Why }, tagA), Ct),
-                Task.Run(() => PutAsync(clerkB, $"/api/cases/{b}/family-members/{fromB}", new { relationship = relationB, dependant = false, reason = Why }, tagB), Ct));
+                Task.Run(() => ApiHost.PutAsync(clerkA, $"/api/cases/{a}/family-members/{fromA}", new { relationship = relationA, dependant = false, reason = Why }, tagA), Ct),
+                Task.Run(() => ApiHost.PutAsync(clerkB, $"/api/cases/{b}/family-members/{fromB}", new { relationship = relationB, dependant = false, reason = Why }, tagB), Ct));
             answers.Add((both[0].StatusCode, both[1].StatusCode));
         }
 
@@ -330,7 +330,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         await using var host = await ApiHost.StartAsync("postgres", postgres, ("clerk.a", CaseworkRoles.RegistrationClerk));
         var clerk = await host.ClientForAsync("clerk.a");
         var (id, _) = await ApiHost.RegisterCaseAsync(clerk, "Amina");
-        var first = await PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-1" }]),
+        var first = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-1" }]),
             (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         string connectionString;
@@ -344,7 +344,7 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         await using var otherWrite = await other.BeginTransactionAsync(Ct);
         await SqlAsync("""UPDATE case_documents SET "Number" = "Number" WHERE "CaseId" = @id""");
 
-        var correction = PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-2" }]),
+        var correction = ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", documents: [new { type = "Passport", number = "P-2" }]),
             first.Headers.ETag!.Tag);
         await Casework.Testing.PostgresLocks.WaitUntilBlockedByAsync(connectionString, other.ProcessID, correction, "The correction", Ct);
 
@@ -364,12 +364,5 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
             command.Parameters.AddWithValue("id", id);
             Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
         }
-    }
-
-    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string ifMatch)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return await client.SendAsync(request, Ct);
     }
 }

@@ -60,6 +60,10 @@ public sealed class ClientAdministrationApiTests(Casework.Testing.PostgresFixtur
             .Select(c => c.GetProperty("clientId").GetString()));
         Assert.NotEqual(secret, (await StoredAsync(host, "rla-system")).ClientSecret);
 
+        // The copy an administrator opens before the secret is renewed (a new secret does not make it stale).
+        var tag = (await admin.GetAsync("/api/admin/clients/rla-system", Ct)).Headers.ETag?.Tag;
+        Assert.NotNull(tag);
+
         // A new secret: the old one and the token it got stop working at once; the new one works.
         var renewed = await admin.PostAsync("/api/admin/clients/rla-system/secret", null, Ct);
         Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
@@ -72,9 +76,16 @@ public sealed class ClientAdministrationApiTests(Casework.Testing.PostgresFixtur
         Assert.Equal(HttpStatusCode.OK, (await MeAsync(host, token)).StatusCode);
 
         // Acting for another organisation: tokens carrying the old one end.
-        var moved = await admin.PutAsJsonAsync("/api/admin/clients/rla-system", new { displayName = "RLA system", organisationId = second }, Ct);
+        var moved = await ApiHost.PutAsync(admin, "/api/admin/clients/rla-system", new { displayName = "RLA system", organisationId = second }, tag);
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.NotEqual(tag, moved.Headers.ETag?.Tag);
         Assert.Equal("Asylum Access Partners", (await moved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("organisationName").GetString());
+
+        // A second change made on the same copy is refused with nothing saved.
+        var stale = await ApiHost.PutAsync(admin, "/api/admin/clients/rla-system", new { displayName = "Renamed", organisationId = second }, tag);
+        var problem = await ApiHost.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("If-Match", out _), problem.ToString());
+        Assert.Equal("RLA system", (await admin.GetFromJsonAsync<JsonElement>("/api/admin/clients/rla-system", Ct)).GetProperty("displayName").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await MeAsync(host, token)).StatusCode);
         token = await TokenAsync(oidc, "rla-system", newSecret);
         Assert.Equal(second.ToString(), (await (await MeAsync(host, token)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("organisation").GetString());

@@ -182,10 +182,10 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
         Assert.Equal("\"1\"", read.Headers.ETag?.Tag);
 
         // Two administrators opened revision 1; the first saves, the second's change (made on revision 1) is refused.
-        var first = await PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum", holidays = new[] { new { date = "2026-01-01", name = "Independence Day" } } }, "\"1\"");
+        var first = await ApiHost.PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum", holidays = new[] { new { date = "2026-01-01", name = "Independence Day" } } }, "\"1\"");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("\"2\"", first.Headers.ETag?.Tag);
-        var second = await PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum office", weekendDays = new[] { "Friday", "Saturday" } }, "\"1\"");
+        var second = await ApiHost.PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum office", weekendDays = new[] { "Friday", "Saturday" } }, "\"1\"");
         var problem = await ApiHost.AssertProblemAsync(second, HttpStatusCode.PreconditionFailed);
         Assert.True(problem.GetProperty("errors").TryGetProperty("If-Match", out _), problem.ToString());
         var kept = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/KRT", Ct);
@@ -195,18 +195,18 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
         Assert.Equal(2, kept.GetProperty("revision").GetInt32());
 
         // A weak tag of the current revision is accepted; a tag that is no revision at all matches nothing.
-        Assert.Equal(HttpStatusCode.OK, (await PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum" }, "W/\"2\"")).StatusCode);
-        await ApiHost.AssertProblemAsync(await PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum" }, "\"x\""), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum" }, "W/\"2\"")).StatusCode);
+        await ApiHost.AssertProblemAsync(await ApiHost.PutAsync(admin, "/api/admin/offices/KRT", new { name = "Khartoum" }, "\"x\""), HttpStatusCode.PreconditionFailed);
 
         // Eight changes made at once on the same revision, all adding the same holiday: one is saved, seven are refused as stale.
         var tag = (await admin.GetAsync("/api/admin/offices/KRT", Ct)).Headers.ETag!.Tag;
-        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PutAsync(admin, "/api/admin/offices/KRT",
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => ApiHost.PutAsync(admin, "/api/admin/offices/KRT",
             new { name = "Khartoum", holidays = new[] { new { date = "2026-01-07", name = $"Coptic Christmas {i}" } } }, tag)));
         Assert.Equal(1, racing.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(7, racing.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed));
 
         // Without If-Match a change is made on whatever is saved: eight at once all succeed, one after another, none lost to an error.
-        var blind = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PutAsync(admin, "/api/admin/offices/KRT",
+        var blind = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => ApiHost.PutAsync(admin, "/api/admin/offices/KRT",
             new { name = "Khartoum", holidays = new[] { new { date = "2026-03-21", name = $"Eid al-Fitr {i}" } } }, null)));
         Assert.All(blind, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var after = await admin.GetAsync("/api/admin/offices/KRT", Ct);
@@ -218,22 +218,11 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
         var created = await admin.PostAsJsonAsync("/api/admin/rule-packs", KenyanPack(), Ct);
         Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
         var packPath = created.Headers.Location!.OriginalString;
-        Assert.Equal(HttpStatusCode.OK, (await PutAsync(admin, packPath, KenyanPack(20), "\"1\"")).StatusCode);
-        await ApiHost.AssertProblemAsync(await PutAsync(admin, packPath, KenyanPack(30), "\"1\""), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, packPath, KenyanPack(20), "\"1\"")).StatusCode);
+        await ApiHost.AssertProblemAsync(await ApiHost.PutAsync(admin, packPath, KenyanPack(30), "\"1\""), HttpStatusCode.PreconditionFailed);
         var pack = await admin.GetAsync(packPath, Ct);
         Assert.Equal("\"2\"", pack.Headers.ETag?.Tag);
         Assert.Equal(20, (await pack.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("appealWindowDays").GetInt32());
-    }
-
-    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body, string? ifMatch)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        return await client.SendAsync(request, Ct);
     }
 
     private static async Task<JsonElement> VariablesAsync(ApiHost host, string caseNumber)

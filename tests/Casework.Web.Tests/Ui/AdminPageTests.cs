@@ -2,6 +2,7 @@ using System.Net;
 using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Testing;
+using Casework.Web.Features.Administration;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
 using Microsoft.AspNetCore.Identity;
@@ -75,6 +76,25 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await SubmitAsync(page, "Save the changes");
         await page.WaitForURLAsync("**done=updated");
         Assert.Contains($"{CaseworkRoles.EligibilityOfficer}, {CaseworkRoles.Supervisor}", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Another administrator moves the officer to another office while this page is open with a new name typed: saving
+        // is refused with nothing saved, what is saved now shown beside the kept entries; saving again replaces it.
+        await page.FillAsync("#displayName", "Officer A");
+        using (var scope = host.Services.CreateScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var colleague = (await accounts.ListAsync(null, null, "officer.a", 1, 10, Ct)).Items.Single();
+            Assert.Equal(AdminResult.Done, (await accounts.UpdateAsync(colleague.Id, new UpdateUserRequest(colleague.DisplayName, colleague.Roles, "MOG", null),
+                "someone.else", null, Ct)).Kind);
+        }
+
+        var stale = await SubmitAsync(page, "Save the changes");
+        Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
+        Assert.Contains("MOG", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
+        await SubmitAsync(page, "Save the changes");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
 
         // Disabled, the officer cannot sign in; enabled again, they can.
         await SubmitAsync(page, "Disable this account");

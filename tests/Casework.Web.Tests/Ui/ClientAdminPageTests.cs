@@ -1,8 +1,10 @@
 using System.Net;
 using Casework.Data.Identity;
 using Casework.Testing;
+using Casework.Web.Features.Administration;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Casework.Web.Tests.Ui;
@@ -78,6 +80,25 @@ public sealed class ClientAdminPageTests
         await HeadlessChromium.PostFormAsync(page, "Let this client get tokens again");
         await page.WaitForURLAsync("**done=enabled");
         Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
+
+        // Another administrator renames the client while this page is open with another name typed: saving is refused with
+        // nothing saved, what is saved now shown beside the kept entry; saving again replaces it.
+        await page.FillAsync("#displayName", "RLA case system");
+        using (var scope = host.Services.CreateScope())
+        {
+            var clients = scope.ServiceProvider.GetRequiredService<ClientAdministration>();
+            var current = (await clients.GetAsync("rla-system", Ct))!;
+            Assert.Equal(AdminResult.Done, (await clients.UpdateAsync("rla-system", new UpdateClientRequest("RLA partner link", [], [], current.OrganisationId),
+                null, Ct)).Kind);
+        }
+
+        var stale = await HeadlessChromium.PostFormAsync(page, "Save the changes");
+        Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
+        Assert.Contains("RLA partner link", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
+        await HeadlessChromium.PostFormAsync(page, "Save the changes");
+        await page.WaitForURLAsync("**done=updated");
+        Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
 
         // A supervisor is refused the screens and is not offered them.
         var supervisor = await chromium.NewPageAsync(host.Server);

@@ -3,6 +3,7 @@ using Casework.Data.Identity;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Queues;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Casework.Web.Features.Administration;
 
@@ -33,7 +34,7 @@ public static class AdministrationEndpoints
         group.MapGet("/users", ListAsync).WithSummary("User accounts, by role, office or name, paged.");
         group.MapGet("/users/{id}", GetAsync).WithSummary("One account: roles, office or organisation, enabled or not.");
         group.MapPost("/users", CreateAsync).WithSummary("Create an account with its roles and an initial password.");
-        group.MapPut("/users/{id}", UpdateAsync).WithSummary("Change an account's name, roles, office or organisation.");
+        group.MapPut("/users/{id}", UpdateAsync).WithSummary("Change an account's name, roles, office or organisation (its ETag as If-Match).");
         group.MapPost("/users/{id}/disable", DisableAsync).WithSummary("No more sign-in; the account's sessions and tokens end at once.");
         group.MapPost("/users/{id}/enable", EnableAsync).WithSummary("Let the account sign in again (also ends a lockout after failed sign-ins).");
         group.MapPost("/users/{id}/password", SetPasswordAsync).WithSummary("Set a new password; the account's sessions and tokens end.");
@@ -62,8 +63,17 @@ public static class AdministrationEndpoints
         return TypedResults.Ok(new Page<UserView>(items, page, pageSize, total));
     }
 
-    private static async Task<Results<Ok<UserView>, NotFound>> GetAsync(string id, UserAdministration admin, CancellationToken cancellationToken) =>
-        await admin.GetAsync(id, cancellationToken) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
+    private static async Task<Results<Ok<UserView>, NotFound>> GetAsync(string id, UserAdministration admin, HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        if (await admin.GetAsync(id, cancellationToken) is not { } user)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = $"\"{UserAdministration.TagOf(user)}\"";
+        return TypedResults.Ok(user);
+    }
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request,
         UserAdministration admin, CancellationToken cancellationToken)
@@ -78,8 +88,17 @@ public static class AdministrationEndpoints
     }
 
     private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, UpdateUserRequest request,
-        ClaimsPrincipal user, UserAdministration admin, CancellationToken cancellationToken) =>
-        Answer(await admin.UpdateAsync(id, request, user.UserName(), cancellationToken));
+        ClaimsPrincipal user, UserAdministration admin, HttpContext http, CancellationToken cancellationToken,
+        [FromHeader(Name = "If-Match")] string? ifMatch = null)
+    {
+        var outcome = await admin.UpdateAsync(id, request, user.UserName(), EntityTags.Opaque(ifMatch), cancellationToken);
+        if (outcome.Kind == AdminResult.Done)
+        {
+            http.Response.Headers.ETag = $"\"{UserAdministration.TagOf(outcome.User!)}\"";
+        }
+
+        return Answer(outcome);
+    }
 
     private static async Task<Results<Ok<UserView>, NotFound, ValidationProblem, ProblemHttpResult>> DisableAsync(string id, ClaimsPrincipal user,
         UserAdministration admin, CancellationToken cancellationToken) =>
@@ -98,6 +117,7 @@ public static class AdministrationEndpoints
         AdminResult.Done => TypedResults.Ok(outcome.User!),
         AdminResult.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
         AdminResult.Conflict => Problems.Conflict("The account was not changed", outcome.Message),
+        AdminResult.Stale => EntityTags.Stale("The account was not changed", outcome.Message!),
         _ => TypedResults.NotFound(),
     };
 

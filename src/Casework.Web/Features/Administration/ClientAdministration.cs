@@ -134,10 +134,27 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
     }
 
     /// <summary>Changes what a client is called, where it may send people back to, or the organisation a partner system acts for.</summary>
-    public Task<ClientOutcome> UpdateAsync(string clientId, UpdateClientRequest request, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing a client", () => UpdateOnceAsync(clientId, request, cancellationToken), cancellationToken);
+    /// <param name="clientId">The client.</param>
+    /// <param name="request">Its new name, addresses and organisation, whole.</param>
+    /// <param name="tag">The <see cref="TagOf"/> of the copy the change was made on (If-Match), or null to change whatever is saved.</param>
+    /// <param name="cancellationToken">Ends the work.</param>
+    public Task<ClientOutcome> UpdateAsync(string clientId, UpdateClientRequest request, string? tag, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing a client",
+            () => AdminRaces.AgainIfRacedAsync(() => UpdateOnceAsync(clientId, request, tag, cancellationToken),
+                () => new ClientOutcome(AdminResult.Conflict, Message: AdminRaces.GaveUp)), cancellationToken);
 
-    private async Task<ClientOutcome> UpdateOnceAsync(string clientId, UpdateClientRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entity tag of what a change of a client replaces (name, addresses, organisation): it moves when one of them
+    /// changes, not when the client is disabled or given a new secret.
+    /// </summary>
+    public static string TagOf(ClientView client)
+    {
+        var settings = string.Join('\u001f', [client.DisplayName, client.OrganisationId?.ToString() ?? string.Empty,
+            .. client.RedirectUris.Order(StringComparer.Ordinal), "\u001e", .. client.PostLogoutRedirectUris.Order(StringComparer.Ordinal)]);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)))[..20];
+    }
+
+    private async Task<ClientOutcome?> UpdateOnceAsync(string clientId, UpdateClientRequest request, string? tag, CancellationToken cancellationToken)
     {
         if (await FindAsync(clientId, cancellationToken) is not { } client)
         {
@@ -147,6 +164,11 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
         if (IsConfigured(clientId))
         {
             return Configured(clientId);
+        }
+
+        if (tag is not null && await GetAsync(clientId, cancellationToken) is { } current && TagOf(current) != tag)
+        {
+            return Stale(clientId);
         }
 
         var descriptor = await DescribeAsync(client, cancellationToken);
@@ -174,7 +196,18 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await applications.UpdateAsync(client, descriptor, cancellationToken);
+        try
+        {
+            await applications.UpdateAsync(client, descriptor, cancellationToken);
+        }
+        catch (OpenIddictExceptions.ConcurrencyException)
+        {
+            // Another change of the client was saved after it was read here: nothing of this one is kept.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return tag is null ? null : Stale(clientId);
+        }
+
         if (organisationBefore != OrganisationOf(descriptor.Properties))
         {
             // The organisation is in the partner system's tokens: those issued for the old one end now.
@@ -184,6 +217,9 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
         await transaction.CommitAsync(cancellationToken);
         return new ClientOutcome(AdminResult.Done, await GetAsync(clientId, cancellationToken));
     }
+
+    private static ClientOutcome Stale(string clientId) => new(AdminResult.Stale,
+        Message: $"The client '{clientId}' was changed after the copy this change was made on; nothing was saved. Reload it and make the change again.");
 
     /// <summary>Issues a new secret to a confidential client: the old one, and every token issued to the client, stop working at once.</summary>
     public Task<ClientOutcome> NewSecretAsync(string clientId, CancellationToken cancellationToken) =>

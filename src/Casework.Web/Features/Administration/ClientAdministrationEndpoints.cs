@@ -1,6 +1,7 @@
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Queues;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Casework.Web.Features.Administration;
 
@@ -15,7 +16,8 @@ internal static class ClientAdministrationEndpoints
         group.MapGet("/clients", ListAsync).WithSummary("The OAuth clients: partner systems and applications people sign in to, paged.");
         group.MapGet("/clients/{clientId}", GetAsync).WithSummary("One client: type, grants, addresses, organisation, disabled or not.");
         group.MapPost("/clients", CreateAsync).WithSummary("Register a client; a confidential one's secret is in this answer and never shown again.");
-        group.MapPut("/clients/{clientId}", UpdateAsync).WithSummary("Change a client's name, addresses or organisation (not one from Auth:Clients).");
+        group.MapPut("/clients/{clientId}", UpdateAsync)
+            .WithSummary("Change a client's name, addresses or organisation (its ETag as If-Match; not one from Auth:Clients).");
         group.MapPost("/clients/{clientId}/secret", NewSecretAsync)
             .WithSummary("Issue a new secret (shown once); the old one and the client's tokens stop working at once.");
         group.MapPost("/clients/{clientId}/disable", DisableAsync).WithSummary("No more tokens for the client; those it has end at once.");
@@ -35,8 +37,17 @@ internal static class ClientAdministrationEndpoints
         return TypedResults.Ok(new Page<ClientView>(items, page, pageSize, total));
     }
 
-    private static async Task<Results<Ok<ClientView>, NotFound>> GetAsync(string clientId, ClientAdministration clients, CancellationToken cancellationToken) =>
-        await clients.GetAsync(clientId, cancellationToken) is { } client ? TypedResults.Ok(client) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ClientView>, NotFound>> GetAsync(string clientId, ClientAdministration clients, HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        if (await clients.GetAsync(clientId, cancellationToken) is not { } client)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = $"\"{ClientAdministration.TagOf(client)}\"";
+        return TypedResults.Ok(client);
+    }
 
     private static async Task<Results<Created<IssuedClient>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateClientRequest request,
         ClientAdministration clients, HttpContext http, CancellationToken cancellationToken)
@@ -55,8 +66,17 @@ internal static class ClientAdministrationEndpoints
     }
 
     private static async Task<Results<Ok<ClientView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(string clientId,
-        UpdateClientRequest request, ClientAdministration clients, CancellationToken cancellationToken) =>
-        Answer(await clients.UpdateAsync(clientId, request, cancellationToken), o => o.Client!);
+        UpdateClientRequest request, ClientAdministration clients, HttpContext http, CancellationToken cancellationToken,
+        [FromHeader(Name = "If-Match")] string? ifMatch = null)
+    {
+        var outcome = await clients.UpdateAsync(clientId, request, EntityTags.Opaque(ifMatch), cancellationToken);
+        if (outcome.Kind == AdminResult.Done)
+        {
+            http.Response.Headers.ETag = $"\"{ClientAdministration.TagOf(outcome.Client!)}\"";
+        }
+
+        return Answer(outcome, o => o.Client!);
+    }
 
     private static async Task<Results<Ok<IssuedClient>, NotFound, ValidationProblem, ProblemHttpResult>> NewSecretAsync(string clientId,
         ClientAdministration clients, HttpContext http, CancellationToken cancellationToken)
@@ -84,6 +104,7 @@ internal static class ClientAdministrationEndpoints
             AdminResult.Done => TypedResults.Ok(body(outcome)),
             AdminResult.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
             AdminResult.Conflict => Problems.Conflict("The client was not changed", outcome.Message),
+            AdminResult.Stale => EntityTags.Stale("The client was not changed", outcome.Message!),
             _ => TypedResults.NotFound(),
         };
 }

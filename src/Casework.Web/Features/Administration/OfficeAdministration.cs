@@ -103,7 +103,8 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
     /// <param name="revision">The revision the change was made on (If-Match), or null to change whatever is on record.</param>
     /// <param name="cancellationToken">Ends the work.</param>
     public Task<SettingsOutcome<OfficeView>> UpdateOfficeAsync(string code, UpdateOfficeRequest request, int? revision, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing an office", () => AgainIfRacedAsync(() => UpdateOfficeOnceAsync(code, request, revision, cancellationToken)), cancellationToken);
+        WriterClash.AgainAfterClashAsync(db, logger, "changing an office",
+            () => AdminRaces.AgainIfRacedAsync(() => UpdateOfficeOnceAsync(code, request, revision, cancellationToken), GaveUp<OfficeView>), cancellationToken);
 
     private async Task<SettingsOutcome<OfficeView>?> UpdateOfficeOnceAsync(string code, UpdateOfficeRequest request, int? revision, CancellationToken cancellationToken)
     {
@@ -188,14 +189,16 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             : null;
 
     public Task<SettingsOutcome<RulePackView>> CreateRulePackAsync(RulePackRequest request, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "adding a rule pack", () => AgainIfRacedAsync(() => SaveRulePackOnceAsync(null, request, null, cancellationToken)), cancellationToken);
+        WriterClash.AgainAfterClashAsync(db, logger, "adding a rule pack",
+            () => AdminRaces.AgainIfRacedAsync(() => SaveRulePackOnceAsync(null, request, null, cancellationToken), GaveUp<RulePackView>), cancellationToken);
 
     /// <param name="id">The pack.</param>
     /// <param name="request">Its new time limits, whole.</param>
     /// <param name="revision">The revision the change was made on (If-Match), or null to change whatever is on record.</param>
     /// <param name="cancellationToken">Ends the work.</param>
     public Task<SettingsOutcome<RulePackView>> UpdateRulePackAsync(Guid id, RulePackRequest request, int? revision, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing a rule pack", () => AgainIfRacedAsync(() => SaveRulePackOnceAsync(id, request, revision, cancellationToken)), cancellationToken);
+        WriterClash.AgainAfterClashAsync(db, logger, "changing a rule pack",
+            () => AdminRaces.AgainIfRacedAsync(() => SaveRulePackOnceAsync(id, request, revision, cancellationToken), GaveUp<RulePackView>), cancellationToken);
 
     private async Task<SettingsOutcome<RulePackView>?> SaveRulePackOnceAsync(Guid? id, RulePackRequest request, int? revision, CancellationToken cancellationToken)
     {
@@ -312,7 +315,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
     /// <summary>
     /// Someone else changed <paramref name="what"/> first: stale when the caller named the revision its change was made on;
-    /// null (run the change again, on what is saved now) when the caller asked to change whatever is on record.
+    /// null (run the change again, on what is saved now: <see cref="AdminRaces"/>) when the caller asked to change whatever is on record.
     /// </summary>
     private static SettingsOutcome<T>? Changed<T>(int? revision, string what)
         where T : class =>
@@ -320,26 +323,8 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             ? null
             : new(AdminResult.Stale, Message: $"The {what} was changed after the copy this change was made on (revision {revision}); nothing was saved. Reload it and make the change again.");
 
-    /// <summary>Runs a change again while it lost a race it did not ask to be told of (no revision named; see <see cref="Changed{T}"/>).</summary>
-    private static async Task<SettingsOutcome<T>> AgainIfRacedAsync<T>(Func<Task<SettingsOutcome<T>?>> run)
-        where T : class
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            if (await run() is { } outcome)
-            {
-                return outcome;
-            }
-
-            // Each round of racing changes saves at least one of them, so the race ends; the bound only stops a storm.
-            if (attempt == 10)
-            {
-                return new(AdminResult.Conflict, Message: "Other administrators kept changing it at the same moment; nothing was saved. Send the change again.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)));
-        }
-    }
+    private static SettingsOutcome<T> GaveUp<T>()
+        where T : class => new(AdminResult.Conflict, Message: AdminRaces.GaveUp);
 
     private sealed record Settings(string Name, Guid? RulePackId, int Weekend, SortedDictionary<DateOnly, string> Holidays);
 

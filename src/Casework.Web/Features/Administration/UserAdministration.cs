@@ -157,10 +157,30 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         return new AdminOutcome(AdminResult.Done, await GetAsync(user.Id, cancellationToken));
     }
 
-    public Task<AdminOutcome> UpdateAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken) =>
-        WriterClash.AgainAfterClashAsync(db, logger, "changing an account", () => UpdateOnceAsync(id, request, actor, cancellationToken), cancellationToken);
+    /// <param name="id">The account.</param>
+    /// <param name="request">Its new name, roles, office and organisation, whole.</param>
+    /// <param name="actor">Who changes it (the last administrator cannot take their own role away).</param>
+    /// <param name="tag">The <see cref="TagOf(UserView)"/> of the copy the change was made on (If-Match), or null to change whatever is saved.</param>
+    /// <param name="cancellationToken">Ends the work.</param>
+    public Task<AdminOutcome> UpdateAsync(string id, UpdateUserRequest request, string actor, string? tag, CancellationToken cancellationToken) =>
+        WriterClash.AgainAfterClashAsync(db, logger, "changing an account",
+            () => AdminRaces.AgainIfRacedAsync(() => UpdateOnceAsync(id, request, actor, tag, cancellationToken),
+                () => new AdminOutcome(AdminResult.Conflict, Message: AdminRaces.GaveUp)), cancellationToken);
 
-    private async Task<AdminOutcome> UpdateOnceAsync(string id, UpdateUserRequest request, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entity tag of what a change of an account replaces (name, roles, office, organisation): it moves when one of
+    /// them changes, not when the person signs in or mistypes a password.
+    /// </summary>
+    public static string TagOf(UserView user) => TagOf(user.DisplayName, user.Office, user.OrganisationId, user.Roles);
+
+    private static string TagOf(string? displayName, string? office, Guid? organisation, IEnumerable<string> roles)
+    {
+        var settings = string.Join('\u001f', [displayName ?? string.Empty, office ?? string.Empty, organisation?.ToString() ?? string.Empty,
+            .. roles.Order(StringComparer.Ordinal)]);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)))[..20];
+    }
+
+    private async Task<AdminOutcome?> UpdateOnceAsync(string id, UpdateUserRequest request, string actor, string? tag, CancellationToken cancellationToken)
     {
         if (await users.FindByIdAsync(id) is not { } user)
         {
@@ -176,6 +196,11 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var current = await users.GetRolesAsync(user);
+        if (tag is not null && tag != TagOf(user.DisplayName, user.OfficeCode, user.OrganisationId, current))
+        {
+            return Stale(user);
+        }
+
         if (current.Contains(CaseworkRoles.Administrator) && !roles.Contains(CaseworkRoles.Administrator)
             && await IsLastAdministratorAsync(user, cancellationToken))
         {
@@ -187,7 +212,16 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         user.DisplayName = Trimmed(request.DisplayName);
         user.OfficeCode = IsPartner(roles) ? null : request.Office;
         user.OrganisationId = IsPartner(roles) ? request.OrganisationId : null;
-        Check(await users.UpdateAsync(user));
+        var updated = await users.UpdateAsync(user);
+        if (updated.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            // Another change of the account was saved after it was read here: nothing of this one is kept.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return tag is null ? null : Stale(user);
+        }
+
+        Check(updated);
         Check(await users.RemoveFromRolesAsync(user, current.Except(roles, StringComparer.Ordinal)));
         Check(await users.AddToRolesAsync(user, roles.Except(current, StringComparer.Ordinal)));
         // A new stamp makes every sign-in cookie re-read the account (roles, office) at its next check; revoking the
@@ -415,6 +449,9 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
                 !IsDisabled(u) && u.LockoutEnd is { } end && end > now ? end : null)),
         ];
     }
+
+    private static AdminOutcome Stale(CaseworkUser user) => new(AdminResult.Stale,
+        Message: $"The account '{user.UserName}' was changed after the copy this change was made on; nothing was saved. Reload it and make the change again.");
 
     private static bool IsPartner(IEnumerable<string> roles) => roles.Contains(CaseworkRoles.LegalAidPartner);
 

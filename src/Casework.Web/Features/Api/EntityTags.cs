@@ -18,18 +18,24 @@ internal static class EntityTags
     /// </summary>
     public static int? Revision(string? ifMatch)
     {
+        if (Opaque(ifMatch) is not { } tag)
+        {
+            return null;
+        }
+
+        return int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
+    }
+
+    /// <summary>The tag an If-Match header names, quotes and a weak prefix removed: null without one or with *.</summary>
+    public static string? Opaque(string? ifMatch)
+    {
         if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*")
         {
             return null;
         }
 
         var tag = ifMatch.Trim();
-        if (tag.StartsWith("W/", StringComparison.Ordinal))
-        {
-            tag = tag[2..];
-        }
-
-        return int.TryParse(tag.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
+        return (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag).Trim('"');
     }
 
     /// <summary>412: the If-Match header names a copy older than the one on record; nothing was changed.</summary>
