@@ -71,7 +71,7 @@ public static class AdministrationEndpoints
             return TypedResults.NotFound();
         }
 
-        http.Response.Headers.ETag = $"\"{UserAdministration.TagOf(user)}\"";
+        http.Response.Headers.ETag = EntityTags.Quoted(UserAdministration.TagOf(user));
         return TypedResults.Ok(user);
     }
 
@@ -94,7 +94,7 @@ public static class AdministrationEndpoints
         var outcome = await admin.UpdateAsync(id, request, user.UserName(), EntityTags.Opaque(ifMatch), cancellationToken);
         if (outcome.Kind == AdminResult.Done)
         {
-            http.Response.Headers.ETag = $"\"{UserAdministration.TagOf(outcome.User!)}\"";
+            http.Response.Headers.ETag = EntityTags.Quoted(UserAdministration.TagOf(outcome.User!));
         }
 
         return Answer(outcome);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Casework.Data;
+using Casework.Web.Features.Api;
 using Casework.Web.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -147,12 +148,8 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
     /// The entity tag of what a change of a client replaces (name, addresses, organisation): it moves when one of them
     /// changes, not when the client is disabled or given a new secret.
     /// </summary>
-    public static string TagOf(ClientView client)
-    {
-        var settings = string.Join('\u001f', [client.DisplayName, client.OrganisationId?.ToString() ?? string.Empty,
-            .. client.RedirectUris.Order(StringComparer.Ordinal), "\u001e", .. client.PostLogoutRedirectUris.Order(StringComparer.Ordinal)]);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)))[..20];
-    }
+    public static string TagOf(ClientView client) => EntityTags.OfSettings([client.DisplayName, client.OrganisationId?.ToString(),
+        .. client.RedirectUris.Order(StringComparer.Ordinal), "\u001e", .. client.PostLogoutRedirectUris.Order(StringComparer.Ordinal)]);
 
     private async Task<ClientOutcome?> UpdateOnceAsync(string clientId, UpdateClientRequest request, string? tag, CancellationToken cancellationToken)
     {

@@ -45,7 +45,7 @@ internal static class ClientAdministrationEndpoints
             return TypedResults.NotFound();
         }
 
-        http.Response.Headers.ETag = $"\"{ClientAdministration.TagOf(client)}\"";
+        http.Response.Headers.ETag = EntityTags.Quoted(ClientAdministration.TagOf(client));
         return TypedResults.Ok(client);
     }
 
@@ -72,7 +72,7 @@ internal static class ClientAdministrationEndpoints
         var outcome = await clients.UpdateAsync(clientId, request, EntityTags.Opaque(ifMatch), cancellationToken);
         if (outcome.Kind == AdminResult.Done)
         {
-            http.Response.Headers.ETag = $"\"{ClientAdministration.TagOf(outcome.Client!)}\"";
+            http.Response.Headers.ETag = EntityTags.Quoted(ClientAdministration.TagOf(outcome.Client!));
         }
 
         return Answer(outcome, o => o.Client!);

@@ -2,6 +2,7 @@ using Casework.Data;
 using Casework.Data.Cases;
 using Casework.Data.Identity;
 using Casework.Domain.Cases;
+using Casework.Web.Features.Api;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -173,12 +174,8 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     /// </summary>
     public static string TagOf(UserView user) => TagOf(user.DisplayName, user.Office, user.OrganisationId, user.Roles);
 
-    private static string TagOf(string? displayName, string? office, Guid? organisation, IEnumerable<string> roles)
-    {
-        var settings = string.Join('\u001f', [displayName ?? string.Empty, office ?? string.Empty, organisation?.ToString() ?? string.Empty,
-            .. roles.Order(StringComparer.Ordinal)]);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)))[..20];
-    }
+    private static string TagOf(string? displayName, string? office, Guid? organisation, IEnumerable<string> roles) =>
+        EntityTags.OfSettings([displayName, office, organisation?.ToString(), .. roles.Order(StringComparer.Ordinal)]);
 
     private async Task<AdminOutcome?> UpdateOnceAsync(string id, UpdateUserRequest request, string actor, string? tag, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Casework.Web.Features.Api;
@@ -10,7 +12,17 @@ namespace Casework.Web.Features.Api;
 /// </summary>
 internal static class EntityTags
 {
-    public static string Of(int revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
+    public static string Of(int revision) => Quoted(revision.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A tag as the ETag header carries it: in quotes.</summary>
+    public static string Quoted(string tag) => $"\"{tag}\"";
+
+    /// <summary>
+    /// The tag of a record without a revision number, made from the values a change of it replaces (20 hex digits of
+    /// their SHA-256): it moves exactly when one of them does.
+    /// </summary>
+    public static string OfSettings(IEnumerable<string?> values) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', values.Select(v => v ?? string.Empty)))))[..20];
 
     /// <summary>
     /// The revision an If-Match header names: null without one or with *, -1 for a tag that names no revision (so it
