@@ -40,7 +40,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         // An organisation first, then its lawyer; a lawyer without one is refused beside the field, entries kept.
         await page.FillAsync("#organisationName", "Refugee Legal Aid");
         await SubmitAsync(page, "Add the organisation");
-        await page.WaitForURLAsync("**done=organisation");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=organisation");
         Assert.Contains("Refugee Legal Aid (0 lawyers)", await page.GetByTestId("organisations").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.FillAsync("#userName", "lawyer.x");
@@ -60,7 +60,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
 
         await page.FillAsync("#password", NewPassword);
         await SubmitAsync(page, "Create the account");
-        await page.WaitForURLAsync("**done=created");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=created");
         Assert.Equal("lawyer.x", await page.GetByTestId("account-heading").InnerTextAsync());
         Assert.Contains("Refugee Legal Aid", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
         using (var lawyer = new OidcTestClient(host.Server))
@@ -74,7 +74,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
         await SubmitAsync(page, "Save the changes");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains($"{CaseworkRoles.EligibilityOfficer}, {CaseworkRoles.Supervisor}", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
 
         // Another administrator moves the officer to another office while this page is open with a new name typed: saving
@@ -93,12 +93,12 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         Assert.Contains("MOG", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
         await SubmitAsync(page, "Save the changes");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
 
         // Disabled, the officer cannot sign in; enabled again, they can.
         await SubmitAsync(page, "Disable this account");
-        await page.WaitForURLAsync("**done=disabled");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=disabled");
         Assert.Contains("Disabled", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
         var officer = await chromium.NewPageAsync(host.Server);
         await officer.GotoAsync("/queue");
@@ -108,7 +108,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
             r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
         Assert.Equal((int)HttpStatusCode.Locked, locked.Status);
         await SubmitAsync(page, "Let this account sign in again");
-        await page.WaitForURLAsync("**done=enabled");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=enabled");
         Assert.Contains("Can sign in", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
         var back = await HeadlessChromium.SignInAsync(officer, "/queue", "officer.a", ApiHost.Password);
         Assert.Equal((int)HttpStatusCode.OK, back.Status);
@@ -154,14 +154,14 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).CountAsync());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).ClickAsync();
-        await page.WaitForURLAsync("**page=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**page=2");
         Assert.Equal($"{shown + 5} accounts, {shown + 1}–{shown + 5} shown", await page.GetByTestId("account-count").InnerTextAsync());
         Assert.Equal([$"auditor.{shown + 1:D3}", $"auditor.{shown + 2:D3}", $"auditor.{shown + 3:D3}", $"auditor.{shown + 4:D3}", $"auditor.{shown + 5:D3}"],
             await page.Locator("tr[data-account]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.account)"));
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next page" }).CountAsync());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("page=", StringComparison.Ordinal));
+        await HeadlessChromium.WaitForPageAsync(page, url => !url.Contains("page=", StringComparison.Ordinal));
         Assert.Contains("role=Auditor", page.Url, StringComparison.Ordinal);
         Assert.Equal("auditor.001", await page.Locator("tr[data-account]").First.GetAttributeAsync("data-account"));
         Assert.Equal(0, await page.GetByTestId("past-the-end").CountAsync());
@@ -211,7 +211,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         // same form creates this one.
         await page.FillAsync("#password", NewPassword);
         await SubmitAsync(page, "Create the account");
-        await page.WaitForURLAsync("**done=created");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=created");
         Assert.Equal("clerk.new", await page.GetByTestId("account-heading").InnerTextAsync());
     }
 
@@ -271,7 +271,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.FillAsync("#office", "KKM");
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
         await SubmitAsync(page, "Save the changes");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains("KKM", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
 
         // A new organisation's name is kept the same way, and sent again it is added once.
@@ -286,7 +286,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         }
 
         await SubmitAsync(page, "Add the organisation");
-        await page.WaitForURLAsync("**done=organisation");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=organisation");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Organisations.CountAsync(o => o.Name == "Refugee Legal Aid", Ct));

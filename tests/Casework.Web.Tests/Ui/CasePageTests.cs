@@ -58,7 +58,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         var draft = await WorkItemIdAsync(host, number, "draftDecision");
         await HeadlessChromium.SignInAsync(page, $"/tasks/{draft}", "officer.a", ApiHost.Password);
         await page.GetByTestId("task-summary").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{number}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}");
 
         var summary = await page.GetByTestId("case-summary").InnerTextAsync();
         Assert.Contains("NBO", summary, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
 
         // A linked relative's case is one click away.
         await page.GetByTestId("family").GetByRole(AriaRole.Link, new() { Name = relative }).ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{relative}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{relative}");
         Assert.Contains("Hodan Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
 
         // The supervisor sees the exclusion material and the review task.
@@ -101,7 +101,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         Assert.Equal(1, await supervisorPage.GetByTestId("tasks").Locator($"tr[data-task='{review}']").CountAsync());
         // ... and reaches the representation screen of the case from it.
         await supervisorPage.GetByRole(AriaRole.Link, new() { Name = "All authorities, past and present" }).ClickAsync();
-        await supervisorPage.WaitForURLAsync("**/representations?case=*");
+        await HeadlessChromium.WaitForPageAsync(supervisorPage, "**/representations?case=*");
         Assert.Contains(number, await supervisorPage.ContentAsync(), StringComparison.Ordinal);
         Assert.Contains("Legal Aid Kenya", await supervisorPage.ContentAsync(), StringComparison.Ordinal);
 
@@ -150,7 +150,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         // The queue links each task's case.
         await clerk.GotoAsync("/queue?view=RegistrationClerk");
         await clerk.Locator("tr[data-task]").GetByRole(AriaRole.Link, new() { Name = number }).ClickAsync();
-        await clerk.WaitForURLAsync($"**/cases/{number}");
+        await HeadlessChromium.WaitForPageAsync(clerk, $"**/cases/{number}");
         Assert.Contains("Aminah Test", await clerk.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
         var corrections = await clerk.GetByTestId("corrections").InnerTextAsync();
         Assert.Contains("clerk.a, principal applicant: Given name Amina → Aminah", corrections, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, "/queue", "officer.a", ApiHost.Password);
         await page.GetByTestId("nav-cases").ClickAsync();
-        await page.WaitForURLAsync("**/cases");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases");
 
         // Every case, the most recently registered (here: the higher number) first.
         Assert.Contains("1–2 of 2 cases", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
@@ -188,7 +188,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         // By part of a name, in any case.
         await page.GetByLabel("Name of the applicant or a family member").FillAsync("hoD");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync("**/cases?*name=hoD*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases?*name=hoD*");
         Assert.Equal([hodan], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
 
         // By the start of the number, typed in lower case; a stage no case is at finds nothing.
@@ -213,7 +213,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
 
         await page.GotoAsync($"/cases?number={Uri.EscapeDataString(amina)}");
         await page.GetByTestId("cases").GetByRole(AriaRole.Link, new() { Name = amina }).ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{amina}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{amina}");
         Assert.Contains("Amina Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
 
         // A name is found whatever its accents and letter case, given and family name together.
@@ -221,7 +221,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await page.GotoAsync("/cases");
         await page.GetByLabel("Name of the applicant or a family member").FillAsync("TEST omer");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync("**/cases?*name=TEST*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases?*name=TEST*");
         Assert.Equal([omer], await page.GetByTestId("cases").Locator("tbody tr td:first-child").AllInnerTextsAsync());
         Assert.Equal("TEST omer", await page.GetByLabel("Name of the applicant or a family member").InputValueAsync());
         Assert.Equal(0, await page.GetByTestId("matched-family").CountAsync());
@@ -270,7 +270,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
 
         // Once the other transaction has ended, the same form, sent again as it stands, saves the override once.
         await page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync();
-        await page.WaitForURLAsync("**/cases/*?overridden=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases/*?overridden=true");
         var after = await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/triage", Ct);
         Assert.Equal((newTrack, 1), (after.GetProperty("track").GetString(), after.GetProperty("overrides").GetArrayLength()));
     }
@@ -305,7 +305,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
 
         await page.GetByLabel("Why (kept with the override)").FillAsync("Medical evidence makes the claim manifestly well-founded.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync();
-        await page.WaitForURLAsync("**/cases/*?overridden=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases/*?overridden=true");
         Assert.Contains("The override is saved", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains($"{newTrack} track", await page.GetByTestId("case-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("supervisor.a: " + track + " → " + newTrack + ", priority " + before.GetProperty("priority").GetInt32() + " → 80. Medical evidence",

@@ -29,9 +29,9 @@ public sealed class ClientAdminPageTests
         await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
         await page.FillAsync("#organisationName", "Refugee Legal Aid");
         await HeadlessChromium.PostFormAsync(page, "Add the organisation");
-        await page.WaitForURLAsync("**done=organisation");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=organisation");
         await page.GetByTestId("nav-clients").ClickAsync();
-        await page.WaitForURLAsync("**/admin/clients");
+        await HeadlessChromium.WaitForPageAsync(page, "**/admin/clients");
         Assert.Contains("1 client", await page.GetByTestId("client-count").InnerTextAsync(), StringComparison.Ordinal);
 
         // A partner system without its organisation is refused beside the field, what was typed kept.
@@ -75,12 +75,12 @@ public sealed class ClientAdminPageTests
 
         // Disabled: no token even with the right secret, until it is let in again.
         await HeadlessChromium.PostFormAsync(page, "Disable this client");
-        await page.WaitForURLAsync("**done=disabled");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=disabled");
         Assert.StartsWith("Disabled", await page.GetByTestId("client-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(newSecret, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.False((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
         await HeadlessChromium.PostFormAsync(page, "Let this client get tokens again");
-        await page.WaitForURLAsync("**done=enabled");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=enabled");
         Assert.True((await oidc.TokenResponseAsync(ClientAdministrationApiTests.ClientCredentials("rla-system", newSecret), Ct)).IsSuccessStatusCode);
 
         // Another administrator renames the client while this page is open with another name typed: saving is refused with
@@ -99,7 +99,7 @@ public sealed class ClientAdminPageTests
         Assert.Contains("RLA partner link", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
         await HeadlessChromium.PostFormAsync(page, "Save the changes");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Equal("RLA case system", await page.InputValueAsync("#displayName"));
 
         // A supervisor is refused the screens and is not offered them.

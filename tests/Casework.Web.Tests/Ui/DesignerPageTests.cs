@@ -35,14 +35,14 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.Equal(0, await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
         Assert.Equal(1, await appeal.Locator("tr[data-version='1'] [data-testid=only-published]").CountAsync());
         await appeal.GetByRole(AriaRole.Link, new() { Name = "Open in the designer" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows/appeal");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/appeal");
         await CanvasReadyAsync(page);
         Assert.Contains("Version 1 (published)", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
 
         await RenameAsync(page, "decideAppeal", "Decide the appeal on the file");
         await page.GetByLabel("Release note").FillAsync("The appeal decision is taken on the file.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=appeal&version=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=appeal&version=2");
         Assert.Contains("Published appeal version 2", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
 
         var versions = await VersionsAsync(host, "appeal");
@@ -61,7 +61,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.Contains("Retire appeal version 1?", await confirm.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(DefinitionStatus.Published, (await VersionsAsync(host, "appeal")).Single(v => v.Version == 1).Status);
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Retire version 1" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?retired=appeal&version=1");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?retired=appeal&version=1");
         Assert.Equal("Retired", await appeal.Locator("tr[data-version='1'] [data-testid=status]").InnerTextAsync());
         Assert.Equal(0, await appeal.Locator("tr[data-version='1']").GetByRole(AriaRole.Link, new() { Name = "Retire…" }).CountAsync());
         Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
@@ -91,7 +91,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
 
         var appeal = page.Locator("[data-process=appeal]");
         await appeal.GetByRole(AriaRole.Link, new() { Name = "Discard draft…" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?confirmDiscard=appeal");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?confirmDiscard=appeal");
         Assert.Contains("Its published versions, and the cases running on them, are not affected.",
             await page.GetByTestId("confirm-discard").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await DraftsAsync(host, "appeal"));
@@ -107,7 +107,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await page.GotoAsync("/workflows");
         await appeal.GetByRole(AriaRole.Link, new() { Name = "Discard draft…" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?discarded=appeal");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?discarded=appeal");
         Assert.Contains("Discarded the draft of appeal", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await appeal.GetByTestId("draft-chip").CountAsync());
         Assert.Equal(0, await DraftsAsync(host, "appeal"));
@@ -166,7 +166,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         // Created: the designer opens on a draft holding a start and an end event.
         await page.FillAsync("#newProcessId", "family-tracing");
         await SubmitAsync(page, "Create and open in the designer");
-        await page.WaitForURLAsync("**/workflows/family-tracing");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/family-tracing");
         await CanvasReadyAsync(page);
         Assert.Contains("The draft", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("#designer-canvas g.djs-element[data-element-id=start]").IsVisibleAsync());
@@ -181,7 +181,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         // Published as it is: version 1, under the name given, and new cases could start on it.
         await page.GetByLabel("Release note").FillAsync("First version: tracing requests are recorded.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=family-tracing&version=1");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=family-tracing&version=1");
         var published = Assert.Single(await VersionsAsync(host, "family-tracing"));
         Assert.Equal((1, DefinitionStatus.Published, "Family tracing & reunification", "super.a"),
             (published.Version, published.Status, published.Name, published.PublishedBy));
@@ -341,7 +341,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
 
         Assert.Empty(await VersionsAsync(host, "family-tracing"));
         await SubmitAsync(page, "Create and open in the designer");
-        await page.WaitForURLAsync("**/workflows/family-tracing");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/family-tracing");
         Assert.Equal("Family tracing & reunification", Assert.Single(await VersionsAsync(host, "family-tracing")).Name);
 
         // Discarding it is answered the same way: the confirmation stays, and nothing is discarded until it is sent again.
@@ -357,7 +357,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
 
         Assert.Single(await VersionsAsync(host, "family-tracing"));
         await SubmitAsync(page, "Discard the draft");
-        await page.WaitForURLAsync("**/workflows?discarded=family-tracing");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?discarded=family-tracing");
         Assert.Empty(await VersionsAsync(host, "family-tracing"));
     }
 
@@ -393,7 +393,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await panel.GetByLabel("Due after").FillAsync("P7D");
         await page.Keyboard.PressAsync("Tab");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=appeal&version=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=appeal&version=2");
 
         var published = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 2).BpmnXml;
         Assert.Contains("cw:candidateRoles=\"EligibilityOfficer,Supervisor\"", published, StringComparison.Ordinal);
@@ -470,7 +470,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await panel.GetByLabel("Timer expression").FillAsync("P30D");
         await page.Keyboard.PressAsync("Tab");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=asylum-claim&version=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=asylum-claim&version=2");
 
         var published = (await VersionsAsync(host, "asylum-claim")).Single(v => v.Version == 2).BpmnXml;
         var document = XDocument.Parse(published);
@@ -533,7 +533,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await panel.GetByLabel("Passed in").FillAsync("");
         await page.Keyboard.PressAsync("Tab");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=asylum-claim&version=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=asylum-claim&version=2");
 
         var document = XDocument.Parse((await VersionsAsync(host, "asylum-claim")).Single(v => v.Version == 2).BpmnXml);
         XNamespace cw = "urn:casework:bpmn";
@@ -582,7 +582,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.Equal("NO_TRAVEL_DOCUMENT", await panel.GetByLabel("Error code").InputValueAsync());
         Assert.Equal(1, await page.Locator("#designer-error-codes option[value=NO_TRAVEL_DOCUMENT]").CountAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows?published=return&version=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=return&version=2");
 
         var document = XDocument.Parse((await VersionsAsync(host, "return")).Single(v => v.Version == 2).BpmnXml);
         XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";

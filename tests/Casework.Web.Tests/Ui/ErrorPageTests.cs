@@ -87,7 +87,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
 
         // Once the other transaction has ended, the same form, sent again as it stands, completes the task.
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue?done=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var closed = await db.WorkItems.AsNoTracking().SingleAsync(w => w.Id == item.Id, Ct);

@@ -35,7 +35,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
         await page.GetByTestId("change-member").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{number}/family/{memberId}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/family/{memberId}");
 
         // The form opens with what is on record: relationship, biodata and the document in the first of three rows.
         Assert.Equal(("Child", "Yusuf", "2015-05-01", "Male", "SOM"), (await page.InputValueAsync("#relationship"), await page.InputValueAsync("#givenName"),
@@ -103,7 +103,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         await page.FillAsync("[id='documents[1].number']", "B-9");
         await page.FillAsync("#reason", "Name and birth date as on his birth certificate.");
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**familyCorrected=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyCorrected=true");
         Assert.Contains("The family member's correction is saved", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Yousef Test", await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
         await using (var scope = host.Services.CreateAsyncScope())
@@ -157,7 +157,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
         // The spouse's row, by its link's address.
         await page.Locator($"[data-testid=change-member][href$='/family/{linkId}']").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{number}/family/{linkId}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/family/{linkId}");
 
         // A relative with a case of their own: the relationship only, their case linked; no biodata or documents here.
         Assert.Contains(spouseNumber, await page.GetByTestId("linked-case").InnerTextAsync(), StringComparison.Ordinal);
@@ -183,7 +183,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         // Confirmed and explained: the link goes from both cases, each keeping it in its corrections with the reason.
         await page.CheckAsync("#confirm");
         await HeadlessChromium.PostFormAsync(page, "Remove from the case");
-        await page.WaitForURLAsync("**familyRemoved=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyRemoved=true");
         Assert.Contains("The family member is removed from the case", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("Spouse", await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("a family member since removed", await page.GetByTestId("corrections").InnerTextAsync(), StringComparison.Ordinal);
@@ -199,7 +199,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
 
         // The dependant, with a busy database first: 503, nothing removed; then removed with their documents, kept.
         await page.GetByTestId("change-member").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{number}/family/{memberId}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/family/{memberId}");
         await page.FillAsync("#removal-reason", "Registered twice.");
         await page.CheckAsync("#confirm");
         await using (await host.HoldWritesToAsync("cases"))
@@ -214,7 +214,7 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         Assert.Equal("Registered twice.", await page.InputValueAsync("#removal-reason"));
         await page.CheckAsync("#confirm");
         await HeadlessChromium.PostFormAsync(page, "Remove from the case");
-        await page.WaitForURLAsync("**familyRemoved=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyRemoved=true");
         Assert.Equal("No family members recorded.", await page.GetByText("No family members recorded.").InnerTextAsync());
         Assert.Equal(0, await CountAsync(host, db => db.FamilyMembers.CountAsync(Ct)));
         Assert.Equal(0, await CountAsync(host, db => db.Documents.CountAsync(Ct)));

@@ -41,7 +41,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
         var claim = page.Locator("[data-process=asylum-claim]");
         Assert.Equal(0, await claim.Locator("tr[data-version='2'] [data-testid=move-cases]").CountAsync());
         await claim.Locator("tr[data-version='1'] [data-testid=move-cases]").ClickAsync();
-        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?from=1&to=2");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/asylum-claim/migrate?from=1&to=2");
 
         // Nothing can move while the task the cases wait at has no counterpart; the screen says which cases and why.
         Assert.Equal("0 of 2 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
@@ -56,14 +56,14 @@ public sealed class MigratePageTests(PostgresFixture postgres)
 
         await page.GetByLabel("Register biodata and specific needs (register) becomes").SelectOptionAsync("register=registerBiodata");
         await page.GetByRole(AriaRole.Button, new() { Name = "Check again with this mapping" }).ClickAsync();
-        await page.WaitForURLAsync("**/migrate?from=1&to=2&map=register%3DregisterBiodata");
+        await HeadlessChromium.WaitForPageAsync(page, "**/migrate?from=1&to=2&map=register%3DregisterBiodata");
         Assert.Equal("2 of 2 running case(s) can move to version 2.", (await page.GetByTestId("movable").InnerTextAsync()).Trim());
         Assert.Equal(0, await page.GetByTestId("cannot-move").CountAsync());
         Assert.Equal("register=registerBiodata", await page.GetByLabel("Register biodata and specific needs (register) becomes").InputValueAsync());
         Assert.Equal([1, 1], await VersionsAsync(host));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Move 2 case(s) to version 2" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/asylum-claim/migrate?job=*");
         Assert.Equal("In progress: 0 of 2 case(s) moved so far, 0 could not move. This page refreshes itself.",
             (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
 
@@ -79,7 +79,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
         // The job runs as the outbox dispatcher delivers its batches (workers are off in tests: one pass by hand).
         await host.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
         await page.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Link, new() { Name = "See its progress." }).ClickAsync();
-        await page.WaitForURLAsync("**/migrate?job=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/migrate?job=*");
         Assert.Equal("Finished: 2 of 2 case(s) moved to version 2, 0 could not move.", (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
         Assert.Equal([2, 2], await VersionsAsync(host));
         await using (var scope = host.Services.CreateAsyncScope())
@@ -96,7 +96,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
         Assert.Equal(0, await page.Locator("[data-process=asylum-claim] [data-testid=move-cases]").CountAsync());
         var auditor = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(auditor, "/workflows/asylum-claim/migrate", "auditor.a", ApiHost.Password);
-        await auditor.WaitForURLAsync("**/access-denied**");
+        await HeadlessChromium.WaitForPageAsync(auditor, "**/access-denied**");
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, "/workflows/asylum-claim/migrate?from=1&to=2", "super.a", ApiHost.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/asylum-claim/migrate?job=*");
         var colleague = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(colleague, new Uri(page.Url).PathAndQuery, "super.b", ApiHost.Password);
         Assert.Equal(1, await colleague.Locator("meta[http-equiv=refresh]").CountAsync());
@@ -173,7 +173,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
         Assert.Equal([1], await VersionsAsync(host));
         await page.GetByRole(AriaRole.Link, new() { Name = "Move other cases" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Move 1 case(s) to version 2" }).ClickAsync();
-        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/asylum-claim/migrate?job=*");
         await host.Services.GetRequiredService<OutboxDispatcher>().RunOnceAsync(Ct);
         await page.ReloadAsync();
         Assert.Equal("Finished: 1 of 1 case(s) moved to version 2, 0 could not move.", (await page.GetByTestId("job-status").InnerTextAsync()).Trim());
@@ -204,7 +204,7 @@ public sealed class MigratePageTests(PostgresFixture postgres)
 
         Assert.Equal(0, await CountJobsAsync(host));
         await move.ClickAsync();
-        await page.WaitForURLAsync("**/workflows/asylum-claim/migrate?job=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows/asylum-claim/migrate?job=*");
         Assert.Equal(1, await CountJobsAsync(host));
 
         // The same for stopping it: the job page answers, the move goes on, and the next click stops it.

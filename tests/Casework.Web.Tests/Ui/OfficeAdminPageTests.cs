@@ -23,7 +23,7 @@ public sealed class OfficeAdminPageTests
 
         await HeadlessChromium.SignInAsync(page, "/admin/users", "admin.a", ApiHost.Password);
         await page.GetByTestId("nav-rule-packs").ClickAsync();
-        await page.WaitForURLAsync("**/admin/rule-packs", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await HeadlessChromium.WaitForPageAsync(page, "**/admin/rule-packs");
         Assert.Contains("(built in)", await page.Locator("tr[data-pack='UNHCR mandate']").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("30", await page.InputValueAsync("#appealWindowDays")); // a new pack starts from the mandate's limits
 
@@ -35,7 +35,7 @@ public sealed class OfficeAdminPageTests
         Assert.Equal("15", await page.InputValueAsync("#appealWindowDays"));
         await page.FillAsync("#name", "Kenya Refugees Act");
         await HeadlessChromium.PostFormAsync(page, "Add the rule pack");
-        await page.WaitForURLAsync("**done=added");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=added");
         Assert.Equal("Kenya Refugees Act", (await page.GetByTestId("pack-heading").InnerTextAsync()).Trim());
 
         // Changed meanwhile by someone else: this page's change is refused, what is saved now shown, the entry kept.
@@ -52,11 +52,11 @@ public sealed class OfficeAdminPageTests
         Assert.Contains("within 6 months (regular)", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("3", await page.InputValueAsync("#interviewTargetMonths"));
         await HeadlessChromium.PostFormAsync(page, "Save the rule pack");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
 
         // An office with a line that is not a holiday: refused naming the line, what was typed kept.
         await page.GetByTestId("nav-offices").ClickAsync();
-        await page.WaitForURLAsync("**/admin/offices", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await HeadlessChromium.WaitForPageAsync(page, "**/admin/offices");
         await page.FillAsync("#code", "NBO");
         await page.FillAsync("#name", "Nairobi");
         await page.SelectOptionAsync("#rulePackId", new SelectOptionValue { Label = "Kenya Refugees Act" });
@@ -70,13 +70,13 @@ public sealed class OfficeAdminPageTests
 
         await page.FillAsync("#holidays", "2026-04-06 Easter Monday");
         await HeadlessChromium.PostFormAsync(page, "Add the office");
-        await page.WaitForURLAsync("**/admin/offices/NBO?done=added");
+        await HeadlessChromium.WaitForPageAsync(page, "**/admin/offices/NBO?done=added");
         Assert.Contains("Kenya Refugees Act · closed Saturday, Sunday · 1 holiday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
 
         // Notified Friday 2026-03-20: 15 days is a Saturday, then Easter Monday, so Tuesday 2026-04-07.
         await page.FillAsync("#notifiedOn", "2026-03-20");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
-        await page.WaitForURLAsync("**notifiedOn=2026-03-20**");
+        await HeadlessChromium.WaitForPageAsync(page, "**notifiedOn=2026-03-20**");
         var deadline = await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync();
         Assert.Contains("2026-04-07", deadline, StringComparison.Ordinal);
         Assert.Contains("a holiday (Easter Monday, office NBO calendar)", deadline, StringComparison.Ordinal);
@@ -84,11 +84,11 @@ public sealed class OfficeAdminPageTests
         // The office is closed on Fridays too from now on: the deadline check follows.
         await page.CheckAsync("#weekend-Friday");
         await HeadlessChromium.PostFormAsync(page, "Save the settings");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains("closed Friday, Saturday, Sunday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
         await page.FillAsync("#notifiedOn", "2026-03-26"); // + 15 = Friday 2026-04-10, now closed: Monday 2026-04-13
         await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
-        await page.WaitForURLAsync("**notifiedOn=2026-03-26**");
+        await HeadlessChromium.WaitForPageAsync(page, "**notifiedOn=2026-03-26**");
         Assert.Contains("2026-04-13", await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync(), StringComparison.Ordinal);
 
         // Another administrator puts the office back on the mandate while this page is open with a new holiday typed in:
@@ -112,7 +112,7 @@ public sealed class OfficeAdminPageTests
         Assert.True(await page.IsCheckedAsync("#weekend-Friday"));
         Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
         await HeadlessChromium.PostFormAsync(page, "Save the settings");
-        await page.WaitForURLAsync("**done=updated");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains("Kenya Refugees Act · closed Friday, Saturday, Sunday · 2 holidays", await page.GetByTestId("office-summary").InnerTextAsync(),
             StringComparison.Ordinal);
 

@@ -61,7 +61,7 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
 
         // In time: the grounds are required; without them nothing is lodged and the refusal says so beside the field.
         await page.GetByRole(AriaRole.Link, new() { Name = $"Lodge the appeal of case {inTime.Number}" }).ClickAsync();
-        await page.WaitForURLAsync($"**/partner/appeals/{inTime.Id}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/partner/appeals/{inTime.Id}");
         Assert.Equal(0, await page.Locator("#lateReason").CountAsync());
         Assert.Equal(1, await page.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
         var refused = await SubmitAsync(page);
@@ -71,14 +71,14 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
 
         await page.GetByLabel("Grounds of appeal").FillAsync("New country-of-origin information.");
         await SubmitAsync(page);
-        await page.WaitForURLAsync("**/partner/appeals?lodged=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/partner/appeals?lodged=*");
         Assert.Contains($"Appeal lodged for case {inTime.Number}", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("Lodged", await StatusAsync(page, inTime.Number));
         Assert.Equal("Lodged", await ApiStatusAsync(lawyerApi, inTime.Id));
 
         // Late: lodging without the reason is refused by the procedure's rule (422), keeping what was typed.
         await page.GetByRole(AriaRole.Link, new() { Name = $"Lodge the appeal of case {late.Number}" }).ClickAsync();
-        await page.WaitForURLAsync($"**/partner/appeals/{late.Id}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/partner/appeals/{late.Id}");
         Assert.True(await page.GetByTestId("late-warning").IsVisibleAsync());
         await page.GetByLabel("Grounds of appeal").FillAsync("The interview was not interpreted.");
         var withoutReason = await SubmitAsync(page);
@@ -89,7 +89,7 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
 
         await page.GetByLabel("Why the appeal is late").FillAsync("The decision reached the applicant only last week.");
         await SubmitAsync(page);
-        await page.WaitForURLAsync("**/partner/appeals?lodged=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/partner/appeals?lodged=*");
         Assert.Equal("Lodged", await StatusAsync(page, late.Number));
         var variables = await AppealVariablesAsync(host, late.Number);
         Assert.Equal("LateWithinGrace", variables.GetProperty("appealTiming").GetString());
@@ -151,7 +151,7 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
 
         // Once the other transaction has ended, the same form, sent again as it stands, lodges the appeal.
         await SubmitAsync(page);
-        await page.WaitForURLAsync("**/partner/appeals?lodged=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/partner/appeals?lodged=*");
         Assert.Equal(Grounds, (await AppealVariablesAsync(host, client.Number)).GetProperty("appealGrounds").GetString());
     }
 

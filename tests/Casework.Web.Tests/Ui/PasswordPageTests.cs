@@ -64,7 +64,7 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
 
         await FillAsync(page, ApiHost.Password, NewPassword, NewPassword);
         await HeadlessChromium.PostFormAsync(page, "Change the password");
-        await page.WaitForURLAsync("**changed=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**changed=true");
         Assert.Contains("Your password was changed", await page.GetByTestId("notice").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await AccountAsync(host, "officer.a")).AccessFailedCount);
 
@@ -120,7 +120,7 @@ public sealed class PasswordPageTests(PostgresFixture postgres)
         // Sent again once the other transaction has ended, it is changed.
         await FillAsync(page, ApiHost.Password, NewPassword, NewPassword);
         await HeadlessChromium.PostFormAsync(page, "Change the password");
-        await page.WaitForURLAsync("**changed=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**changed=true");
         Assert.True(await HasPasswordAsync(host, "officer.a", NewPassword));
     }
 

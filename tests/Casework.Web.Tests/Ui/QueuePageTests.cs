@@ -59,7 +59,7 @@ public sealed class QueuePageTests
 
         // The officer's own tasks: none is assigned yet.
         await page.GetByRole(AriaRole.Link, new() { Name = "My tasks" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue");
         Assert.True(await page.GetByText("No open tasks in this queue.").IsVisibleAsync());
 
         // Filtered to an office with no tasks, the queue shows none.

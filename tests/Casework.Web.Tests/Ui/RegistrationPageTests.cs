@@ -32,7 +32,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, "/cases", "clerk.a", ApiHost.Password);
         await page.GetByTestId("nav-register").ClickAsync();
-        await page.WaitForURLAsync("**/cases/new");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases/new");
         Assert.Equal("NBO", await page.InputValueAsync("#office"));
 
         // A birth date in the future and a document without its number: both refused beside their fields.
@@ -63,7 +63,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.FillAsync("#dateOfBirth", "1990-05-01");
         await page.FillAsync("[id='documents[1].number']", "P1234567");
         await SubmitAsync(page);
-        await page.WaitForURLAsync("**/cases/NBO-*?registered=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases/NBO-*?registered=true");
         Assert.Contains("is registered and its procedure has started", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
 
         await using (var scope = host.Services.CreateAsyncScope())
@@ -118,7 +118,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
 
         await SubmitAsync(page);
-        await page.WaitForURLAsync("**/cases/NBO-*?registered=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**/cases/NBO-*?registered=true");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
@@ -144,7 +144,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
 
         await SubmitFamilyAsync(page);
-        await page.WaitForURLAsync("**familyAdded=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyAdded=true");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().FamilyMembers.CountAsync(f => f.GivenName == "Yusuf", Ct));
@@ -152,7 +152,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
 
         // So does a correction of the registration.
         await page.GetByTestId("correct-registration").ClickAsync();
-        await page.WaitForURLAsync("**/correct");
+        await HeadlessChromium.WaitForPageAsync(page, "**/correct");
         await page.FillAsync("#givenName", "Aminah");
         await page.FillAsync("#reason", "Spelt as in her passport.");
         await using (await host.HoldWritesToAsync("cases"))
@@ -164,7 +164,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
 
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**corrected=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**corrected=true");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
@@ -205,7 +205,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         // The relative's own case, by its number in any letter case: linked both ways.
         await page.FillAsync("[id='member.case']", relative.ToLowerInvariant());
         await SubmitFamilyAsync(page);
-        await page.WaitForURLAsync("**familyAdded=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyAdded=true");
         Assert.Contains("The family member is recorded", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Their own case: " + relative, await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -222,7 +222,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         Assert.Equal("Male", await page.InputValueAsync("[id='member.sex']"));
         await page.FillAsync("[id='member.dateOfBirth']", "2019-05-01");
         await SubmitFamilyAsync(page);
-        await page.WaitForURLAsync("**familyAdded=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**familyAdded=true");
         Assert.Contains("Yusuf Test", await page.GetByTestId("family").InnerTextAsync(), StringComparison.Ordinal);
 
         await using (var scope = host.Services.CreateAsyncScope())
@@ -252,7 +252,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
         await page.GetByTestId("correct-registration").ClickAsync();
-        await page.WaitForURLAsync($"**/cases/{number}/correct");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/correct");
         Assert.Equal(("Amina", "Test", "1990-01-01", "Female", "SOM"), (await page.InputValueAsync("#givenName"), await page.InputValueAsync("#familyName"),
             await page.InputValueAsync("#dateOfBirth"), await page.InputValueAsync("#sex"), await page.InputValueAsync("#nationalities")));
 
@@ -298,7 +298,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.FillAsync("#givenName", "Aminah");
         await page.FillAsync("#reason", "Given name as in her passport.");
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**corrected=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**corrected=true");
         Assert.Contains("Aminah Testa", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
         // The case lists both corrections with their reasons, newest first.
         Assert.Equal(["Why: Given name as in her passport.", "Why: Family name as in her passport."],
@@ -322,10 +322,10 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         }
 
         await page.GetByTestId("correct-registration").ClickAsync();
-        await page.WaitForURLAsync("**/correct");
+        await HeadlessChromium.WaitForPageAsync(page, "**/correct");
         await page.FillAsync("#reason", "Checked against her passport again.");
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**unchanged=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**unchanged=true");
         Assert.Equal(1, await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Nothing was corrected: every value you sent is the one already recorded" }).CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The correction is saved" }).CountAsync());
         await using (var scope = host.Services.CreateAsyncScope())
@@ -401,7 +401,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.FillAsync("[id='documents[1].number']", "");
         await page.FillAsync("[id='documents[1].issuingCountry']", "");
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**corrected=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**corrected=true");
         List<Guid> kept;
         await using (var scope = host.Services.CreateAsyncScope())
         {
@@ -422,7 +422,7 @@ public sealed class RegistrationPageTests(PostgresFixture postgres)
         await page.FillAsync("#givenName", "Aminah");
         await page.FillAsync("#reason", "Spelt as in her passport.");
         await SubmitCorrectionAsync(page);
-        await page.WaitForURLAsync("**corrected=true");
+        await HeadlessChromium.WaitForPageAsync(page, "**corrected=true");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();

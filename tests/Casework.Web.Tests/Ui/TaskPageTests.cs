@@ -26,7 +26,7 @@ public sealed class TaskPageTests
         await HeadlessChromium.SignInAsync(page, "/queue?view=EligibilityOfficer", "officer.a", ApiHost.Password);
 
         await page.GetByRole(AriaRole.Link, new() { Name = interview.Name! }).ClickAsync();
-        await page.WaitForURLAsync($"**/tasks/{interview.Id}");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/tasks/{interview.Id}");
         Assert.Contains("Amina Test", await page.GetByTestId("applicant").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("not claimed", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=complete])").CountAsync());
@@ -38,7 +38,7 @@ public sealed class TaskPageTests
 
         // Put back: the queue says so and the task is unclaimed; claimed again to work it.
         await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue?released=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?released=*");
         Assert.Contains(interview.Name!, await page.GetByTestId("released").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
         await page.GotoAsync($"/tasks/{interview.Id}");
@@ -59,7 +59,7 @@ public sealed class TaskPageTests
         await page.GetByLabel("Interview date").FillAsync("2026-03-20");
         await page.GetByLabel("Legal representative present").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue?done=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
         Assert.Contains($"Completed: {interview.Name}", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
 
         // The workflow moved on in the runtime: the interview is closed with the form's data, the draft decision is open.
@@ -116,7 +116,7 @@ public sealed class TaskPageTests
             await page.Locator("#field-claimFeatures option[value=FamilyMemberAlreadyInProcedure]").InnerTextAsync());
         await page.SelectOptionAsync("#field-referral", "SeeksAsylum");
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue?done=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
         Assert.NotEqual("profile", (await host.OpenItemAsync(number)).ElementId);
 
         // The case shows the referral with both features and the child in detention, and the track they led to.
@@ -163,7 +163,7 @@ public sealed class TaskPageTests
         Assert.Contains("Put it back in the queue", await page.GetByTestId("claimed-by-other").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).ClickAsync();
-        await page.WaitForURLAsync("**/queue?released=*");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?released=*");
         Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
         // The supervisor drafts the decision, then tries to review it: refused with 422 and why, and the review stays open.
@@ -210,7 +210,6 @@ public sealed class TaskPageTests
         var forged = await HeadlessChromium.ForgePostAsync(page, $"/tasks/{interview.Id}", new Dictionary<string, string> { ["_handler"] = "claim" });
         Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
         Assert.DoesNotContain("Amina", await forged.TextAsync(), StringComparison.Ordinal);
-        await page.WaitForLoadStateAsync();
         Assert.Contains("not one of your roles' tasks", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
