@@ -202,6 +202,16 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
             new { displayName = "Officer B", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, null)).StatusCode);
         Assert.Equal("Officer B", (await admin.GetFromJsonAsync<JsonElement>($"/api/admin/users/{id}", ct)).GetProperty("displayName").GetString());
+
+        // A new account's answer carries its tag: the creator can change it straight away without reading it first.
+        var created = await admin.PostAsJsonAsync("/api/admin/users",
+            new { userName = "new.clerk", displayName = "New Clerk", roles = new[] { CaseworkRoles.RegistrationClerk }, office = "NBO", password = Strong }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var createdTag = created.Headers.ETag?.Tag;
+        Assert.NotNull(createdTag);
+        Assert.Equal(createdTag, (await admin.GetAsync(created.Headers.Location, ct)).Headers.ETag?.Tag);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.PutAsync(admin, created.Headers.Location!.OriginalString,
+            new { displayName = "New Clerk", roles = new[] { CaseworkRoles.RegistrationClerk }, office = "KMP" }, createdTag)).StatusCode);
     }
 
     [Theory]

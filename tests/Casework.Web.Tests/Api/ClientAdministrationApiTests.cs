@@ -52,17 +52,23 @@ public sealed class ClientAdministrationApiTests(Casework.Testing.PostgresFixtur
 
         // It is never shown again, and only its hash is stored.
         var read = await admin.GetStringAsync("/api/admin/clients/rla-system", Ct);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/clients",
+            new { clientId = "aap-system", grantTypes = new[] { "client_credentials" }, organisationId = second }, Ct)).StatusCode);
         var list = await admin.GetStringAsync("/api/admin/clients", Ct);
         Assert.DoesNotContain(secret, read, StringComparison.Ordinal);
         Assert.DoesNotContain("clientSecret", read, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
-        Assert.Equal(["api-tests", "rla-system"], JsonDocument.Parse(list).RootElement.GetProperty("items").EnumerateArray()
-            .Select(c => c.GetProperty("clientId").GetString()));
+        // Each client in the list with its own organisation's name.
+        Assert.Equal(["aap-system: Asylum Access Partners", "api-tests: ", "rla-system: Refugee Legal Aid"],
+            JsonDocument.Parse(list).RootElement.GetProperty("items").EnumerateArray()
+                .Select(c => $"{c.GetProperty("clientId").GetString()}: {c.GetProperty("organisationName").GetString()}"));
         Assert.NotEqual(secret, (await StoredAsync(host, "rla-system")).ClientSecret);
 
-        // The copy an administrator opens before the secret is renewed (a new secret does not make it stale).
+        // The copy an administrator opens before the secret is renewed (a new secret does not make it stale); the
+        // registering answer carried the same tag.
         var tag = (await admin.GetAsync("/api/admin/clients/rla-system", Ct)).Headers.ETag?.Tag;
         Assert.NotNull(tag);
+        Assert.Equal(tag, created.Headers.ETag?.Tag);
 
         // A new secret: the old one and the token it got stop working at once; the new one works.
         var renewed = await admin.PostAsync("/api/admin/clients/rla-system/secret", null, Ct);

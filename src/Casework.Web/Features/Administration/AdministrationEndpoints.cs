@@ -76,9 +76,14 @@ public static class AdministrationEndpoints
     }
 
     private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request,
-        UserAdministration admin, CancellationToken cancellationToken)
+        UserAdministration admin, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await admin.CreateAsync(request, cancellationToken);
+        if (outcome.Kind == AdminResult.Done)
+        {
+            http.Response.Headers.ETag = EntityTags.Quoted(UserAdministration.TagOf(outcome.User!));
+        }
+
         return outcome.Kind switch
         {
             AdminResult.Done => TypedResults.Created($"/api/admin/users/{outcome.User!.Id}", outcome.User),

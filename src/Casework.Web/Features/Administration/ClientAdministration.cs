@@ -49,13 +49,18 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
         var query = db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking();
         var total = await query.CountAsync(cancellationToken);
         var clients = await query.OrderBy(a => a.ClientId).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        var views = new List<ClientView>(clients.Count);
+        var descriptors = new List<OpenIddictApplicationDescriptor>(clients.Count);
         foreach (var client in clients)
         {
-            views.Add(await ViewAsync(client, cancellationToken));
+            descriptors.Add(await DescribeAsync(client, cancellationToken));
         }
 
-        return (views, total);
+        // The page's organisations' names in one query, not one per client.
+        var organisations = descriptors.Select(d => OrganisationOf(d.Properties)).OfType<Guid>().Distinct().ToList();
+        Dictionary<Guid, string> names = organisations.Count == 0
+            ? new()
+            : await db.Organisations.AsNoTracking().Where(o => organisations.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        return (descriptors.ConvertAll(d => View(d, OrganisationOf(d.Properties) is { } id ? names.GetValueOrDefault(id) : null)), total);
     }
 
     public async Task<ClientView?> GetAsync(string clientId, CancellationToken cancellationToken) =>
@@ -304,10 +309,15 @@ public sealed class ClientAdministration(IOpenIddictApplicationManager applicati
     private async Task<ClientView> ViewAsync(OpenIddictEntityFrameworkCoreApplication client, CancellationToken cancellationToken)
     {
         var descriptor = await DescribeAsync(client, cancellationToken);
-        var organisation = OrganisationOf(descriptor.Properties);
-        var organisationName = organisation is { } id
+        var organisationName = OrganisationOf(descriptor.Properties) is { } id
             ? await db.Organisations.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken)
             : null;
+        return View(descriptor, organisationName);
+    }
+
+    private ClientView View(OpenIddictApplicationDescriptor descriptor, string? organisationName)
+    {
+        var organisation = OrganisationOf(descriptor.Properties);
         return new ClientView(descriptor.ClientId!, descriptor.DisplayName ?? descriptor.ClientId!, descriptor.ClientType == ClientTypes.Confidential,
             [.. KnownGrants.Where(g => descriptor.Permissions.Contains(Permissions.Prefixes.GrantType + g))],
             [.. descriptor.RedirectUris.Select(u => u.OriginalString).Order(StringComparer.Ordinal)],

@@ -57,6 +57,7 @@ internal static class ClientAdministrationEndpoints
         {
             case AdminResult.Done:
                 http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.ETag = EntityTags.Quoted(ClientAdministration.TagOf(outcome.Client!));
                 return TypedResults.Created($"/api/admin/clients/{Uri.EscapeDataString(outcome.Client!.ClientId)}", new IssuedClient(outcome.Client, outcome.Secret));
             case AdminResult.Conflict:
                 return Problems.Conflict("The client was not registered", outcome.Message);
