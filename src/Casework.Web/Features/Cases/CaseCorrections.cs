@@ -448,18 +448,8 @@ public static class CaseCorrections
         db.Documents.AddRange(CaseEndpoints.Documents(documents, caseId, familyMemberId, clock));
     }
 
-    /// <summary>The revision an If-Match header names (quotes and a weak prefix removed); null without one, with *, or with a tag no case has.</summary>
-    internal static long? RevisionFrom(string? ifMatch)
-    {
-        var tag = ifMatch?.Trim();
-        if (string.IsNullOrEmpty(tag) || tag == "*")
-        {
-            return null;
-        }
-
-        tag = (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag).Trim('"');
-        return long.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
-    }
+    /// <summary>The revision an If-Match header names: null without one or with *, -1 for a tag no case has.</summary>
+    internal static long? RevisionFrom(string? ifMatch) => EntityTags.LongRevision(ifMatch);
 
     internal static ProblemHttpResult PreconditionRequired(Guid id, string change = "A correction") => TypedResults.Problem(
         $"{change} must name the copy of the case it was decided on: send the ETag of GET /api/cases/{id} as If-Match.",
@@ -468,10 +458,6 @@ public static class CaseCorrections
             ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Required: the case's ETag."] },
         });
 
-    internal static ProblemHttpResult Stale() => TypedResults.Problem(
-        "The case changed after you loaded it; nothing was saved. Reload it and apply your change again.",
-        statusCode: StatusCodes.Status412PreconditionFailed, title: "The case changed", extensions: new Dictionary<string, object?>
-        {
-            ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Does not match the case's current ETag."] },
-        });
+    internal static ProblemHttpResult Stale() => EntityTags.Stale("The case changed",
+        "The case changed after you loaded it; nothing was saved. Reload it and apply your change again.", "Does not match the case's current ETag.");
 }

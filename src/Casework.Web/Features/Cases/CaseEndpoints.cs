@@ -161,7 +161,7 @@ public static class CaseEndpoints
     /// The case's entity tag: its revision, which every change to its registration data, documents, family members or
     /// stage moves on. Corrections take it back as If-Match.
     /// </summary>
-    internal static string ETag(CaseRecord c) => $"\"{c.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+    internal static string ETag(CaseRecord c) => EntityTags.Of(c.Revision);
 
     /// <summary>The case as <paramref name="user"/> may see it.</summary>
     internal static async Task<CaseView> ViewAsync(CaseRecord c, ClaimsPrincipal user, CaseworkDbContext db, CancellationToken cancellationToken)

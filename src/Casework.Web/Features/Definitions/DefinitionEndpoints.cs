@@ -67,7 +67,7 @@ public static class DefinitionEndpoints
         }
 
         // The content hash is the version's entity tag: send it back as If-Match to save or publish exactly this draft.
-        http.Response.Headers.ETag = ETag(found.ContentHash);
+        http.Response.Headers.ETag = EntityTags.Quoted(found.ContentHash);
         return TypedResults.Content(found.BpmnXml, "application/xml");
     }
 
@@ -95,13 +95,10 @@ public static class DefinitionEndpoints
             return Stale("Someone saved this draft after you loaded it; nothing was saved. Reload it and apply your change again.");
         }
 
-        http.Response.Headers.ETag = ETag(draft.ContentHash);
+        http.Response.Headers.ETag = EntityTags.Quoted(draft.ContentHash);
         return TypedResults.Ok(new WorkflowDefinitionRecordView(draft.ProcessId, draft.Version, draft.Status.ToString()));
     }
 
-    private static string ETag(string contentHash) => $"\"{contentHash}\"";
-
-    /// <summary>The content hash named by an If-Match header (quotes and a weak prefix removed), or null without one (or with *).</summary>
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DiscardDraftAsync(string processId, DefinitionService definitions,
         CancellationToken cancellationToken, [FromHeader(Name = "If-Match")] string? ifMatch = null) =>
         await definitions.DiscardDraftAsync(processId, HashFrom(ifMatch), cancellationToken) switch
@@ -111,14 +108,10 @@ public static class DefinitionEndpoints
             _ => TypedResults.NotFound(),
         };
 
-    private static string? HashFrom(string? ifMatch) =>
-        string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*" ? null : ifMatch.Trim().TrimStart('W', '/').Trim('"');
+    /// <summary>The content hash named by an If-Match header, or null without one (or with *).</summary>
+    private static string? HashFrom(string? ifMatch) => EntityTags.Opaque(ifMatch);
 
-    private static ProblemHttpResult Stale(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status412PreconditionFailed,
-        title: "The draft changed", extensions: new Dictionary<string, object?>
-        {
-            ["errors"] = new Dictionary<string, string[]> { ["If-Match"] = ["Does not match the current draft."] },
-        });
+    private static ProblemHttpResult Stale(string detail) => EntityTags.Stale("The draft changed", detail, "Does not match the current draft.");
 
     public sealed record WorkflowDefinitionRecordView(string ProcessId, int Version, string Status);
 
