@@ -39,14 +39,14 @@ public sealed class AdminPageTests(PostgresFixture postgres)
 
         // An organisation first, then its lawyer; a lawyer without one is refused beside the field, entries kept.
         await page.FillAsync("#organisationName", "Refugee Legal Aid");
-        await SubmitAsync(page, "Add the organisation");
+        await HeadlessChromium.PostFormAsync(page, "Add the organisation");
         await HeadlessChromium.WaitForPageAsync(page, "**done=organisation");
         Assert.Contains("Refugee Legal Aid (0 lawyers)", await page.GetByTestId("organisations").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.FillAsync("#userName", "lawyer.x");
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.LegalAidPartner }).CheckAsync();
         await page.FillAsync("#password", NewPassword);
-        var refused = await SubmitAsync(page, "Create the account");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Create the account");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("belongs to an organisation", await page.Locator("[data-error=organisationId]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("lawyer.x", await page.InputValueAsync("#userName"));
@@ -54,12 +54,12 @@ public sealed class AdminPageTests(PostgresFixture postgres)
 
         await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Refugee Legal Aid" });
         await page.FillAsync("#password", "weak");
-        var weak = await SubmitAsync(page, "Create the account");
+        var weak = await HeadlessChromium.PostFormAsync(page, "Create the account");
         Assert.Equal((int)HttpStatusCode.BadRequest, weak.Status);
         Assert.Equal(1, await page.Locator("[data-error=password]").CountAsync());
 
         await page.FillAsync("#password", NewPassword);
-        await SubmitAsync(page, "Create the account");
+        await HeadlessChromium.PostFormAsync(page, "Create the account");
         await HeadlessChromium.WaitForPageAsync(page, "**done=created");
         Assert.Equal("lawyer.x", await page.GetByTestId("account-heading").InnerTextAsync());
         Assert.Contains("Refugee Legal Aid", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.GetByRole(AriaRole.Link, new() { Name = "officer.a" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
-        await SubmitAsync(page, "Save the changes");
+        await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains($"{CaseworkRoles.EligibilityOfficer}, {CaseworkRoles.Supervisor}", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -88,26 +88,25 @@ public sealed class AdminPageTests(PostgresFixture postgres)
                 "someone.else", null, Ct)).Kind);
         }
 
-        var stale = await SubmitAsync(page, "Save the changes");
+        var stale = await HeadlessChromium.PostFormAsync(page, "Save the changes");
         Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
         Assert.Contains("MOG", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
-        await SubmitAsync(page, "Save the changes");
+        await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
 
         // Disabled, the officer cannot sign in; enabled again, they can.
-        await SubmitAsync(page, "Disable this account");
+        await HeadlessChromium.PostFormAsync(page, "Disable this account");
         await HeadlessChromium.WaitForPageAsync(page, "**done=disabled");
         Assert.Contains("Disabled", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
         var officer = await chromium.NewPageAsync(host.Server);
         await officer.GotoAsync("/queue");
         await officer.GetByLabel("User name").FillAsync("officer.a");
         await officer.GetByLabel("Password").FillAsync(ApiHost.Password);
-        var locked = await HeadlessChromium.RunAndLoadAsync(officer, () => officer.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var locked = await HeadlessChromium.PostFormAsync(officer, "Sign in");
         Assert.Equal((int)HttpStatusCode.Locked, locked.Status);
-        await SubmitAsync(page, "Let this account sign in again");
+        await HeadlessChromium.PostFormAsync(page, "Let this account sign in again");
         await HeadlessChromium.WaitForPageAsync(page, "**done=enabled");
         Assert.Contains("Can sign in", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
         var back = await HeadlessChromium.SignInAsync(officer, "/queue", "officer.a", ApiHost.Password);
@@ -117,7 +116,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.GotoAsync("/admin/users?search=admin.a");
         await page.GetByRole(AriaRole.Link, new() { Name = "admin.a" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        var self = await SubmitAsync(page, "Disable this account");
+        var self = await HeadlessChromium.PostFormAsync(page, "Disable this account");
         Assert.Equal((int)HttpStatusCode.Conflict, self.Status);
         Assert.Contains("cannot disable your own account", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -197,7 +196,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
             await db.SaveChangesAsync(Ct);
         }))
         {
-            var busy = await SubmitAsync(page, "Create the account");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Create the account");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Contains("The database was busy, so nothing was saved. What you entered is still below except the password",
                 await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -210,7 +209,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         // The other transaction ended without its account; the password (never sent back to the browser) typed again, the
         // same form creates this one.
         await page.FillAsync("#password", NewPassword);
-        await SubmitAsync(page, "Create the account");
+        await HeadlessChromium.PostFormAsync(page, "Create the account");
         await HeadlessChromium.WaitForPageAsync(page, "**done=created");
         Assert.Equal("clerk.new", await page.GetByTestId("account-heading").InnerTextAsync());
     }
@@ -237,7 +236,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         // the account: each is answered on the account's own page with what was typed, and nothing of either is saved.
         await using (await host.HoldWritesToAsync("\"AspNetUsers\""))
         {
-            var busy = await SubmitAsync(page, "Save the changes");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Save the changes");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -245,13 +244,13 @@ public sealed class AdminPageTests(PostgresFixture postgres)
             Assert.Equal("KKM", await page.InputValueAsync("#office"));
             Assert.True(await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).IsCheckedAsync());
 
-            var notDisabled = await SubmitAsync(page, "Disable this account");
+            var notDisabled = await HeadlessChromium.PostFormAsync(page, "Disable this account");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, notDisabled.Status);
             Assert.Equal("The database was busy, so nothing was changed. Try again in a moment.",
                 (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
 
             await page.FillAsync("#password", NewPassword);
-            var notSet = await SubmitAsync(page, "Set the password");
+            var notSet = await HeadlessChromium.PostFormAsync(page, "Set the password");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, notSet.Status);
             Assert.Contains("so the password was not set. Type it again", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         }
@@ -270,7 +269,7 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.FillAsync("#displayName", "Farah Officer");
         await page.FillAsync("#office", "KKM");
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
-        await SubmitAsync(page, "Save the changes");
+        await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains("KKM", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
 
@@ -279,24 +278,17 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.FillAsync("#organisationName", "Refugee Legal Aid");
         await using (await host.HoldWritesToAsync("organisations"))
         {
-            var busy = await SubmitAsync(page, "Add the organisation");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Add the organisation");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("Refugee Legal Aid", await page.InputValueAsync("#organisationName"));
         }
 
-        await SubmitAsync(page, "Add the organisation");
+        await HeadlessChromium.PostFormAsync(page, "Add the organisation");
         await HeadlessChromium.WaitForPageAsync(page, "**done=organisation");
         await using (var scope = host.Services.CreateAsyncScope())
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Organisations.CountAsync(o => o.Name == "Refugee Legal Aid", Ct));
         }
-    }
-
-    private static async Task<IResponse> SubmitAsync(IPage page, string button)
-    {
-        var response = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
-        return response;
     }
 }

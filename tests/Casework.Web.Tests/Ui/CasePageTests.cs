@@ -256,8 +256,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await using (await host.HoldAsync(async db =>
             Assert.Equal(1, await db.Cases.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision), Ct))))
         {
-            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
-                r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Override");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
@@ -295,8 +294,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         // Without a reason: told so beside the field, the choices kept, nothing changed.
         await page.GetByLabel("Processing track").SelectOptionAsync(newTrack);
         await page.GetByLabel("Priority (0–100").FillAsync("80");
-        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Override");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.True(await page.Locator("[data-error=reason]").IsVisibleAsync());
         Assert.Equal(newTrack, await page.GetByLabel("Processing track").InputValueAsync());
@@ -321,8 +319,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         // The second screen was opened before the override: its override is refused and changes nothing.
         await stale.GetByLabel("Priority (0–100").FillAsync("10");
         await stale.GetByLabel("Why (kept with the override)").FillAsync("Second thoughts.");
-        var late = await HeadlessChromium.RunAndLoadAsync(stale, () => stale.GetByRole(AriaRole.Button, new() { Name = "Override" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var late = await HeadlessChromium.PostFormAsync(stale, "Override");
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, late.Status);
         Assert.Contains("nothing was changed", await stale.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
 

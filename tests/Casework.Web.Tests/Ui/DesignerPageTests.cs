@@ -153,19 +153,19 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         // An id that cannot name a process, and one already taken, are refused beside the field with the entries kept.
         await page.FillAsync("#newProcessId", "Family Tracing!");
         await page.FillAsync("#newName", "Family tracing & reunification");
-        var malformed = await SubmitAsync(page, "Create and open in the designer");
+        var malformed = await HeadlessChromium.PostFormAsync(page, "Create and open in the designer");
         Assert.Equal((int)HttpStatusCode.BadRequest, malformed.Status);
         Assert.Contains("lower-case letters, digits and hyphens", await page.Locator("[data-error=processId]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("Family tracing & reunification", await page.InputValueAsync("#newName"));
         await page.FillAsync("#newProcessId", "appeal");
-        var taken = await SubmitAsync(page, "Create and open in the designer");
+        var taken = await HeadlessChromium.PostFormAsync(page, "Create and open in the designer");
         Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
         Assert.Contains("There is already a workflow 'appeal'", await page.Locator("[data-error=processId]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(before, (await VersionsAsync(host, "appeal")).Count);
 
         // Created: the designer opens on a draft holding a start and an end event.
         await page.FillAsync("#newProcessId", "family-tracing");
-        await SubmitAsync(page, "Create and open in the designer");
+        await HeadlessChromium.PostFormAsync(page, "Create and open in the designer");
         await HeadlessChromium.WaitForPageAsync(page, "**/workflows/family-tracing");
         await CanvasReadyAsync(page);
         Assert.Contains("The draft", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
@@ -205,7 +205,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await CanvasReadyAsync(page);
         Assert.Contains("The draft", await page.GetByTestId("showing").InnerTextAsync(), StringComparison.Ordinal);
 
-        var checkedResponse = await SubmitAsync(page, "Check for problems");
+        var checkedResponse = await HeadlessChromium.PostFormAsync(page, "Check for problems");
         Assert.Equal((int)HttpStatusCode.OK, checkedResponse.Status);
         await CanvasReadyAsync(page);
         var problem = page.Locator("[data-testid=problems] li[data-problem-element=decideAppeal]");
@@ -213,7 +213,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await page.Locator("#designer-canvas g.djs-element.cw-problem[data-element-id=decideAppeal]").WaitForAsync();
         Assert.Equal(1, await page.Locator("#designer-canvas g.cw-problem").CountAsync());
 
-        var refused = await SubmitAsync(page, "Publish as a new version");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Publish as a new version");
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
         Assert.Contains("Not published", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=decideAppeal]").CountAsync());
@@ -252,11 +252,11 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await CanvasReadyAsync(second);
 
         await RenameAsync(first, "decideAppeal", "Named by the first supervisor");
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(first, "Save draft")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(first, "Save draft")).Status);
         Assert.Contains("Draft saved", await first.GetByRole(AriaRole.Status).First.InnerTextAsync(), StringComparison.Ordinal);
 
         await RenameAsync(second, "assignAppealOfficer", "Named by the second supervisor");
-        var refused = await SubmitAsync(second, "Save draft");
+        var refused = await HeadlessChromium.PostFormAsync(second, "Save draft");
         Assert.Equal((int)HttpStatusCode.PreconditionFailed, refused.Status);
         Assert.Contains("nothing was saved", await second.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         await CanvasReadyAsync(second);
@@ -268,14 +268,14 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.Contains("Named by the first supervisor", draft, StringComparison.Ordinal);
         Assert.DoesNotContain("Named by the second supervisor", draft, StringComparison.Ordinal);
 
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(second, "Replace the current draft with mine")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(second, "Replace the current draft with mine")).Status);
         draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
         Assert.Contains("Named by the second supervisor", draft, StringComparison.Ordinal);
         Assert.DoesNotContain("Named by the first supervisor", draft, StringComparison.Ordinal);
 
         // The first page still holds the draft it saved, which is no longer the current one: its next save is refused too.
         await RenameAsync(first, "recordAppeal", "Recorded by the first supervisor");
-        Assert.Equal((int)HttpStatusCode.PreconditionFailed, (await SubmitAsync(first, "Save draft")).Status);
+        Assert.Equal((int)HttpStatusCode.PreconditionFailed, (await HeadlessChromium.PostFormAsync(first, "Save draft")).Status);
         draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
         Assert.Contains("Named by the second supervisor", draft, StringComparison.Ordinal);
         Assert.DoesNotContain("Recorded by the first supervisor", draft, StringComparison.Ordinal);
@@ -291,7 +291,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await HeadlessChromium.SignInAsync(page, "/workflows/appeal", "super.a", ApiHost.Password);
         await CanvasReadyAsync(page);
         await RenameAsync(page, "decideAppeal", "Decide the appeal");
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Save draft")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(page, "Save draft")).Status);
         await CanvasReadyAsync(page);
         await RenameAsync(page, "recordAppeal", "Drawn while the database was busy");
 
@@ -299,7 +299,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await using (await host.HoldAsync(async db => Assert.Equal(1, await db.WorkflowDefinitions.Where(d => d.ProcessId == "appeal" && d.Version == 0)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), Ct))))
         {
-            var busy = await SubmitAsync(page, "Save draft");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Save draft");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -311,7 +311,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.DoesNotContain("Drawn while the database was busy", draft, StringComparison.Ordinal);
 
         // Once the other transaction has ended, saving the same diagram again saves it: the page still knows the draft it replaces.
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Save draft")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(page, "Save draft")).Status);
         draft = (await VersionsAsync(host, "appeal")).Single(v => v.Version == 0).BpmnXml;
         Assert.Contains("Drawn while the database was busy", draft, StringComparison.Ordinal);
         Assert.Contains("Decide the appeal", draft, StringComparison.Ordinal);
@@ -330,7 +330,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         // Another transaction keeps everyone from writing workflow definitions while the supervisor creates one.
         await using (await host.HoldWritesToAsync("workflow_definitions"))
         {
-            var busy = await SubmitAsync(page, "Create and open in the designer");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Create and open in the designer");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -340,7 +340,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         }
 
         Assert.Empty(await VersionsAsync(host, "family-tracing"));
-        await SubmitAsync(page, "Create and open in the designer");
+        await HeadlessChromium.PostFormAsync(page, "Create and open in the designer");
         await HeadlessChromium.WaitForPageAsync(page, "**/workflows/family-tracing");
         Assert.Equal("Family tracing & reunification", Assert.Single(await VersionsAsync(host, "family-tracing")).Name);
 
@@ -348,7 +348,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await page.GotoAsync("/workflows?confirmDiscard=family-tracing");
         await using (await host.HoldWritesToAsync("workflow_definitions"))
         {
-            var busy = await SubmitAsync(page, "Discard the draft");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Discard the draft");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("The database was busy, so nothing was changed. Try again in a moment.",
                 (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
@@ -356,7 +356,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         }
 
         Assert.Single(await VersionsAsync(host, "family-tracing"));
-        await SubmitAsync(page, "Discard the draft");
+        await HeadlessChromium.PostFormAsync(page, "Discard the draft");
         await HeadlessChromium.WaitForPageAsync(page, "**/workflows?discarded=family-tracing");
         Assert.Empty(await VersionsAsync(host, "family-tracing"));
     }
@@ -382,7 +382,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await panel.Locator("[data-role=EligibilityOfficer]").CheckAsync();
         await panel.GetByLabel("Due after").FillAsync("soon");
         await page.Keyboard.PressAsync("Tab");
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(page, "Check for problems")).Status);
         Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=assignAppealOfficer]").CountAsync());
 
         // The page came back with the diagram as posted: the edits are still there to correct.
@@ -455,7 +455,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
 
         // "a month" is no ISO 8601 duration and appeal has no version 9: checking names both, and the page keeps every
         // edit to correct.
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(page, "Check for problems")).Status);
         Assert.Equal(2, await page.Locator("[data-testid=problems] li").CountAsync());
         Assert.Equal(1, await page.Locator("[data-testid=problems] li[data-problem-element=windowClosed]").CountAsync());
         Assert.Contains("version 9", await page.Locator("[data-testid=problems] li[data-problem-element=appeal]").InnerTextAsync(), StringComparison.Ordinal);
@@ -518,7 +518,7 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.True(await panel.GetByLabel("Pass all variables").IsCheckedAsync());
         await panel.GetByLabel("Passed in").FillAsync("= caseId");
         await page.Keyboard.PressAsync("Tab");
-        Assert.Equal((int)HttpStatusCode.OK, (await SubmitAsync(page, "Check for problems")).Status);
+        Assert.Equal((int)HttpStatusCode.OK, (await HeadlessChromium.PostFormAsync(page, "Check for problems")).Status);
         var problem = page.Locator("[data-testid=problems] li");
         Assert.Equal(1, await problem.CountAsync());
         Assert.Equal("durableSolutions", await problem.GetAttributeAsync("data-problem-element"));
@@ -612,13 +612,6 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await page.Keyboard.TypeAsync(name);
         await page.Locator("#designer-canvas").ClickAsync(new() { Position = new() { X = 8, Y = 8 } });
         await page.Locator("#designer-canvas[data-changed=true]").WaitForAsync();
-    }
-
-    private static async Task<IResponse> SubmitAsync(IPage page, string button)
-    {
-        var response = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
-        return response;
     }
 
     private static async Task<List<WorkflowDefinitionRecord>> VersionsAsync(ApiHost host, string processId)

@@ -161,8 +161,7 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
         (await Row(page, caseNumber).GetByTestId("status").TextContentAsync())!.Trim();
 
     private static Task<IResponse> SubmitAsync(IPage page) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Lodge the appeal" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        HeadlessChromium.PostFormAsync(page, "Lodge the appeal");
 
     /// <summary>What the partner API says of the case, as lawyer.a.</summary>
     private static async Task<string> ApiStatusAsync(HttpClient lawyer, Guid caseId)

@@ -44,13 +44,13 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
         Assert.Equal(1, await page.GetByTestId("no-authorities").CountAsync());
 
         // A grant without an organisation, or ending before it starts, is refused beside the field, entries kept.
-        var noOrganisation = await SubmitAsync(page, "Grant the authority");
+        var noOrganisation = await HeadlessChromium.PostFormAsync(page, "Grant the authority");
         Assert.Equal((int)HttpStatusCode.BadRequest, noOrganisation.Status);
         Assert.Equal("Choose the organisation.", await page.Locator("[data-error=organisationId]").InnerTextAsync());
         await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Legal Aid A" });
         await page.FillAsync("#validFrom", "2026-03-10");
         await page.FillAsync("#validUntil", "2026-03-01");
-        var backwards = await SubmitAsync(page, "Grant the authority");
+        var backwards = await HeadlessChromium.PostFormAsync(page, "Grant the authority");
         Assert.Equal((int)HttpStatusCode.BadRequest, backwards.Status);
         Assert.Equal("Must not be before validFrom.", await page.Locator("[data-error=validUntil]").InnerTextAsync());
         Assert.Equal("2026-03-10", await page.InputValueAsync("#validFrom"));
@@ -60,7 +60,7 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
         // Granted from today, open-ended: the organisation's lawyer sees the case at once.
         await page.FillAsync("#validFrom", "");
         await page.FillAsync("#validUntil", "");
-        await SubmitAsync(page, "Grant the authority");
+        await HeadlessChromium.PostFormAsync(page, "Grant the authority");
         Assert.Contains("done=granted", page.Url, StringComparison.Ordinal);
         Assert.Equal("Active", (await page.GetByTestId("authority-status").InnerTextAsync()).Trim());
         Assert.Equal(number, Assert.Single((await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct)).EnumerateArray())
@@ -79,7 +79,7 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
 
         // The same organisation twice over the same days is a conflict; nothing is added.
         await page.SelectOptionAsync("#organisationId", new SelectOptionValue { Label = "Legal Aid A" });
-        var twice = await SubmitAsync(page, "Grant the authority");
+        var twice = await HeadlessChromium.PostFormAsync(page, "Grant the authority");
         Assert.Equal((int)HttpStatusCode.Conflict, twice.Status);
         Assert.Equal(1, await page.Locator("tr[data-authority]").CountAsync());
 
@@ -130,7 +130,7 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
         // Another transaction keeps everyone from writing authorities while the supervisor grants one.
         await using (await host.HoldWritesToAsync("representations"))
         {
-            var busy = await SubmitAsync(page, "Grant the authority");
+            var busy = await HeadlessChromium.PostFormAsync(page, "Grant the authority");
             Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Contains("The database was busy, so nothing was granted", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
         }
 
         Assert.Equal(0, await CountAsync(host, revoked: false));
-        await SubmitAsync(page, "Grant the authority");
+        await HeadlessChromium.PostFormAsync(page, "Grant the authority");
         Assert.Contains("done=granted", page.Url, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(host, revoked: false));
 
@@ -181,7 +181,4 @@ public sealed class RepresentationPageTests(PostgresFixture postgres)
         return await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Find the case" }).ClickAsync(),
             r => r.Request.IsNavigationRequest);
     }
-
-    private static Task<IResponse> SubmitAsync(IPage page, string button) =>
-        HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(), IsPost);
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using Casework.Data;
+using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
+using Casework.Testing;
 using Casework.Web.Tests.Api;
+using Casework.Web.Ui;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -10,7 +13,7 @@ namespace Casework.Web.Tests.Ui;
 
 /// <summary>The task screen, in a real browser: an officer opens a task from the queue, claims it and completes its form.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class TaskPageTests
+public sealed class TaskPageTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -48,8 +51,7 @@ public sealed class TaskPageTests
 
         // Without the required interview date: told so next to the field, and nothing is saved.
         await page.GetByLabel("Interpreter language").FillAsync("Somali");
-        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("[data-error=interviewDate]").IsVisibleAsync());
@@ -83,6 +85,47 @@ public sealed class TaskPageTests
         var response = await HeadlessChromium.SignInAsync(partner, $"/tasks/{interview.Id}", "partner.a", ApiHost.Password);
         Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
         Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AClaimOrAPutBackTheDatabaseGivesUpOn_IsSaidOnTheTaskPage_AndChangesNothing()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        var interview = await host.OpenItemAsync(number);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{interview.Id}", "officer.a", ApiHost.Password);
+
+        // Another transaction keeps everyone from writing tasks: the claim is answered on the task's page, not the error page.
+        await using (await host.HoldWritesToAsync("work_items"))
+        {
+            var busy = await HeadlessChromium.PostFormAsync(page, "Claim this task");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Equal(BusyDatabase.NothingChanged, (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
+            Assert.Contains("not claimed", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
+
+        // Putting it back while the database is busy: still on the task's page, still theirs.
+        await using (await host.HoldWritesToAsync("work_items"))
+        {
+            var busy = await HeadlessChromium.PostFormAsync(page, "Put back in the queue");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal(BusyDatabase.NothingChanged, (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
+            Assert.Contains("claimed by officer.a", await page.GetByTestId("task-summary").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Put back in the queue" }).CountAsync());
+        }
+
+        Assert.Equal("officer.a", (await host.OpenItemAsync(number)).ClaimedBy);
+        await HeadlessChromium.PostFormAsync(page, "Put back in the queue");
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?released=*");
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
     }
 
     [Fact]
@@ -174,8 +217,7 @@ public sealed class TaskPageTests
         await page.GotoAsync($"/tasks/{review.Id}");
         await HeadlessChromium.PostFormAsync(page, "Claim this task");
         await page.GetByLabel("approve").CheckAsync();
-        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
         Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(review.Id, (await host.OpenItemAsync(number)).Id);
@@ -236,8 +278,7 @@ public sealed class TaskPageTests
         await page.GetByLabel("Interview date").FillAsync("2026-03-10");
         Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsync($"/api/tasks/{interview.Id}/release", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await officerB.PostAsync($"/api/tasks/{interview.Id}/claim", null, Ct)).StatusCode);
-        var taken = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync(),
-            r => r.Request.IsNavigationRequest && r.Request.Method == "POST");
+        var taken = await HeadlessChromium.PostFormAsync(page, "Complete");
         Assert.Equal((int)HttpStatusCode.Conflict, taken.Status);
         Assert.Contains("officer.b", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("has claimed this task meanwhile. Nothing you entered was saved.", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
