@@ -42,7 +42,10 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.StartsWith("text/html", (await busy.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
             Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
             Assert.Equal("The database was busy", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
-            Assert.Contains("Nothing of what you sent was saved", await page.GetByTestId("error-detail").InnerTextAsync(), StringComparison.Ordinal);
+            // Only a page was being read: nothing was sent, and loading it again is what to do.
+            var detail = await page.GetByTestId("error-detail").InnerTextAsync();
+            Assert.Contains("this page could not be shown. Nothing was changed; reload the page in a moment.", detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("what you sent", detail, StringComparison.Ordinal);
             Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
             Assert.DoesNotContain("lock timeout", await page.ContentAsync(), StringComparison.OrdinalIgnoreCase); // the database's message
         }
@@ -51,6 +54,36 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
         var shown = await page.GotoAsync("/queue?view=EligibilityOfficer");
         Assert.Equal((int)HttpStatusCode.OK, shown!.Status);
         Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = item.Name! }).CountAsync());
+    }
+
+    [Fact]
+    public async Task AFormTheDatabaseGivesUpOn_WithoutAnAnswerOfItsOwn_ShowsThePageSayingNothingSentWasSaved()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("officer.a", CaseworkRoles.EligibilityOfficer));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await page.GotoAsync("/queue");
+        await page.GetByLabel("User name").FillAsync("officer.a");
+        await page.GetByLabel("Password").FillAsync(ApiHost.Password);
+
+        // The sign-in form has no busy answer of its own: while another transaction holds the table that counts sign-in
+        // attempts, sending it ends on the general page, which speaks of what was sent rather than of a page to reload.
+        await using (await host.HoldAsync(async db =>
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE sign_in_throttle IN ACCESS EXCLUSIVE MODE", Ct)))
+        {
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+                r => r.Request.IsNavigationRequest && r.Request.Frame == page.MainFrame);
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Equal("The database was busy", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+            var detail = await page.GetByTestId("error-detail").InnerTextAsync();
+            Assert.Contains("Nothing of what you sent was saved; go back and send it again.", detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("reload the page", detail, StringComparison.Ordinal);
+        }
+
+        // Going back and sending it again signs in.
+        await HeadlessChromium.SignInAsync(page, "/queue", "officer.a", ApiHost.Password);
+        Assert.Equal("officer.a", await page.GetByTestId("signed-in-as").InnerTextAsync());
     }
 
     [Fact]
@@ -109,6 +142,7 @@ public sealed class ErrorPageTests(PostgresFixture postgres)
             Assert.Equal((int)HttpStatusCode.InternalServerError, failed!.Status);
             Assert.StartsWith("text/html", (await failed.AllHeadersAsync())["content-type"], StringComparison.Ordinal);
             Assert.Equal("Something went wrong on our side", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+            Assert.Equal("The page could not be shown. Nothing was changed.", await page.GetByTestId("error-detail").InnerTextAsync());
             var reference = await page.GetByTestId("error-reference").InnerTextAsync();
             Assert.Matches("^[0-9a-f-]{20,}$", reference);
             var text = await page.Locator("body").InnerTextAsync();
