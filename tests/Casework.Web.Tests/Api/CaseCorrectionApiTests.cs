@@ -94,8 +94,9 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
 
         // Documents are left alone when the correction does not give them; an empty list removes them.
         var etag2 = corrected.Headers.ETag!.Tag;
-        // Without documents this correction gives only the values on record: it saves nothing, so the ETag holds.
-        var keep = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina"), etag2);
+        // Without documents this correction gives only the values on record: it saves nothing, so the ETag holds, and
+        // it needs no reason.
+        var keep = await ApiHost.PutAsync(clerk, $"/api/cases/{id}/principal", Principal("Amina", reason: null), etag2);
         Assert.Equal(HttpStatusCode.OK, keep.StatusCode);
         Assert.Equal(etag2, keep.Headers.ETag!.Tag);
         Assert.Equal(etag2, (await clerk.GetAsync($"/api/cases/{id}", Ct)).Headers.ETag!.Tag);
@@ -216,9 +217,15 @@ public sealed class CaseCorrectionApiTests(Casework.Testing.PostgresFixture post
         Assert.Equal(HttpStatusCode.OK, relinked.StatusCode);
         Assert.Equal(numberB, (await relinked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("linkedCaseNumber").GetString());
 
-        // The same correction again changes nothing: neither linked case's ETag moves, and no correction is kept.
+        // The same correction again changes nothing: neither linked case's ETag moves, and no correction is kept. It needs
+        // no reason, while one that would change something still does.
         var etagB = (await clerk.GetAsync($"/api/cases/{b}", Ct)).Headers.ETag!.Tag;
-        var again = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false, reason = Why },
+        var changeWithoutReason = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Sibling", dependant = false },
+            relinked.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.BadRequest, changeWithoutReason.StatusCode);
+        Assert.Equal("Required: why the family member is being corrected.",
+            (await changeWithoutReason.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("reason")[0].GetString());
+        var again = await ApiHost.PutAsync(clerk, $"/api/cases/{a}/family-members/{linkId}", new { relationship = "Spouse", dependant = false },
             relinked.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(relinked.Headers.ETag!.Tag, again.Headers.ETag!.Tag);

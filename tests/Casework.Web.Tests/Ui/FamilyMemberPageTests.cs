@@ -126,6 +126,29 @@ public sealed class FamilyMemberPageTests(PostgresFixture postgres)
         Assert.Equal(["Why: Name and birth date as on his birth certificate.", "Why: He is her nephew, not her son."],
             await page.GetByTestId("correction-reason").AllInnerTextsAsync());
 
+        // Opened again and sent as it stands, without a reason, the form changes nothing: the case page says so, and the
+        // case keeps its revision (its ETag) and its corrections.
+        long revision;
+        int corrections;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            revision = (await db.Cases.AsNoTracking().SingleAsync(c => c.CaseNumber == number, Ct)).Revision;
+            corrections = await db.Corrections.CountAsync(Ct);
+        }
+
+        await page.GotoAsync($"/cases/{number}/family/{memberId}");
+        Assert.Equal("", await page.InputValueAsync("#reason"));
+        await SubmitCorrectionAsync(page);
+        await HeadlessChromium.WaitForPageAsync(page, "**unchanged=true");
+        Assert.Equal(1, await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Nothing was corrected: every value you sent is the one already recorded" }).CountAsync());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.Equal(revision, (await db.Cases.AsNoTracking().SingleAsync(c => c.CaseNumber == number, Ct)).Revision);
+            Assert.Equal(corrections, await db.Corrections.CountAsync(Ct));
+        }
+
         // An eligibility officer reads the family, is not offered the screen, and is not let in.
         var officer = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(officer, $"/cases/{number}", "officer.a", ApiHost.Password);

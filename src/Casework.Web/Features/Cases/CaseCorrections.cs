@@ -53,8 +53,8 @@ public sealed record CorrectionView(Guid Id, DateTimeOffset At, string By, Guid?
 /// Corrections of registration data: the principal applicant's biodata and documents, and a family member in place.
 /// Each takes the case's entity tag (from <c>GET /api/cases/{id}</c>) as If-Match, so a correction made on a stale
 /// copy is refused (412) instead of silently undoing a colleague's; a correction without one is refused (428).
-/// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with its reason, which every
-/// correction must give, and every field before and after; one whose values are all those on record saves nothing and
+/// Each correction that changes something is kept (<see cref="CaseCorrectionRecord"/>) with its reason, which it must
+/// give, and every field before and after; one whose values are all those on record saves nothing, needs no reason and
 /// leaves the case's ETag as it was.
 /// Track and priority are not recomputed: a supervisor overrides them (<see cref="CaseTriage"/>) where a correction changes their grounds.
 /// </summary>
@@ -116,7 +116,7 @@ public static class CaseCorrections
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var errors = correction.Person is { } person ? CaseEndpoints.ValidatePerson(person, today, "person.")
             : new Dictionary<string, string[]> { ["person"] = ["Required: the principal applicant's biodata as it should read."] };
-        if (ReasonProblem(correction.Reason, PrincipalReasonRequired) is { } reasonProblem)
+        if (ReasonProblem(correction.Reason, PrincipalReasonRequired, errors.Count > 0) is { } reasonProblem)
         {
             errors["reason"] = [reasonProblem];
         }
@@ -127,7 +127,7 @@ public static class CaseCorrections
         }
 
         var request = correction.Person!;
-        var reason = correction.Reason!.Trim();
+        var reason = correction.Reason?.Trim();
 
         if (!await db.Cases.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -156,6 +156,11 @@ public static class CaseCorrections
             if (changes.Count == 0)
             {
                 return new CorrectionOutcome(CorrectionResult.Unchanged, null, before);
+            }
+
+            if (string.IsNullOrEmpty(reason))
+            {
+                return ReasonMissing(PrincipalReasonRequired);
             }
 
             // Only the copy the caller corrected is overwritten: the revision is checked and moved on in one statement.
@@ -235,7 +240,7 @@ public static class CaseCorrections
             }
         }
 
-        if (ReasonProblem(request.Reason, MemberReasonRequired) is { } reasonProblem)
+        if (ReasonProblem(request.Reason, MemberReasonRequired, errors.Count > 0) is { } reasonProblem)
         {
             errors["reason"] = [reasonProblem];
         }
@@ -289,6 +294,12 @@ public static class CaseCorrections
                 return new CorrectionOutcome(CorrectionResult.Unchanged, null, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken));
             }
 
+            if (string.IsNullOrWhiteSpace(request.Reason))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return ReasonMissing(MemberReasonRequired);
+            }
+
             if (await db.FamilyMembers.Where(f => f.Id == memberId && f.CaseId == id).ExecuteUpdateAsync(s =>
                 {
                     s.SetProperty(f => f.Relationship, relationship).SetProperty(f => f.Dependant, request.Dependant);
@@ -322,7 +333,7 @@ public static class CaseCorrections
                 await ReplaceDocumentsAsync(db, id, memberId, documents, clock, cancellationToken);
             }
 
-            await SaveAsync(db, id, memberId, request.Reason!.Trim(), user, clock, changes, cancellationToken);
+            await SaveAsync(db, id, memberId, request.Reason.Trim(), user, clock, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -370,12 +381,18 @@ public static class CaseCorrections
 
     /// <summary>
     /// The problem with a correction's or removal's <paramref name="reason"/>: <paramref name="required"/> when it is
-    /// missing, a limit when it is longer than the case keeps; null when it will do.
+    /// missing (unless <paramref name="requiredNow"/> is false: a correction without other problems is only asked for
+    /// one once its values turn out to differ from those on record), a limit when it is longer than the case keeps; null
+    /// when it will do.
     /// </summary>
-    internal static string? ReasonProblem(string? reason, string required) =>
-        string.IsNullOrWhiteSpace(reason) ? required
+    internal static string? ReasonProblem(string? reason, string required, bool requiredNow = true) =>
+        string.IsNullOrWhiteSpace(reason) ? (requiredNow ? required : null)
         : reason.Trim().Length > CaseCorrectionRecord.MaxReasonLength ? $"At most {CaseCorrectionRecord.MaxReasonLength} characters."
         : null;
+
+    /// <summary>A correction that would change something but gives no reason: refused, nothing saved.</summary>
+    private static CorrectionOutcome ReasonMissing(string required) =>
+        new(CorrectionResult.Invalid, new Dictionary<string, string[]> { ["reason"] = [required] }, null);
 
     /// <summary>A person's registration fields as text, in a fixed order, for comparing before and after.</summary>
     private static (string Field, string? Value)[] Person(string givenName, string familyName, string? transliterations, DateOnly? dateOfBirth,
