@@ -41,23 +41,18 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     public OutboxDispatcher Outbox => provider.GetRequiredService<OutboxDispatcher>();
 
-    public async Task<T> WithRuntimeAsync<T>(Func<WorkflowRuntime, Task<T>> work)
+    /// <summary>Runs <paramref name="work"/> with a <typeparamref name="TService"/> of a new scope, as one request would.</summary>
+    public async Task<T> WithAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
     {
         await using var scope = provider.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<WorkflowRuntime>());
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
-    public async Task<T> WithDefinitionsAsync<T>(Func<DefinitionService, Task<T>> work)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<DefinitionService>());
-    }
+    public Task<T> WithRuntimeAsync<T>(Func<WorkflowRuntime, Task<T>> work) => WithAsync(work);
 
-    public async Task<T> WithMigrationsAsync<T>(Func<Versioning.InstanceMigrations, Task<T>> work)
-    {
-        await using var scope = provider.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<Versioning.InstanceMigrations>());
-    }
+    public Task<T> WithDefinitionsAsync<T>(Func<DefinitionService, Task<T>> work) => WithAsync(work);
+
+    public Task<T> WithMigrationsAsync<T>(Func<Versioning.InstanceMigrations, Task<T>> work) => WithAsync(work);
 
     public async Task PublishAsync(string fixture)
     {
