@@ -1,4 +1,5 @@
 using Casework.Data;
+using Casework.Data.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Casework.Web.Hosting;
@@ -12,8 +13,8 @@ public static class DataSetup
     }
 
     /// <summary>
-    /// Validates the settings and prepares the database; an invalid setting becomes a
-    /// <see cref="CaseworkConfigurationException"/> that names it.
+    /// Validates the settings and prepares the database; an invalid setting, or a database that refuses or does not answer
+    /// while being migrated, becomes a <see cref="CaseworkConfigurationException"/> that names it.
     /// </summary>
     public static async Task InitializeCaseworkDatabaseAsync(this WebApplication app)
     {
@@ -29,6 +30,12 @@ public static class DataSetup
             }
 
             throw new CaseworkConfigurationException(string.Join(" ", ex.Failures), ex);
+        }
+        catch (Exception ex) when (DatabaseStartProblem.Explain(ex, app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value) is { } problem)
+        {
+            // Migrating on start (always on SQLite): the database refused or did not answer. Said once, plainly, without a stack trace.
+            app.Logger.LogCritical("The database could not be prepared: {Problem}", problem);
+            throw new CaseworkConfigurationException(problem, ex);
         }
     }
 }

@@ -178,14 +178,15 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
     public async Task<List<RulePackView>> RulePacksAsync(CancellationToken cancellationToken)
     {
         var packs = await db.RulePacks.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var users = await UsersAsync(null, cancellationToken);
-        var defaultUsers = await db.Offices.AsNoTracking().Where(o => o.RulePackId == null).OrderBy(o => o.Code).Select(o => o.Code).ToListAsync(cancellationToken);
-        return [View(null, defaultUsers), .. packs.Select(p => View(p, users.Where(u => u.Pack == p.Id).Select(u => u.Code).ToList()))];
+        // Every office once: those without a pack work by the mandate.
+        var offices = await db.Offices.AsNoTracking().OrderBy(o => o.Code).Select(o => new { o.Code, o.RulePackId }).ToListAsync(cancellationToken);
+        List<string> Using(Guid? pack) => [.. offices.Where(o => o.RulePackId == pack).Select(o => o.Code)];
+        return [View(null, Using(null)), .. packs.Select(p => View(p, Using(p.Id)))];
     }
 
     public async Task<RulePackView?> RulePackAsync(Guid id, CancellationToken cancellationToken) =>
         await db.RulePacks.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } pack
-            ? View(pack, (await UsersAsync(id, cancellationToken)).ConvertAll(u => u.Code))
+            ? View(pack, await db.Offices.AsNoTracking().Where(o => o.RulePackId == id).OrderBy(o => o.Code).Select(o => o.Code).ToListAsync(cancellationToken))
             : null;
 
     public Task<SettingsOutcome<RulePackView>> CreateRulePackAsync(RulePackRequest request, CancellationToken cancellationToken) =>
@@ -390,10 +391,6 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
     private async Task<Dictionary<Guid, string>> PackNamesAsync(CancellationToken cancellationToken) =>
         await db.RulePacks.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
-
-    private async Task<List<(string Code, Guid? Pack)>> UsersAsync(Guid? pack, CancellationToken cancellationToken) =>
-        (await db.Offices.AsNoTracking().Where(o => o.RulePackId != null && (pack == null || o.RulePackId == pack)).OrderBy(o => o.Code)
-            .Select(o => new { o.Code, o.RulePackId }).ToListAsync(cancellationToken)).ConvertAll(o => (o.Code, o.RulePackId));
 
     private static OfficeView View(OfficeRecord office, Dictionary<Guid, string> packs) =>
         new(office.Code, office.Name, office.RulePackId, office.RulePackId is { } id ? packs[id] : RulePack.UnhcrMandate.Name,

@@ -66,9 +66,9 @@ public static class CaseCorrections
     {
         var group = app.MapGroup("/api/cases/{id:guid}").WithTags("Cases");
         group.MapPut("/principal", CorrectPrincipalAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Correct the principal applicant's biodata (and documents, when given), giving a reason; the case's ETag as If-Match.");
+            .WithSummary("Correct the principal applicant's biodata (and documents, when given), with a reason whenever a value changes; the case's ETag as If-Match.");
         group.MapPut("/family-members/{memberId:guid}", CorrectFamilyMemberAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Correct a family member in place, giving a reason: relationship, and a dependant's biodata and documents; the case's ETag as If-Match.");
+            .WithSummary("Correct a family member in place: relationship, and a dependant's biodata and documents, with a reason whenever a value changes; the case's ETag as If-Match.");
         group.MapGet("/corrections", HistoryAsync).RequireAuthorization(ApiSetup.Readers)
             .WithSummary("Every correction of the case's registration data, oldest first: who, when, why, and each field before and after.");
         return app;
@@ -158,7 +158,7 @@ public static class CaseCorrections
                 return new CorrectionOutcome(CorrectionResult.Unchanged, null, before);
             }
 
-            if (string.IsNullOrEmpty(reason))
+            if (string.IsNullOrWhiteSpace(reason))
             {
                 return ReasonMissing(PrincipalReasonRequired);
             }
