@@ -40,10 +40,18 @@ public sealed class InstanceMigrations(CaseworkDbContext db, DefinitionCatalog c
 
         var plan = new MigrationPlan(source.Value.Definition.Key, target.Value.Definition.Key, mapping);
         var planner = new MigrationPlanner(expressions);
-        var states = await db.Instances.AsNoTracking()
+        // Each state document is planned as it is read and then let go: only the (small) reports are kept, however many
+        // cases run on the version.
+        var states = db.Instances.AsNoTracking()
             .Where(i => i.DefinitionId == source.Value.Record.Id && i.Status == Runtime.Records.InstanceStatus.Running)
-            .OrderBy(i => i.CreatedAt).Select(i => i.State).ToListAsync(cancellationToken);
-        return [.. states.Select(s => planner.DryRun(plan, source.Value.Definition, target.Value.Definition, InstanceStateSerializer.Deserialize(s), clock.GetUtcNow()))];
+            .OrderBy(i => i.CreatedAt).Select(i => i.State).AsAsyncEnumerable();
+        var reports = new List<MigrationReport>();
+        await foreach (var state in states.WithCancellation(cancellationToken))
+        {
+            reports.Add(planner.DryRun(plan, source.Value.Definition, target.Value.Definition, InstanceStateSerializer.Deserialize(state), clock.GetUtcNow()));
+        }
+
+        return reports;
     }
 
     /// <summary>
