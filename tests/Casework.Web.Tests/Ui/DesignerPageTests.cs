@@ -614,6 +614,40 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         await page.Locator("#designer-canvas[data-changed=true]").WaitForAsync();
     }
 
+    [Fact]
+    public async Task ARetirementTheDatabaseGivesUpOn_IsAnsweredOnTheList_NothingChanges_AndConfirmingAgainRetires()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("super.a", CaseworkRoles.Supervisor));
+        var supervisor = await host.ClientForAsync("super.a");
+        var v1 = await supervisor.GetStringAsync("/api/workflow-definitions/appeal/versions/1/bpmn", Ct);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PutAsJsonAsync("/api/workflow-definitions/appeal/draft",
+            new { bpmn = v1.Replace("cw:due=\"P5D\"", "cw:due=\"P6D\"", StringComparison.Ordinal) }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync("/api/workflow-definitions/appeal/draft/publish", new { releaseNote = "v2" }, Ct)).StatusCode);
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows?confirmRetire=appeal&version=1", "super.a", ApiHost.Password);
+        var retire = page.GetByTestId("confirm-retire").GetByRole(AriaRole.Button, new() { Name = "Retire version 1" });
+
+        // Another transaction holds version 1's row while the supervisor confirms its retirement.
+        await using (await host.HoldAsync(async db => Assert.Equal(1, await db.WorkflowDefinitions.Where(d => d.ProcessId == "appeal" && d.Version == 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), Ct))))
+        {
+            var busy = await HeadlessChromium.RunAndLoadAsync(page, () => retire.ClickAsync(), r => r.Request.Method == "POST");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Equal("1", (await busy.AllHeadersAsync())["retry-after"]);
+            Assert.Contains("The database was busy, so nothing was changed", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            // The question is still there, to be confirmed again.
+            Assert.Equal(1, await retire.CountAsync());
+        }
+
+        Assert.Equal([(1, DefinitionStatus.Published), (2, DefinitionStatus.Published)],
+            (await VersionsAsync(host, "appeal")).Where(v => v.Version > 0).Select(v => (v.Version, v.Status)));
+        await HeadlessChromium.RunAndLoadAsync(page, () => retire.ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal([(1, DefinitionStatus.Retired), (2, DefinitionStatus.Published)],
+            (await VersionsAsync(host, "appeal")).Where(v => v.Version > 0).Select(v => (v.Version, v.Status)));
+    }
+
     private static async Task<List<WorkflowDefinitionRecord>> VersionsAsync(ApiHost host, string processId)
     {
         await using var scope = host.Services.CreateAsyncScope();
