@@ -5,6 +5,7 @@ using Casework.Testing;
 using Casework.Web.Features.Administration;
 using Casework.Web.Tests.Api;
 using Casework.Web.Tests.Auth;
+using Casework.Web.Ui;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -272,6 +273,31 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains("KKM", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Letting a disabled account in again is answered the same way, and it stays disabled until the next click.
+        await HeadlessChromium.PostFormAsync(page, "Disable this account");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=*");
+        await using (await host.HoldWritesToAsync("\"AspNetUsers\""))
+        {
+            var notEnabled = await HeadlessChromium.PostFormAsync(page, "Let this account sign in again");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, notEnabled.Status);
+            Assert.Equal("1", (await notEnabled.AllHeadersAsync())["retry-after"]);
+            Assert.Equal(BusyDatabase.NothingChanged, (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).Trim());
+        }
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            Assert.True(await users.IsLockedOutAsync((await users.FindByIdAsync(officerId))!));
+        }
+
+        await HeadlessChromium.PostFormAsync(page, "Let this account sign in again");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=*");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            Assert.False(await users.IsLockedOutAsync((await users.FindByIdAsync(officerId))!));
+        }
 
         // A new organisation's name is kept the same way, and sent again it is added once.
         await page.GotoAsync("/admin/users");
