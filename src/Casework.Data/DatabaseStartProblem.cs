@@ -38,7 +38,7 @@ public static class DatabaseStartProblem
         PostgresErrorCodes.InsufficientPrivilege =>
             $"The PostgreSQL account may not create Casework's tables ({e.SqlState}: {e.MessageText}). Migrating on start needs an account "
             + "that owns the database (ALTER DATABASE … OWNER TO …; it needs no superuser rights); otherwise set Database:MigrateOnStart to "
-            + "false and apply the migration script as the database's owner. Nothing was created.",
+            + "false and apply the migration script as the database's owner. Nothing of the migration it stopped at was kept.",
         PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
             $"The PostgreSQL server refused the account in ConnectionStrings:Casework ({e.SqlState}: {e.MessageText}): check its user name and "
             + "password.",
