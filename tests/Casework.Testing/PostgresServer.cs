@@ -115,6 +115,29 @@ public sealed class PostgresServer : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Creates an ordinary login (no superuser, no CREATEDB, no CREATEROLE) for <paramref name="database"/>: its owner, or
+    /// only allowed to connect to it. Returns the database's connection string as that login.
+    /// </summary>
+    public async Task<string> CreateAccountAsync(string database, bool owner, string password, CancellationToken cancellationToken = default)
+    {
+        RequireAvailable();
+        var name = new NpgsqlConnectionStringBuilder(database).Database!;
+        var account = $"casework_app_{Guid.NewGuid():N}"[..30];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            // Identifiers cannot be parameters: both are made here, from a GUID and CreateDatabaseAsync's own prefix.
+            var rights = owner ? $"ALTER DATABASE \"{name}\" OWNER TO \"{account}\"" : $"GRANT CONNECT ON DATABASE \"{name}\" TO \"{account}\"";
+            await using var create = new NpgsqlCommand(
+                $"CREATE ROLE \"{account}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'; {rights}",
+                connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new NpgsqlConnectionStringBuilder(database) { Username = account, Password = password }.ConnectionString;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -30,18 +30,9 @@ public sealed class DatabaseStartFailureTests(PostgresFixture postgres)
     {
         postgres.Server.RequireAvailable();
         var database = await postgres.Server.CreateDatabaseAsync("notowner", Ct);
-        var name = new NpgsqlConnectionStringBuilder(database).Database!;
-        var account = $"casework_guest_{Guid.NewGuid():N}"[..30];
-        await using (var admin = new NpgsqlConnection(postgres.Server.AdminConnectionString))
-        {
-            await admin.OpenAsync(Ct);
-            // Identifiers cannot be parameters; both are made above from a GUID and the fixture's own prefix.
-            await using var create = new NpgsqlCommand(
-                $"CREATE ROLE \"{account}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; GRANT CONNECT ON DATABASE \"{name}\" TO \"{account}\"", admin);
-            await create.ExecuteNonQueryAsync(Ct);
-        }
+        var guest = await postgres.Server.CreateAccountAsync(database, owner: false, "Guest-Account-1", Ct);
 
-        var (exitCode, output) = await StartNodeAsync("Postgres", new NpgsqlConnectionStringBuilder(database) { Username = account }.ConnectionString);
+        var (exitCode, output) = await StartNodeAsync("Postgres", guest);
 
         AssertStoppedWith(exitCode, output, "The PostgreSQL account may not create Casework's tables (42501: permission denied for schema public)");
         Assert.Contains("an account that owns the database", output, StringComparison.Ordinal);

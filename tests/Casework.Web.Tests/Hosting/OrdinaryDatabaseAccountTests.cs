@@ -22,20 +22,8 @@ public sealed class OrdinaryDatabaseAccountTests(PostgresFixture postgres)
     {
         postgres.Server.RequireAvailable();
         var database = await postgres.Server.CreateDatabaseAsync("owner", Ct);
-        var name = new NpgsqlConnectionStringBuilder(database).Database!;
-        var account = $"casework_app_{Guid.NewGuid():N}"[..30];
-        const string password = "Ordinary-Account-1";
-        await using (var admin = new NpgsqlConnection(postgres.Server.AdminConnectionString))
-        {
-            await admin.OpenAsync(Ct);
-            // Identifiers cannot be parameters; both are made above from a GUID and the fixture's own prefix.
-            await using var create = new NpgsqlCommand(
-                $"CREATE ROLE \"{account}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'; ALTER DATABASE \"{name}\" OWNER TO \"{account}\"",
-                admin);
-            await create.ExecuteNonQueryAsync(Ct);
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(database) { Username = account, Password = password }.ConnectionString;
+        var connectionString = await postgres.Server.CreateAccountAsync(database, owner: true, "Ordinary-Account-1", Ct);
+        var account = new NpgsqlConnectionStringBuilder(connectionString).Username;
         await using var node = CaseworkWebFactory.ForPostgres(connectionString);
         using var client = node.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", Ct)).StatusCode);
