@@ -25,9 +25,16 @@ public static class DatabaseStartProblem
             SqlException sqlServer => SqlServer(sqlServer),
             SqliteException sqlite => Sqlite(sqlite, SqliteFile(settings)),
             not null => $"The {settings.Provider} database refused to be prepared ({error.Message}).",
-            null => null,
+            null => settings.ProviderKind == DatabaseProvider.Sqlite ? SqliteFolder(exception, SqliteFile(settings)) : null,
         };
     }
+
+    /// <summary>The SQLite file's folder could not be created (or its file not reached): a file system error, not the database's.</summary>
+    private static string? SqliteFolder(Exception exception, string file) =>
+        Chain(exception).FirstOrDefault(e => e is IOException or UnauthorizedAccessException) is { } failure
+            ? $"Could not create the folder of the SQLite database '{file}' ({failure.Message}). Point ConnectionStrings:Casework at a "
+                + "folder the application's account may create, or create it and let that account read and write in it."
+            : null;
 
     private const string Unreachable = "Database:MigrateOnStart needs the database to answer when the node starts: start it first, or "
         + "set Database:MigrateOnStart to false and apply the migration script separately (a node then starts without the database, and "

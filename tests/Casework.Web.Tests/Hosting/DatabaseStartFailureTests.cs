@@ -67,6 +67,22 @@ public sealed class DatabaseStartFailureTests(PostgresFixture postgres)
         Assert.Equal(string.Concat(Enumerable.Repeat(text, 100)), await File.ReadAllTextAsync(file, Ct));
     }
 
+    [Fact]
+    public async Task ASqliteFolderThatCannotBeCreated_StopsTheNode_NamingTheFile()
+    {
+        // A regular file where the data folder's parent should be: creating the folder fails whoever the account is
+        // (a read-only folder would not stop an account running as root).
+        using var folder = new TempFolder();
+        var blocker = Path.Combine(folder.Path, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file, not a folder\n", Ct);
+        var file = Path.Combine(blocker, "data", "casework.db");
+
+        var (exitCode, output) = await StartNodeAsync("Sqlite", $"Data Source={file}");
+
+        AssertStoppedWith(exitCode, output, $"Could not create the folder of the SQLite database '{file}'");
+        Assert.Equal("a file, not a folder\n", await File.ReadAllTextAsync(blocker, Ct));
+    }
+
     private static void AssertStoppedWith(int exitCode, string output, string problem)
     {
         Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
