@@ -50,13 +50,24 @@ public static class NameSearch
     }
 
     /// <summary>
+    /// The Arabic-script letters <see cref="Fold"/> turns into another (and the tatweel it drops): a key written before they
+    /// were folded holds one of them, and is written again (migration <c>ArabicScriptFolding</c>, then
+    /// <see cref="SearchKeyBackfill"/>).
+    /// </summary>
+    public const string ArabicScriptVariants = "\u06A9\u06CC\u0649\u06D2\u0629\u06D5\u06C1\u06BE\u0671\u0640";
+
+    /// <summary>
     /// A name or search term folded for comparison: lower case (invariant), combining marks dropped after canonical
     /// decomposition (é → e, ö → o, Arabic vowel marks and hamza seats), letters without a decomposition mapped
     /// (ı → i, ß → ss, ø → o, æ → ae, ł → l, đ/ð → d, þ → th, œ → oe, ħ → h), and runs of spaces, tabs, line breaks,
-    /// hyphens and apostrophes turned into one space, so "Al-Amin" and "al amin" meet.
+    /// hyphens and apostrophes turned into one space, so "Al-Amin" and "al amin" meet. In Arabic script, the stretching
+    /// stroke (tatweel) is dropped and each group of letters that one name is written with on different keyboards, or
+    /// spelled with by different people, becomes one letter (<see cref="ArabicScriptVariants"/>): "فاطمة" and "فاطمه",
+    /// "علی" (Persian keyboard) and "علي" (Arabic keyboard), "کریم" and "كريم" meet.
     /// </summary>
     public static string Fold(string? text)
     {
+        const char Tatweel = '\u0640';
         if (string.IsNullOrWhiteSpace(text))
         {
             return string.Empty;
@@ -69,7 +80,7 @@ public static class NameSearch
         {
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
-                or UnicodeCategory.Format)
+                or UnicodeCategory.Format || c == Tatweel)
             {
                 continue;
             }
@@ -98,6 +109,12 @@ public static class NameSearch
                 'đ' or 'ð' => "d",
                 'þ' => "th",
                 'ħ' => "h",
+                // Arabic script: the letters Persian, Urdu and Arabic keyboards type differently for one name, and the spellings
+                // people use for one another (ta marbuta written as ha, alef maqsura as ya).
+                '\u06A9' => "\u0643", // keheh → kaf
+                '\u06CC' or '\u0649' or '\u06D2' => "\u064A", // Farsi yeh, alef maqsura, yeh barree → yeh
+                '\u0629' or '\u06D5' or '\u06C1' or '\u06BE' => "\u0647", // ta marbuta, ae, heh goal, heh doachashmee → heh
+                '\u0671' => "\u0627", // alef wasla → alef
                 _ => null,
             };
             if (spelled is null)

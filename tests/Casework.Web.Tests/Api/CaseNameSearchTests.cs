@@ -51,6 +51,7 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         var jose = await RegisterAsync(clerk, Principal("José María", "Núñez-García"));
         var amina = await RegisterAsync(clerk, Principal("Amina", "Test"));
         var ahmad = await RegisterAsync(clerk, Principal("أحمد", "Test"));
+        var fatima = await RegisterAsync(clerk, Principal("فاطمة", "حسینی"));
 
         // Plain letters find accented ones, capitals find small ones, and the other way round.
         Assert.Equal([omer], await FindAsync(auditor, "omer"));
@@ -64,6 +65,8 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         // A transliteration, in its own script; Arabic with the hamza's seat left out.
         Assert.Equal([omer], await FindAsync(auditor, "омер"));
         Assert.Equal([ahmad], await FindAsync(auditor, "احمد"));
+        // Ta marbuta typed as ha, and the Persian keyboard's yeh as the Arabic keyboard's.
+        Assert.Equal([fatima], await FindAsync(auditor, "فاطمه حسيني"));
         Assert.Equal(new[] { amina, ahmad }.Order().ToArray(), await FindAsync(auditor, "test"));
         // A term cannot join the end of one spelling to the start of the next.
         Assert.Empty(await FindAsync(auditor, "yilmaz yilmaz"));
