@@ -8,7 +8,8 @@ namespace Casework.Data.Tests.Cases;
 
 /// <summary>
 /// On PostgreSQL the name search is answered from the trigram indexes on the folded names, not by reading every case
-/// and family member (0.4 s a search at 100,000 cases; docs/benchmarks.md).
+/// and family member (0.4 s a search at 100,000 cases; docs/benchmarks.md). SQLite, which has no such index, reads the
+/// keys from narrow indexes rather than from the tables' rows.
 /// </summary>
 public sealed class NameSearchPlanTests(PostgresFixture postgres)
 {
@@ -38,5 +39,30 @@ public sealed class NameSearchPlanTests(PostgresFixture postgres)
 
         Assert.Contains(plan, line => line.Contains("Bitmap Index Scan on \"IX_cases_SearchKey\"", StringComparison.Ordinal));
         Assert.Contains(plan, line => line.Contains("Bitmap Index Scan on \"IX_case_family_members_SearchKey\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OnSqlite_TheNameSearch_ReadsTheKeysFromTheirCoveringIndexes_NotFromTheRows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        await using var db = TestContexts.Sqlite(folder.SqliteConnectionString());
+        await db.Database.MigrateAsync(ct);
+
+        await using var command = db.Cases.AsNoTracking().Named(db, NameSearch.Fold("Amina Warsame")).Select(c => c.Id).CreateDbCommand();
+        await db.Database.OpenConnectionAsync(ct);
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var plan = new List<string>();
+        await using (DbDataReader reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("USING COVERING INDEX IX_cases_SearchKey_Id", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("USING COVERING INDEX IX_case_family_members_SearchKey_CaseId",
+            StringComparison.Ordinal));
     }
 }

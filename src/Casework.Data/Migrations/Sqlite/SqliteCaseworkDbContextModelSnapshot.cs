@@ -250,6 +250,9 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.HasIndex("Office", "Stage");
 
+                    b.HasIndex("SearchKey", "Id")
+                        .HasDatabaseName("IX_cases_SearchKey_Id");
+
                     b.HasIndex("Office", "Year", "Sequence")
                         .IsUnique();
 
@@ -378,6 +381,9 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.HasIndex("CaseId", "LinkedCaseId")
                         .IsUnique();
+
+                    b.HasIndex("SearchKey", "CaseId")
+                        .HasDatabaseName("IX_case_family_members_SearchKey_CaseId");
 
                     b.ToTable("case_family_members", (string)null);
                 });
