@@ -20,6 +20,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Offices.OfficeRecord> Offices => Set<Offices.OfficeRecord>();
     public DbSet<Offices.OfficeHolidayRecord> OfficeHolidays => Set<Offices.OfficeHolidayRecord>();
+    public DbSet<Offices.OfficeAnnualHolidayRecord> OfficeAnnualHolidays => Set<Offices.OfficeAnnualHolidayRecord>();
     public DbSet<Offices.RulePackRecord> RulePacks => Set<Offices.RulePackRecord>();
     public DbSet<SignInThrottleRecord> SignInThrottle => Set<SignInThrottleRecord>();
     public DbSet<Audit.AuditEntryRecord> AuditEntries => Set<Audit.AuditEntryRecord>();

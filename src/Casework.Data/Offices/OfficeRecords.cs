@@ -21,6 +21,8 @@ public sealed class OfficeRecord
 
     public List<OfficeHolidayRecord> Holidays { get; set; } = [];
 
+    public List<OfficeAnnualHolidayRecord> AnnualHolidays { get; set; } = [];
+
     /// <summary>Moves by one on every change: the entity tag a change names (If-Match), so one made on a stale copy is refused.</summary>
     public int Revision { get; set; }
 
@@ -33,6 +35,18 @@ public sealed class OfficeHolidayRecord
     public required string OfficeCode { get; set; }
 
     public DateOnly Date { get; set; }
+
+    public required string Name { get; set; }
+}
+
+/// <summary>A holiday an office keeps every year on the same month and day (never 29 February), e.g. 1 January.</summary>
+public sealed class OfficeAnnualHolidayRecord
+{
+    public required string OfficeCode { get; set; }
+
+    public int Month { get; set; }
+
+    public int Day { get; set; }
 
     public required string Name { get; set; }
 }
@@ -88,6 +102,7 @@ internal sealed class OfficeConfiguration : IEntityTypeConfiguration<OfficeRecor
         builder.Property(o => o.Revision).IsConcurrencyToken();
         builder.HasOne<RulePackRecord>().WithMany().HasForeignKey(o => o.RulePackId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(o => o.Holidays).WithOne().HasForeignKey(h => h.OfficeCode).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(o => o.AnnualHolidays).WithOne().HasForeignKey(h => h.OfficeCode).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -97,6 +112,17 @@ internal sealed class OfficeHolidayConfiguration : IEntityTypeConfiguration<Offi
     {
         builder.ToTable("office_holidays");
         builder.HasKey(h => new { h.OfficeCode, h.Date });
+        builder.Property(h => h.OfficeCode).HasMaxLength(10);
+        builder.Property(h => h.Name).HasMaxLength(200);
+    }
+}
+
+internal sealed class OfficeAnnualHolidayConfiguration : IEntityTypeConfiguration<OfficeAnnualHolidayRecord>
+{
+    public void Configure(EntityTypeBuilder<OfficeAnnualHolidayRecord> builder)
+    {
+        builder.ToTable("office_annual_holidays");
+        builder.HasKey(h => new { h.OfficeCode, h.Month, h.Day });
         builder.Property(h => h.OfficeCode).HasMaxLength(10);
         builder.Property(h => h.Name).HasMaxLength(200);
     }

@@ -12,6 +12,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [
         "workflow_definitions", "workflow_instances", "workflow_journal", "workflow_incidents", "work_items",
         "work_item_candidates", "workflow_timers", "workflow_message_subscriptions", "outbox_messages", "audit_entries", "migration_jobs", "cases", "representations", "case_family_members", "case_documents", "data_protection_keys", "sign_in_throttle", "case_corrections", "case_triage_overrides",
+        "offices", "office_holidays", "office_annual_holidays", "rule_packs",
     ];
 
     [Fact]

@@ -31,6 +31,24 @@ public sealed class RulePackTests
     }
 
     [Fact]
+    public void AppealDeadline_OnAHolidayKeptEveryYear_MovesInEveryYear_SayingSo()
+    {
+        var calendar = Nairobi with { AnnualHolidays = new Dictionary<(int Month, int Day), string> { [(6, 1)] = "Madaraka Day (annual)" } };
+
+        // 2027-05-02 + 30 days = Tuesday 2027-06-01: no dated holiday that year, the annual one closes the office.
+        var deadline = RulePack.UnhcrMandate.AppealDeadline(new DateOnly(2027, 5, 2), calendar);
+        // 2026-06-01 holds both: the dated holiday's name is the one given.
+        var dated = RulePack.UnhcrMandate.AppealDeadline(new DateOnly(2026, 5, 2), calendar);
+
+        Assert.Equal(new DateOnly(2027, 6, 2), deadline.Date);
+        Assert.Contains("2027-06-01 is a holiday (Madaraka Day (annual), every year, office NBO calendar) → 2027-06-02", deadline.Explanation, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 6, 2), dated.Date);
+        Assert.Contains("2026-06-01 is a holiday (Madaraka Day, office NBO calendar)", dated.Explanation, StringComparison.Ordinal);
+        Assert.False(calendar.IsWorkingDay(new DateOnly(2028, 6, 1)));
+        Assert.True(calendar.IsWorkingDay(new DateOnly(2028, 6, 2)));
+    }
+
+    [Fact]
     public void AppealDeadline_OnASaturday_MovesToMonday()
     {
         var deadline = RulePack.UnhcrMandate.AppealDeadline(new DateOnly(2026, 3, 5), Nairobi); // +30 = Sat 2026-04-04

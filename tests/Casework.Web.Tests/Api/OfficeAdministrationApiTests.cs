@@ -137,6 +137,11 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
             ("holidays[1].date", "holidays", new[] { new { date = "2026-01-01", name = "New Year" }, new { date = "01/05/2026", name = "Labour Day" } }),
             ("holidays[1].date", "holidays", new[] { new { date = "2026-01-01", name = "New Year" }, new { date = "2026-01-01", name = "Again" } }),
             ("holidays[0].name", "holidays", new[] { new { date = "2026-01-01", name = "" } }),
+            ("annualHolidays[0].monthDay", "annualHolidays", new[] { new { monthDay = "2026-12-25", name = "Christmas Day" } }),
+            ("annualHolidays[0].monthDay", "annualHolidays", new[] { new { monthDay = "13-01", name = "Nonsense" } }),
+            ("annualHolidays[0].monthDay", "annualHolidays", new[] { new { monthDay = "02-29", name = "Leap Day" } }),
+            ("annualHolidays[1].monthDay", "annualHolidays", new[] { new { monthDay = "05-01", name = "Labour Day" }, new { monthDay = "05-01", name = "Again" } }),
+            ("annualHolidays[0].name", "annualHolidays", new[] { new { monthDay = "05-01", name = " " } }),
         })
         {
             await ApiHost.AssertFieldRefusedAsync(admin, "/api/admin/offices", new Dictionary<string, object?>(office) { [key] = value }, field);
@@ -166,6 +171,65 @@ public sealed class OfficeAdministrationApiTests(Casework.Testing.PostgresFixtur
         var kept = await db.OfficeHolidays.Select(h => new { h.Date, h.Name }).ToListAsync(Ct);
         Assert.Equal((new DateOnly(2026, 4, 6), "Easter Monday"), (Assert.Single(kept).Date, kept[0].Name));
         Assert.Equal("Nairobi", await db.Offices.Select(o => o.Name).SingleAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task HolidaysKeptEveryYear_CloseTheOfficeInEveryYear_AndAreChangedWithTheOfficesSettings(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/admin/offices", new
+        {
+            code = "NBO", name = "Nairobi", holidays = new[] { new { date = "2027-04-06", name = "Easter Monday" } },
+            annualHolidays = new[] { new { monthDay = "12-25", name = "Christmas Day" }, new { monthDay = "06-01", name = "Madaraka Day" } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var office = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(["06-01 Madaraka Day", "12-25 Christmas Day"], office.GetProperty("annualHolidays").EnumerateArray()
+            .Select(h => $"{h.GetProperty("monthDay").GetString()} {h.GetProperty("name").GetString()}"));
+
+        // Notified 2027-05-02 and 2028-05-02: 30 days later is 1 June, a Tuesday and a Thursday, closed in both years.
+        foreach (var (notified, deadline) in new[] { ("2027-05-02", "2027-06-02"), ("2028-05-02", "2028-06-02") })
+        {
+            var preview = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/offices/NBO/deadlines?notifiedOn={notified}", Ct);
+            Assert.Equal(deadline, preview.GetProperty("appealDeadline").GetProperty("date").GetString());
+            Assert.Contains($"{notified[..4]}-06-01 is a holiday (Madaraka Day, every year, office NBO calendar)",
+                preview.GetProperty("appealDeadline").GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        }
+
+        // A date that is already a holiday every year is refused naming its line; the settings on record stay whole.
+        var overlapping = await admin.PutAsJsonAsync("/api/admin/offices/NBO", new
+        {
+            name = "Nairobi", holidays = new[] { new { date = "2027-04-06", name = "Easter Monday" }, new { date = "2030-12-25", name = "Christmas" } },
+            annualHolidays = new[] { new { monthDay = "12-25", name = "Christmas Day" }, new { monthDay = "01-01", name = "New Year's Day" } },
+        }, Ct);
+        var refused = await ApiHost.AssertProblemAsync(overlapping, HttpStatusCode.BadRequest);
+        Assert.Contains("every year (Christmas Day)", refused.GetProperty("errors").GetProperty("holidays[1].date")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal([(6, 1, "Madaraka Day"), (12, 25, "Christmas Day")], await AnnualRowsAsync(host));
+
+        // The whole list is replaced: one renamed, one removed, one added.
+        var changed = await admin.PutAsJsonAsync("/api/admin/offices/NBO", new
+        {
+            name = "Nairobi", annualHolidays = new[] { new { monthDay = "01-01", name = "New Year's Day" }, new { monthDay = "12-25", name = "Christmas" } },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal([(1, 1, "New Year's Day"), (12, 25, "Christmas")], await AnnualRowsAsync(host));
+        var june = await admin.GetFromJsonAsync<JsonElement>("/api/admin/offices/NBO/deadlines?notifiedOn=2027-05-02", Ct);
+        Assert.Equal("2027-06-01", june.GetProperty("appealDeadline").GetProperty("date").GetString());
+
+        // Settings sent without the list keep no holiday every year, as a holiday list left out keeps no dated one.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/admin/offices/NBO", new { name = "Nairobi" }, Ct)).StatusCode);
+        Assert.Empty(await AnnualRowsAsync(host));
+    }
+
+    private static async Task<List<(int Month, int Day, string Name)>> AnnualRowsAsync(ApiHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var rows = await db.OfficeAnnualHolidays.Where(h => h.OfficeCode == "NBO").OrderBy(h => h.Month).ThenBy(h => h.Day).ToListAsync(Ct);
+        return rows.ConvertAll(h => (h.Month, h.Day, h.Name));
     }
 
     /// <summary>The variables of the case's asylum-claim instance.</summary>

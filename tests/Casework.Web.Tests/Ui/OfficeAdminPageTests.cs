@@ -61,17 +61,23 @@ public sealed class OfficeAdminPageTests
         await page.FillAsync("#name", "Nairobi");
         await page.SelectOptionAsync("#rulePackId", new SelectOptionValue { Label = "Kenya Refugees Act" });
         await page.FillAsync("#holidays", "2026-04-06 Easter Monday\n6 April Labour Day");
+        await page.FillAsync("#annualHolidays", "12-25 Christmas Day\n02-29 Leap Day");
         refused = await HeadlessChromium.PostFormAsync(page, "Add the office");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Contains("Line 2", await page.Locator("[data-error=holidays]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Line 2: 29 February", await page.Locator("[data-error=annualHolidays]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("12-25 Christmas Day", await page.InputValueAsync("#annualHolidays"), StringComparison.Ordinal);
         Assert.Equal("NBO", await page.InputValueAsync("#code"));
         Assert.Contains("Easter Monday", await page.InputValueAsync("#holidays"), StringComparison.Ordinal);
         Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
 
         await page.FillAsync("#holidays", "2026-04-06 Easter Monday");
+        await page.FillAsync("#annualHolidays", "12-25 Christmas Day");
         await HeadlessChromium.PostFormAsync(page, "Add the office");
         await HeadlessChromium.WaitForPageAsync(page, "**/admin/offices/NBO?done=added");
-        Assert.Contains("Kenya Refugees Act · closed Saturday, Sunday · 1 holiday", await page.GetByTestId("office-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Kenya Refugees Act · closed Saturday, Sunday · 1 holiday, 1 every year", await page.GetByTestId("office-summary").InnerTextAsync(),
+            StringComparison.Ordinal);
+        Assert.Equal("12-25 Christmas Day", await page.InputValueAsync("#annualHolidays"));
 
         // Notified Friday 2026-03-20: 15 days is a Saturday, then Easter Monday, so Tuesday 2026-04-07.
         await page.FillAsync("#notifiedOn", "2026-03-20");
@@ -80,6 +86,14 @@ public sealed class OfficeAdminPageTests
         var deadline = await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync();
         Assert.Contains("2026-04-07", deadline, StringComparison.Ordinal);
         Assert.Contains("a holiday (Easter Monday, office NBO calendar)", deadline, StringComparison.Ordinal);
+
+        // Notified 2030-12-10: 15 days is Wednesday 25 December, closed every year, so Thursday.
+        await page.FillAsync("#notifiedOn", "2030-12-10");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compute" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**notifiedOn=2030-12-10**");
+        deadline = await page.Locator("tr[data-date=appeal-deadline]").InnerTextAsync();
+        Assert.Contains("2030-12-26", deadline, StringComparison.Ordinal);
+        Assert.Contains("a holiday (Christmas Day, every year, office NBO calendar)", deadline, StringComparison.Ordinal);
 
         // The office is closed on Fridays too from now on: the deadline check follows.
         await page.CheckAsync("#weekend-Friday");
@@ -108,12 +122,14 @@ public sealed class OfficeAdminPageTests
         var saved = await page.GetByTestId("saved-meanwhile").InnerTextAsync();
         Assert.Contains("UNHCR mandate · closed Saturday, Sunday", saved, StringComparison.Ordinal);
         Assert.DoesNotContain("Madaraka", saved, StringComparison.Ordinal);
+        Assert.DoesNotContain("Christmas", saved, StringComparison.Ordinal); // the other change left no holiday every year
+        Assert.Equal("12-25 Christmas Day", await page.InputValueAsync("#annualHolidays"));
         Assert.Contains("Madaraka Day", await page.InputValueAsync("#holidays"), StringComparison.Ordinal);
         Assert.True(await page.IsCheckedAsync("#weekend-Friday"));
         Assert.Equal("Kenya Refugees Act", await page.Locator("#rulePackId option:checked").InnerTextAsync());
         await HeadlessChromium.PostFormAsync(page, "Save the settings");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
-        Assert.Contains("Kenya Refugees Act · closed Friday, Saturday, Sunday · 2 holidays", await page.GetByTestId("office-summary").InnerTextAsync(),
+        Assert.Contains("Kenya Refugees Act · closed Friday, Saturday, Sunday · 2 holidays, 1 every year", await page.GetByTestId("office-summary").InnerTextAsync(),
             StringComparison.Ordinal);
 
         // A supervisor is refused the screens and is not offered them.

@@ -635,6 +635,28 @@ namespace Casework.Data.Migrations.Postgres
                     b.ToTable("sign_in_throttle", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.Property<string>("OfficeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("OfficeCode", "Month", "Day");
+
+                    b.ToTable("office_annual_holidays", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.Property<string>("OfficeCode")
@@ -1647,6 +1669,15 @@ namespace Casework.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.OfficeRecord", null)
+                        .WithMany("AnnualHolidays")
+                        .HasForeignKey("OfficeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.HasOne("Casework.Data.Offices.OfficeRecord", null)
@@ -1759,6 +1790,8 @@ namespace Casework.Data.Migrations.Postgres
 
             modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
                 {
+                    b.Navigation("AnnualHolidays");
+
                     b.Navigation("Holidays");
                 });
 

@@ -626,6 +626,28 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("sign_in_throttle", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.Property<string>("OfficeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("OfficeCode", "Month", "Day");
+
+                    b.ToTable("office_annual_holidays", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.Property<string>("OfficeCode")
@@ -1642,6 +1664,15 @@ namespace Casework.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.OfficeRecord", null)
+                        .WithMany("AnnualHolidays")
+                        .HasForeignKey("OfficeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.HasOne("Casework.Data.Offices.OfficeRecord", null)
@@ -1754,6 +1785,8 @@ namespace Casework.Data.Migrations.SqlServer
 
             modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
                 {
+                    b.Navigation("AnnualHolidays");
+
                     b.Navigation("Holidays");
                 });
 

@@ -621,6 +621,28 @@ namespace Casework.Data.Migrations.Sqlite
                     b.ToTable("sign_in_throttle", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.Property<string>("OfficeCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OfficeCode", "Month", "Day");
+
+                    b.ToTable("office_annual_holidays", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.Property<string>("OfficeCode")
@@ -1625,6 +1647,15 @@ namespace Casework.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Casework.Data.Offices.OfficeAnnualHolidayRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Offices.OfficeRecord", null)
+                        .WithMany("AnnualHolidays")
+                        .HasForeignKey("OfficeCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Casework.Data.Offices.OfficeHolidayRecord", b =>
                 {
                     b.HasOne("Casework.Data.Offices.OfficeRecord", null)
@@ -1737,6 +1768,8 @@ namespace Casework.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Casework.Data.Offices.OfficeRecord", b =>
                 {
+                    b.Navigation("AnnualHolidays");
+
                     b.Navigation("Holidays");
                 });
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Casework.Data;
 using Casework.Data.Offices;
 using Casework.Domain.Cases;
@@ -8,18 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Administration;
 
-public sealed record HolidayView(DateOnly Date, string Name);
-
 /// <summary>An office's deadline settings. <see cref="RulePackId"/> null: the UNHCR mandate. Weekend days Monday first.</summary>
 public sealed record OfficeView(string Code, string Name, Guid? RulePackId, string RulePackName, IReadOnlyList<string> WeekendDays,
-    IReadOnlyList<HolidayView> Holidays, DateTimeOffset UpdatedAt, int Revision);
+    IReadOnlyList<HolidayView> Holidays, IReadOnlyList<AnnualHolidayView> AnnualHolidays, DateTimeOffset UpdatedAt, int Revision);
 
-/// <summary>A holiday as sent: the date as text (yyyy-MM-dd), so a wrong one is refused naming its line.</summary>
-public sealed record HolidayRequest(string? Date, string? Name);
+public sealed record CreateOfficeRequest(string? Code, string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays,
+    IReadOnlyList<AnnualHolidayRequest>? AnnualHolidays = null);
 
-public sealed record CreateOfficeRequest(string? Code, string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays);
-
-public sealed record UpdateOfficeRequest(string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays);
+public sealed record UpdateOfficeRequest(string? Name, Guid? RulePackId, IReadOnlyList<string>? WeekendDays, IReadOnlyList<HolidayRequest>? Holidays,
+    IReadOnlyList<AnnualHolidayRequest>? AnnualHolidays = null);
 
 /// <summary>A rule pack's time limits. The UNHCR mandate is built in (<see cref="BuiltIn"/>, no id) and cannot be changed.</summary>
 public sealed record RulePackView(Guid? Id, string Name, bool BuiltIn, int AppealWindowDays, int LateAppealGraceDays, int InterviewTargetMonths,
@@ -45,17 +41,15 @@ public sealed record SettingsOutcome<T>(AdminResult Kind, T? Value = default, Di
 /// </summary>
 public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules, TimeProvider clock, ILogger<OfficeAdministration> logger)
 {
-    private const int MaxHolidays = 1000;
-
     public async Task<List<OfficeView>> OfficesAsync(CancellationToken cancellationToken)
     {
-        var offices = await db.Offices.AsNoTracking().Include(o => o.Holidays).OrderBy(o => o.Code).ToListAsync(cancellationToken);
+        var offices = await OfficeRules.WithHolidays(db.Offices.AsNoTracking()).OrderBy(o => o.Code).ToListAsync(cancellationToken);
         var packs = await PackNamesAsync(cancellationToken);
         return offices.ConvertAll(o => View(o, packs));
     }
 
     public async Task<OfficeView?> OfficeAsync(string code, CancellationToken cancellationToken) =>
-        await db.Offices.AsNoTracking().Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken) is { } office
+        await OfficeRules.WithHolidays(db.Offices.AsNoTracking()).FirstOrDefaultAsync(o => o.Code == code, cancellationToken) is { } office
             ? View(office, await PackNamesAsync(cancellationToken))
             : null;
 
@@ -71,7 +65,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             errors["code"] = ["An office code of 2 to 10 capital letters, like NBO."];
         }
 
-        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, errors, cancellationToken);
+        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, request.AnnualHolidays, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return new(AdminResult.Invalid, Errors: errors);
@@ -83,7 +77,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         }
 
         var office = new OfficeRecord { Code = code!, Name = settings.Name, RulePackId = settings.RulePackId, WeekendDays = settings.Weekend, Revision = 1, UpdatedAt = clock.GetUtcNow() };
-        office.Holidays.AddRange(settings.Holidays.Select(h => new OfficeHolidayRecord { OfficeCode = code!, Date = h.Key, Name = h.Value }));
+        settings.Holidays.ApplyTo(office);
         db.Offices.Add(office);
         try
         {
@@ -108,7 +102,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
     private async Task<SettingsOutcome<OfficeView>?> UpdateOfficeOnceAsync(string code, UpdateOfficeRequest request, int? revision, CancellationToken cancellationToken)
     {
-        var office = await db.Offices.Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
+        var office = await OfficeRules.WithHolidays(db.Offices).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
         if (office is null)
         {
             return new(AdminResult.NotFound);
@@ -121,7 +115,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         }
 
         var errors = new Dictionary<string, string[]>();
-        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, errors, cancellationToken);
+        var settings = await ValidateAsync(request.Name, request.RulePackId, request.WeekendDays, request.Holidays, request.AnnualHolidays, errors, cancellationToken);
         if (errors.Count > 0)
         {
             db.ChangeTracker.Clear();
@@ -134,19 +128,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
         office.Revision++;
         office.UpdatedAt = clock.GetUtcNow();
 
-        // Rows whose date stays are renamed in place, so no holiday is deleted and added again under the same key.
-        office.Holidays.RemoveAll(h => !settings.Holidays.ContainsKey(h.Date));
-        foreach (var (date, name) in settings.Holidays)
-        {
-            if (office.Holidays.Find(h => h.Date == date) is { } kept)
-            {
-                kept.Name = name;
-            }
-            else
-            {
-                office.Holidays.Add(new OfficeHolidayRecord { OfficeCode = office.Code, Date = date, Name = name });
-            }
-        }
+        settings.Holidays.ApplyTo(office);
 
         try
         {
@@ -327,10 +309,10 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
     private static SettingsOutcome<T> GaveUp<T>()
         where T : class => new(AdminResult.Conflict, Message: AdminRaces.GaveUp);
 
-    private sealed record Settings(string Name, Guid? RulePackId, int Weekend, SortedDictionary<DateOnly, string> Holidays);
+    private sealed record Settings(string Name, Guid? RulePackId, int Weekend, HolidayLists Holidays);
 
     private async Task<Settings> ValidateAsync(string? name, Guid? rulePackId, IReadOnlyList<string>? weekendDays, IReadOnlyList<HolidayRequest>? holidays,
-        Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+        IReadOnlyList<AnnualHolidayRequest>? annualHolidays, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         name = name?.Trim();
         if (name is not { Length: >= 2 and <= 200 })
@@ -361,31 +343,7 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
             errors["weekendDays"] = ["An office needs at least one working day a week."];
         }
 
-        var days = new SortedDictionary<DateOnly, string>();
-        var list = holidays ?? [];
-        if (list.Count > MaxHolidays)
-        {
-            errors["holidays"] = [$"At most {MaxHolidays} holidays."];
-        }
-
-        for (var i = 0; i < list.Count && list.Count <= MaxHolidays; i++)
-        {
-            var field = $"holidays[{i}]";
-            var holidayName = list[i]?.Name?.Trim();
-            if (!DateOnly.TryParseExact(list[i]?.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                errors[field + ".date"] = [$"'{list[i]?.Date}' is not a date like 2026-12-25."];
-            }
-            else if (holidayName is not { Length: >= 2 and <= 200 })
-            {
-                errors[field + ".name"] = ["The holiday's name, 2 to 200 characters, as it will appear in deadline explanations."];
-            }
-            else if (!days.TryAdd(date, holidayName))
-            {
-                errors[field + ".date"] = [$"{date:yyyy-MM-dd} is given twice."];
-            }
-        }
-
+        var days = HolidayLists.Validate(holidays, annualHolidays, errors);
         return new Settings(name ?? string.Empty, rulePackId, OfficeRules.WeekendMask(weekend), days);
     }
 
@@ -394,8 +352,8 @@ public sealed class OfficeAdministration(CaseworkDbContext db, OfficeRules rules
 
     private static OfficeView View(OfficeRecord office, Dictionary<Guid, string> packs) =>
         new(office.Code, office.Name, office.RulePackId, office.RulePackId is { } id ? packs[id] : RulePack.UnhcrMandate.Name,
-            [.. OfficeRules.Weekend(office.WeekendDays).OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString())], [.. office.Holidays.OrderBy(h => h.Date).Select(h => new HolidayView(h.Date, h.Name))],
-            office.UpdatedAt, office.Revision);
+            [.. OfficeRules.Weekend(office.WeekendDays).OrderBy(d => ((int)d + 6) % 7).Select(d => d.ToString())], HolidayLists.DatedViews(office),
+            HolidayLists.AnnualViews(office), office.UpdatedAt, office.Revision);
 
     private static RulePackView View(RulePackRecord? record, IReadOnlyList<string> offices)
     {

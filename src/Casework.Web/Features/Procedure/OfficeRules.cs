@@ -23,7 +23,7 @@ public sealed class OfficeRules
     public async Task<OfficeDeadlineRules> ForAsync(CaseworkDbContext db, string? office, CancellationToken cancellationToken)
     {
         var code = string.IsNullOrWhiteSpace(office) ? DefaultOffice : office.Trim().ToUpperInvariant();
-        var record = await db.Offices.AsNoTracking().Include(o => o.Holidays).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
+        var record = await WithHolidays(db.Offices.AsNoTracking()).FirstOrDefaultAsync(o => o.Code == code, cancellationToken);
         if (record is null)
         {
             return new OfficeDeadlineRules(RulePack.UnhcrMandate, OfficeCalendar.Standard(code));
@@ -32,6 +32,10 @@ public sealed class OfficeRules
         var pack = record.RulePackId is { } id ? await db.RulePacks.AsNoTracking().FirstAsync(p => p.Id == id, cancellationToken) : null;
         return new OfficeDeadlineRules(Pack(pack), Calendar(record));
     }
+
+    /// <summary>Offices with both kinds of holidays, read by one query each (a joined read would repeat every dated holiday for every annual one).</summary>
+    public static IQueryable<OfficeRecord> WithHolidays(IQueryable<OfficeRecord> offices) =>
+        offices.Include(o => o.Holidays).Include(o => o.AnnualHolidays).AsSplitQuery();
 
     public static RulePack Pack(RulePackRecord? record) => record is null ? RulePack.UnhcrMandate : new RulePack
     {
@@ -45,7 +49,10 @@ public sealed class OfficeRules
     };
 
     public static OfficeCalendar Calendar(OfficeRecord record) =>
-        new(record.Code, Weekend(record.WeekendDays), record.Holidays.ToDictionary(h => h.Date, h => h.Name));
+        new(record.Code, Weekend(record.WeekendDays), record.Holidays.ToDictionary(h => h.Date, h => h.Name))
+        {
+            AnnualHolidays = record.AnnualHolidays.ToDictionary(h => (h.Month, h.Day), h => h.Name),
+        };
 
     public static IReadOnlySet<DayOfWeek> Weekend(int mask) =>
         Enum.GetValues<DayOfWeek>().Where(d => (mask & (1 << (int)d)) != 0).ToHashSet();

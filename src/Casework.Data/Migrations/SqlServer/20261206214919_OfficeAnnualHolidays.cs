@@ -1,0 +1,41 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Casework.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class OfficeAnnualHolidays : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "office_annual_holidays",
+                columns: table => new
+                {
+                    OfficeCode = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    Day = table.Column<int>(type: "int", nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_office_annual_holidays", x => new { x.OfficeCode, x.Month, x.Day });
+                    table.ForeignKey(
+                        name: "FK_office_annual_holidays_offices_OfficeCode",
+                        column: x => x.OfficeCode,
+                        principalTable: "offices",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "office_annual_holidays");
+        }
+    }
+}
