@@ -35,5 +35,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.PreviousHash).HasMaxLength(64);
         builder.Property(a => a.Hash).HasMaxLength(64);
         builder.HasIndex(a => a.At);
+        // An auditor's "what did this account do", newest first.
+        builder.HasIndex(a => new { a.Actor, a.Id });
     }
 }

@@ -51,4 +51,67 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(altered, after.GetProperty("brokenAtId").GetInt64());
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, clerkMayNotVerify.StatusCode);
     }
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheTrail_IsFoundByAccountPathActionAndDay_NewestFirst_AndABadFilterIsNamed(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        if (store == "postgres")
+        {
+            postgres.Server.RequireAvailable();
+        }
+
+        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var other = await host.ClientForAsync("clerk.b");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var (caseId, _) = await ApiHost.RegisterCaseAsync(clerk);
+        Assert.True((await clerk.GetAsync($"/api/cases/{caseId}", ct)).IsSuccessStatusCode);
+        Assert.True((await other.GetAsync("/api/queues/roles/RegistrationClerk", ct)).IsSuccessStatusCode);
+        static string Line(JsonElement e) => $"{e.GetProperty("actor").GetString()} {e.GetProperty("action").GetString()} {e.GetProperty("resource").GetString()}";
+
+        // Who looked at the case: found by its id typed in any letter case.
+        var byCase = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?resource={caseId.ToString().ToUpperInvariant()}", ct);
+        Assert.Contains($"clerk.a read GET /api/cases/{caseId}", byCase.GetProperty("items").EnumerateArray().Select(Line));
+        Assert.All(byCase.GetProperty("items").EnumerateArray(), e => Assert.Contains(caseId.ToString(), Line(e), StringComparison.Ordinal));
+        Assert.Equal(byCase.GetProperty("items").GetArrayLength(), byCase.GetProperty("total").GetInt32());
+
+        // What one account changed: its writes only.
+        var writes = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=clerk.a&action=write", ct);
+        Assert.Contains("clerk.a write POST /api/cases", writes.GetProperty("items").EnumerateArray().Select(Line));
+        Assert.All(writes.GetProperty("items").EnumerateArray(), e => Assert.StartsWith("clerk.a write ", Line(e), StringComparison.Ordinal));
+
+        // Newest first, a page at a time, with the total (one account's entries, which the auditor's own reads do not move).
+        var first = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=clerk.a&pageSize=1", ct);
+        var second = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=clerk.a&pageSize=1&page=2", ct);
+        var ids = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).Select(e => e.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.True(ids[0] > ids[1], $"{ids[0]} then {ids[1]}");
+        Assert.True(first.GetProperty("total").GetInt32() >= 2);
+
+        // By day (UTC, both ends included): the day of clerk.b's read finds it, the day before does not.
+        var read = Assert.Single((await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=clerk.b", ct)).GetProperty("items").EnumerateArray());
+        var day = DateOnly.FromDateTime(read.GetProperty("at").GetDateTimeOffset().UtcDateTime);
+        var thatDay = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?actor=clerk.b&from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}", ct);
+        var dayBefore = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?actor=clerk.b&to={day.AddDays(-1):yyyy-MM-dd}", ct);
+        Assert.Equal(1, thatDay.GetProperty("total").GetInt32());
+        Assert.Equal(0, dayBefore.GetProperty("total").GetInt32());
+
+        // Reading the trail is itself audited.
+        var watched = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=auditor.a&resource=/api/audit/entries", ct);
+        Assert.True(watched.GetProperty("total").GetInt32() >= 5);
+
+        foreach (var (query, field) in new[]
+        {
+            ("action=delete", "action"), ("from=20-03-2026", "from"), ("from=2026-03-02&to=2026-03-01", "to"), ("pageSize=0", "pageSize"), ("page=0", "page"),
+        })
+        {
+            var refused = await ApiHost.AssertProblemAsync(await auditor.GetAsync($"/api/audit/entries?{query}", ct), System.Net.HttpStatusCode.BadRequest);
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), query);
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await clerk.GetAsync("/api/audit/entries", ct)).StatusCode);
+    }
 }

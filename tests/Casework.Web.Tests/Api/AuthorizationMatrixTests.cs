@@ -51,6 +51,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/instances/{id:guid}/incidents"] = [Supervisor, Auditor],
         ["POST /api/instances/{id:guid}/incidents/{incidentId:guid}/retry"] = [Supervisor],
         ["GET /api/audit/verify"] = [Auditor, Admin],
+        ["GET /api/audit/entries"] = [Auditor, Admin],
         ["GET /api/statistics/cases"] = [Supervisor, Auditor, Admin],
         ["POST /api/cases/{id:guid}/representations"] = [Supervisor],
         ["GET /api/cases/{id:guid}/representations"] = Readers,

@@ -74,6 +74,8 @@ namespace Casework.Data.Migrations.Postgres
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "Id");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

@@ -73,6 +73,8 @@ namespace Casework.Data.Migrations.SqlServer
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "Id");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

@@ -66,6 +66,8 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "Id");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

@@ -1,6 +1,7 @@
 using Casework.Data.Audit;
 using Casework.Data.Identity;
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Queues;
 using Casework.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,10 +14,11 @@ namespace Casework.Web.Features.Audit;
 public static class AuditEndpoints
 {
     public const string Auditors = "auditors";
-    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/api/admin", "/queue", "/tasks", "/partner", "/representations", "/cases", "/admin"];
+    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/api/admin", "/api/audit/entries", "/audit", "/queue", "/tasks", "/partner", "/representations", "/cases", "/admin"];
 
     public static WebApplicationBuilder AddCaseworkAudit(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<AuditEntries>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Auditors, p => p.RequireRole(CaseworkRoles.Auditor, CaseworkRoles.Administrator));
         return builder;
     }
@@ -40,6 +42,21 @@ public static class AuditEndpoints
         app.MapGet("/api/audit/verify", async (AuditTrail trail, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await trail.VerifyAsync(cancellationToken)))
             .WithTags("Audit").RequireAuthorization(Auditors).WithSummary("Recomputes the hash chain; names the first altered entry.");
+        app.MapGet("/api/audit/entries", SearchAsync).WithTags("Audit").RequireAuthorization(Auditors)
+            .WithSummary("The audit trail newest first, by account, path (a case number), read or write and day; reading it is audited too.");
         return app;
+    }
+
+    private static async Task<Results<Ok<Page<AuditEntryView>>, ValidationProblem>> SearchAsync(AuditEntries entries, CancellationToken cancellationToken,
+        string? actor = null, string? resource = null, string? action = null, string? from = null, string? to = null, int page = 1, int pageSize = 50)
+    {
+        if (QueueEndpoints.Paging(page, pageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var query = new AuditQuery(actor, resource, action, from, to);
+        var errors = AuditEntries.Check(query, out _, out _);
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await entries.SearchAsync(query, page, pageSize, cancellationToken));
     }
 }
