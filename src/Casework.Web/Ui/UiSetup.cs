@@ -37,6 +37,9 @@ public static class UiSetup
     /// <summary>Accounts and legal aid organisations: administrators only, as in the API.</summary>
     public const string AdminPolicy = "ui-admin";
 
+    /// <summary>The audit trail: auditors and administrators, as in the API.</summary>
+    public const string AuditPolicy = "ui-audit";
+
     /// <summary>Anyone signed in: their own account (changing their password).</summary>
     public const string SignedInPolicy = "ui-signed-in";
 
@@ -86,6 +89,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.Supervisor, CaseworkRoles.Auditor))
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Administrator))
+            .AddPolicy(AuditPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.Auditor, CaseworkRoles.Administrator))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner))
             .AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

@@ -1,0 +1,67 @@
+using System.Net;
+using Casework.Data.Identity;
+using Casework.Web.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// The audit trail screen, in a real browser: an auditor finds what one account changed, is told which filter is wrong,
+/// checks the hash chain, and sees that the search itself was recorded; staff without the role are refused it.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AuditLogPageTests
+{
+    [Fact]
+    public async Task AnAuditor_FindsOneAccountsChanges_IsToldWhichFilterIsWrong_AndChecksTheChain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (caseId, _) = await ApiHost.RegisterCaseAsync(clerk);
+        Assert.True((await clerk.GetAsync($"/api/cases/{caseId}", ct)).IsSuccessStatusCode);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        await HeadlessChromium.SignInAsync(page, "/queue", "auditor.a", ApiHost.Password);
+        await page.GetByTestId("nav-audit").ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/audit");
+        await page.FillAsync("#actor", "clerk.a");
+        await page.SelectOptionAsync("#action", "write");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/audit?actor=clerk.a&resource=&action=write**");
+        var rows = await page.Locator("[data-testid=entries] tbody tr").AllInnerTextsAsync();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Contains("clerk.a\tchanged", r, StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("POST /api/cases", StringComparison.Ordinal));
+        Assert.Contains($"of {rows.Count} entries, the newest first", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The case's reads, by its id in capitals.
+        await page.GotoAsync($"/audit?resource={caseId.ToString().ToUpperInvariant()}");
+        Assert.Contains($"clerk.a\tread\tGET /api/cases/{caseId}", await page.GetByTestId("entries").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A day that is not one: refused naming the field, the rest of the filters kept.
+        await page.FillAsync("#from", "24/11/2026");
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync(),
+            r => r.Url.Contains("/audit?", StringComparison.Ordinal));
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("from: '24/11/2026' is not a date", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("true", await page.GetAttributeAsync("#from", "aria-invalid"));
+        Assert.Equal(caseId.ToString().ToUpperInvariant(), await page.InputValueAsync("#resource"));
+
+        await page.GotoAsync("/audit");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Check the chain" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/audit?verify=true");
+        Assert.Matches("^All [0-9]+ entries chain correctly\\.$", (await page.GetByTestId("verification").InnerTextAsync()).Trim());
+
+        // The auditor's own searches are in the trail.
+        await page.GotoAsync("/audit?actor=auditor.a&resource=/audit");
+        Assert.Contains("auditor.a\tread\tGET /audit", await page.GetByTestId("entries").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A clerk is refused the screen and is not offered it.
+        var other = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(other, "/audit", "clerk.a", ApiHost.Password);
+        Assert.Contains("/access-denied", other.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await other.GetByTestId("nav-audit").CountAsync());
+    }
+}
