@@ -92,29 +92,27 @@ internal sealed partial record HolidayLists(SortedDictionary<DateOnly, string> D
     /// <summary>Makes the office's holidays these; a holiday that stays is renamed in place, never deleted and added again under its key.</summary>
     public void ApplyTo(OfficeRecord office)
     {
-        office.Holidays.RemoveAll(h => !Dated.ContainsKey(h.Date));
-        foreach (var (date, name) in Dated)
-        {
-            if (office.Holidays.Find(h => h.Date == date) is { } kept)
-            {
-                kept.Name = name;
-            }
-            else
-            {
-                office.Holidays.Add(new OfficeHolidayRecord { OfficeCode = office.Code, Date = date, Name = name });
-            }
-        }
+        Sync(office.Holidays, Dated, h => h.Date, (h, name) => h.Name = name,
+            (date, name) => new OfficeHolidayRecord { OfficeCode = office.Code, Date = date, Name = name });
+        Sync(office.AnnualHolidays, Annual, h => (h.Month, h.Day), (h, name) => h.Name = name,
+            (day, name) => new OfficeAnnualHolidayRecord { OfficeCode = office.Code, Month = day.Month, Day = day.Day, Name = name });
+    }
 
-        office.AnnualHolidays.RemoveAll(h => !Annual.ContainsKey((h.Month, h.Day)));
-        foreach (var ((month, day), name) in Annual)
+    private static void Sync<TRow, TKey>(List<TRow> rows, SortedDictionary<TKey, string> wanted, Func<TRow, TKey> key, Action<TRow, string> rename,
+        Func<TKey, string, TRow> create)
+        where TKey : notnull
+    {
+        rows.RemoveAll(r => !wanted.ContainsKey(key(r)));
+        var kept = rows.ToDictionary(key);
+        foreach (var (k, name) in wanted)
         {
-            if (office.AnnualHolidays.Find(h => h.Month == month && h.Day == day) is { } kept)
+            if (kept.TryGetValue(k, out var row))
             {
-                kept.Name = name;
+                rename(row, name);
             }
             else
             {
-                office.AnnualHolidays.Add(new OfficeAnnualHolidayRecord { OfficeCode = office.Code, Month = month, Day = day, Name = name });
+                rows.Add(create(k, name));
             }
         }
     }

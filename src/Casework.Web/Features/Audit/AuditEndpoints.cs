@@ -55,8 +55,9 @@ public static class AuditEndpoints
             return invalid;
         }
 
-        var query = new AuditQuery(actor, resource, action, from, to);
-        var errors = AuditEntries.Check(query, out _, out _);
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await entries.SearchAsync(query, page, pageSize, cancellationToken));
+        var errors = new Dictionary<string, string[]>();
+        return AuditEntries.Check(new AuditQuery(actor, resource, action, from, to), errors) is { } filter
+            ? TypedResults.Ok(await entries.SearchAsync(filter, page, pageSize, cancellationToken))
+            : TypedResults.ValidationProblem(errors);
     }
 }

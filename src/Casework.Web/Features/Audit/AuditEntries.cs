@@ -12,17 +12,20 @@ public sealed record AuditEntryView(long Id, DateTimeOffset At, string Actor, st
 /// <summary>What an auditor looks for; every part optional. Dates are whole days in UTC, both ends included.</summary>
 public sealed record AuditQuery(string? Actor, string? Resource, string? Action, string? From, string? To);
 
+/// <summary>A query that passed <see cref="AuditEntries.Check"/>, its days turned into moments: <see cref="Before"/> is the start of the day after the last.</summary>
+public sealed record AuditFilter(AuditQuery Query, DateTimeOffset? From, DateTimeOffset? Before);
+
 /// <summary>
 /// Reads the audit trail newest first, a page at a time: by account (its user name, exactly), by a piece of the path such as a
 /// case number (any letter case), by read or write, and by day. Each wrong filter is named.
 /// </summary>
 public sealed class AuditEntries(CaseworkDbContext db)
 {
-    public static Dictionary<string, string[]> Check(AuditQuery query, out DateTimeOffset? from, out DateTimeOffset? to)
+    /// <summary>The filter to search by, or null with each wrong part named in <paramref name="errors"/>.</summary>
+    public static AuditFilter? Check(AuditQuery query, Dictionary<string, string[]> errors)
     {
-        var errors = new Dictionary<string, string[]>();
-        from = Day(query.From, "from", errors);
-        to = Day(query.To, "to", errors)?.AddDays(1);
+        var from = Day(query.From, "from", errors);
+        var to = Day(query.To, "to", errors)?.AddDays(1);
         if (from is not null && to is not null && to <= from)
         {
             errors["to"] = ["The last day comes before the first."];
@@ -38,13 +41,13 @@ public sealed class AuditEntries(CaseworkDbContext db)
             errors["resource"] = ["At most 400 characters of a path."];
         }
 
-        return errors;
+        return errors.Count > 0 ? null : new AuditFilter(query, from, to);
     }
 
-    /// <summary>A page of the entries the query matches, newest first, with how many match in all; the query must have passed <see cref="Check"/>.</summary>
-    public async Task<Page<AuditEntryView>> SearchAsync(AuditQuery query, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>A page of the entries the filter matches, newest first, with how many match in all.</summary>
+    public async Task<Page<AuditEntryView>> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
-        Check(query, out var from, out var to);
+        var (query, from, to) = filter;
         var entries = db.AuditEntries.AsNoTracking();
         if (query.Actor?.Trim() is { Length: > 0 } actor)
         {
