@@ -20,7 +20,7 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
     private const long LockKey = 7_344_201_181;
 
     public async Task AppendAsync(string actor, string action, string resource, string? remoteAddress, string? correlationId, int status,
-        CancellationToken cancellationToken)
+        Guid? caseId, CancellationToken cancellationToken)
     {
         // The request's own work is over: whatever it left unsaved (a write it abandoned on a conflict or a failure)
         // must not be written with its audit entry.
@@ -41,7 +41,7 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
         {
             // Milliseconds: every store keeps them exactly (SQLite's encoding keeps 0.1 ms, PostgreSQL µs).
             At = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()), Actor = actor, Action = action, Resource = resource, RemoteAddress = remoteAddress,
-            CorrelationId = correlationId, Status = status, PreviousHash = previous, Hash = string.Empty,
+            CorrelationId = correlationId, Status = status, CaseId = caseId, PreviousHash = previous, Hash = string.Empty,
         };
         entry.Hash = HashOf(entry);
         db.AuditEntries.Add(entry);
@@ -73,6 +73,13 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
     {
         var text = string.Join('\u001f', e.PreviousHash, e.At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), e.Actor, e.Action, e.Resource,
             e.RemoteAddress ?? string.Empty, e.CorrelationId ?? string.Empty, e.Status.ToString(CultureInfo.InvariantCulture));
+        // The case joined the hashed fields later: an entry without one hashes as entries always did, so the chain written
+        // before it stays valid, and one with a case cannot have it changed or removed unnoticed.
+        if (e.CaseId is { } caseId)
+        {
+            text += "\u001f" + caseId.ToString("D");
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -22,7 +22,7 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
         {
             await using var db = Database.NewContext();
-            await Trail(db).AppendAsync($"user-{i}", "read", $"GET /api/tasks/{i}", "127.0.0.1", null, 200, Ct);
+            await Trail(db).AppendAsync($"user-{i}", "read", $"GET /api/tasks/{i}", "127.0.0.1", null, 200, null, Ct);
         }, Ct)));
 
         await using var check = Database.NewContext();
@@ -42,7 +42,7 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
         await using (var db = Database.NewContext())
         {
             db.Organisations.Add(abandoned);
-            await Trail(db).AppendAsync("clerk", "write", "POST /api/admin/organisations", null, null, 409, Ct);
+            await Trail(db).AppendAsync("clerk", "write", "POST /api/admin/organisations", null, null, 409, null, Ct);
         }
 
         await using var check = Database.NewContext();
@@ -51,12 +51,32 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
     }
 
     [Fact]
+    public async Task AnEntryWithoutACase_HashesAsEntriesDidBeforeCasesWereRecorded_SoAnOlderChainStaysValid()
+    {
+        var caseId = Guid.NewGuid();
+        await using var db = Database.NewContext();
+        await Trail(db).AppendAsync("clerk", "read", "GET /api/queues/mine", "127.0.0.1", "abc", 200, null, Ct);
+        await Trail(db).AppendAsync("clerk", "read", $"GET /api/cases/{caseId}", "127.0.0.1", "abc", 200, caseId, Ct);
+        var entries = await db.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync(Ct);
+
+        // The fields hashed before the case was added, in their order, joined by the unit separator.
+        var before = string.Join('\u001f', AuditTrail.Genesis, entries[0].At.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "clerk", "read", "GET /api/queues/mine", "127.0.0.1", "abc", "200");
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(before)));
+
+        Assert.Equal(expected, entries[0].Hash);
+        Assert.Null(entries[0].CaseId);
+        Assert.Equal(caseId, entries[1].CaseId);
+        Assert.True((await Trail(db).VerifyAsync(Ct)).Valid);
+    }
+
+    [Fact]
     public async Task DeletingAnEntry_IsFoundAtTheNextOne()
     {
         await using var db = Database.NewContext();
         for (var i = 0; i < 3; i++)
         {
-            await Trail(db).AppendAsync("auditor", "read", $"GET /api/instances/{i}", null, null, 200, Ct);
+            await Trail(db).AppendAsync("auditor", "read", $"GET /api/instances/{i}", null, null, 200, null, Ct);
         }
 
         var ids = await db.AuditEntries.OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(Ct);

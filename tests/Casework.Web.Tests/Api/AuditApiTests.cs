@@ -114,4 +114,68 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await clerk.GetAsync("/api/audit/entries", ct)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ACase_IsFoundWithItsRegistrationTasksAndInstance_ByNumberOrId_AndTheCaseIsChained(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        if (store == "postgres")
+        {
+            postgres.Server.RequireAvailable();
+        }
+
+        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var other = await host.ClientForAsync("clerk.b");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var (caseId, number) = await ApiHost.RegisterCaseAsync(clerk);
+        var (otherId, _) = await ApiHost.RegisterCaseAsync(clerk, "Halima");
+        var task = (await host.OpenItemAsync(number)).Id;
+        Assert.True((await other.GetAsync($"/api/tasks/{task}", ct)).IsSuccessStatusCode);
+        Assert.True((await other.PostAsync($"/api/tasks/{task}/claim", null, ct)).IsSuccessStatusCode);
+        Assert.True((await clerk.GetAsync($"/api/cases/{otherId}", ct)).IsSuccessStatusCode);
+        var instance = (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}", ct)).GetProperty("instanceId").GetGuid();
+        Assert.True((await auditor.GetAsync($"/api/instances/{instance}/journal", ct)).IsSuccessStatusCode);
+        static string Line(JsonElement e) => $"{e.GetProperty("actor").GetString()} {e.GetProperty("action").GetString()} {e.GetProperty("resource").GetString()}";
+
+        // By its number in any letter case: its registration (named by the answer's Location), the reads and claim of its task,
+        // its instance's journal, and nothing of the other case.
+        var byNumber = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={number.ToLowerInvariant()}", ct);
+        var lines = byNumber.GetProperty("items").EnumerateArray().Select(Line).ToList();
+        Assert.Equal(
+            [$"auditor.a read GET /api/instances/{instance}/journal", $"clerk.a read GET /api/cases/{caseId}", $"clerk.b write POST /api/tasks/{task}/claim",
+                $"clerk.b read GET /api/tasks/{task}", "clerk.a write POST /api/cases"],
+            lines);
+        Assert.All(byNumber.GetProperty("items").EnumerateArray(), e => Assert.Equal(number, e.GetProperty("caseNumber").GetString()));
+        Assert.All(byNumber.GetProperty("items").EnumerateArray(), e => Assert.Equal(caseId, e.GetProperty("caseId").GetGuid()));
+
+        // By its id, and with another filter.
+        var byId = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={caseId}", ct);
+        Assert.Equal(lines, byId.GetProperty("items").EnumerateArray().Select(Line));
+        var theirs = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={number}&actor=clerk.b&action=write", ct);
+        Assert.Equal([$"clerk.b write POST /api/tasks/{task}/claim"], theirs.GetProperty("items").EnumerateArray().Select(Line));
+
+        // A number no case has is named; a queue read names no case.
+        var unknown = await ApiHost.AssertProblemAsync(await auditor.GetAsync("/api/audit/entries?case=NBO-1999-999999", ct), System.Net.HttpStatusCode.BadRequest);
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("case", out _));
+        Assert.True((await other.GetAsync("/api/queues/roles/RegistrationClerk", ct)).IsSuccessStatusCode);
+        var queueRead = (await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=clerk.b&resource=/api/queues", ct)).GetProperty("items")[0];
+        Assert.Equal(JsonValueKind.Null, queueRead.GetProperty("caseId").ValueKind);
+
+        // The case is covered by the chain: moving an entry to another case is found there.
+        Assert.True((await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct)).GetProperty("valid").GetBoolean());
+        var moved = byNumber.GetProperty("items")[2].GetProperty("id").GetInt64();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().AuditEntries.Where(a => a.Id == moved)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.CaseId, otherId), ct);
+        }
+
+        var after = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct);
+        Assert.False(after.GetProperty("valid").GetBoolean());
+        Assert.Equal(moved, after.GetProperty("brokenAtId").GetInt64());
+    }
 }

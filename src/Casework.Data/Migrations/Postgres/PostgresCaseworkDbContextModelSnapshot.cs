@@ -44,6 +44,9 @@ namespace Casework.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -75,6 +78,8 @@ namespace Casework.Data.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.HasIndex("Actor", "Id");
+
+                    b.HasIndex("CaseId", "Id");
 
                     b.ToTable("audit_entries", (string)null);
                 });

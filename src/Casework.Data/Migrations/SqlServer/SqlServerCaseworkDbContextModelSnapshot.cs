@@ -43,6 +43,9 @@ namespace Casework.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
@@ -74,6 +77,8 @@ namespace Casework.Data.Migrations.SqlServer
                     b.HasIndex("At");
 
                     b.HasIndex("Actor", "Id");
+
+                    b.HasIndex("CaseId", "Id");
 
                     b.ToTable("audit_entries", (string)null);
                 });

@@ -36,6 +36,9 @@ namespace Casework.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -67,6 +70,8 @@ namespace Casework.Data.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.HasIndex("Actor", "Id");
+
+                    b.HasIndex("CaseId", "Id");
 
                     b.ToTable("audit_entries", (string)null);
                 });

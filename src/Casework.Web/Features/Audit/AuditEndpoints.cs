@@ -1,9 +1,11 @@
+using Casework.Data;
 using Casework.Data.Audit;
 using Casework.Data.Identity;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Queues;
 using Casework.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Casework.Web.Features.Audit;
 
@@ -30,9 +32,10 @@ public static class AuditEndpoints
             await next(http);
             var user = http.User.Identity?.IsAuthenticated == true ? http.User.UserName() : "anonymous";
             var action = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? "read" : "write";
+            var caseId = await AuditedCase.OfAsync(http, http.RequestServices.GetRequiredService<CaseworkDbContext>(), CancellationToken.None);
             await http.RequestServices.GetRequiredService<AuditTrail>().AppendAsync(user, action, $"{http.Request.Method} {http.Request.Path}",
                 http.Connection.RemoteIpAddress?.ToString(), http.Response.Headers[CorrelationIdMiddleware.HeaderName].ToString(),
-                http.Response.StatusCode, CancellationToken.None);
+                http.Response.StatusCode, caseId, CancellationToken.None);
         }));
         return app;
     }
@@ -43,12 +46,13 @@ public static class AuditEndpoints
                 TypedResults.Ok(await trail.VerifyAsync(cancellationToken)))
             .WithTags("Audit").RequireAuthorization(Auditors).WithSummary("Recomputes the hash chain; names the first altered entry.");
         app.MapGet("/api/audit/entries", SearchAsync).WithTags("Audit").RequireAuthorization(Auditors)
-            .WithSummary("The audit trail newest first, by account, path (a case number), read or write and day; reading it is audited too.");
+            .WithSummary("The audit trail newest first, by account, case (its number or id), path piece, read or write and day; reading it is audited too.");
         return app;
     }
 
     private static async Task<Results<Ok<Page<AuditEntryView>>, ValidationProblem>> SearchAsync(AuditEntries entries, CancellationToken cancellationToken,
-        string? actor = null, string? resource = null, string? action = null, string? from = null, string? to = null, int page = 1, int pageSize = 50)
+        string? actor = null, string? resource = null, string? action = null, string? from = null, string? to = null, [FromQuery(Name = "case")] string? caseRef = null,
+        int page = 1, int pageSize = 50)
     {
         if (QueueEndpoints.Paging(page, pageSize) is { } invalid)
         {
@@ -56,7 +60,7 @@ public static class AuditEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        return AuditEntries.Check(new AuditQuery(actor, resource, action, from, to), errors) is { } filter
+        return await entries.CheckAsync(new AuditQuery(actor, resource, action, from, to, caseRef), errors, cancellationToken) is { } filter
             ? TypedResults.Ok(await entries.SearchAsync(filter, page, pageSize, cancellationToken))
             : TypedResults.ValidationProblem(errors);
     }

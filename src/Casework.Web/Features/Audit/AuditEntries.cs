@@ -7,17 +7,18 @@ namespace Casework.Web.Features.Audit;
 
 /// <summary>One audited request: who, when, read or write, the method and path (never the body or query), from where, the answer's status.</summary>
 public sealed record AuditEntryView(long Id, DateTimeOffset At, string Actor, string Action, string Resource, int Status, string? RemoteAddress,
-    string? CorrelationId);
+    string? CorrelationId, Guid? CaseId = null, string? CaseNumber = null);
 
 /// <summary>What an auditor looks for; every part optional. Dates are whole days in UTC, both ends included.</summary>
-public sealed record AuditQuery(string? Actor, string? Resource, string? Action, string? From, string? To);
+/// <param name="Case">A case number (any letter case) or id: the entries of requests that touched that case, its tasks and its instance.</param>
+public sealed record AuditQuery(string? Actor, string? Resource, string? Action, string? From, string? To, string? Case = null);
 
 /// <summary>A query that passed <see cref="AuditEntries.Check"/>, its days turned into moments: <see cref="Before"/> is the start of the day after the last.</summary>
-public sealed record AuditFilter(AuditQuery Query, DateTimeOffset? From, DateTimeOffset? Before);
+public sealed record AuditFilter(AuditQuery Query, DateTimeOffset? From, DateTimeOffset? Before, Guid? CaseId = null);
 
 /// <summary>
-/// Reads the audit trail newest first, a page at a time: by account (its user name, exactly), by a piece of the path such as a
-/// case number (any letter case), by read or write, and by day. Each wrong filter is named.
+/// Reads the audit trail newest first, a page at a time: by account (its user name, exactly), by case (its number or id), by a
+/// piece of the path (any letter case), by read or write, and by day. Each wrong filter is named.
 /// </summary>
 public sealed class AuditEntries(CaseworkDbContext db)
 {
@@ -44,11 +45,43 @@ public sealed class AuditEntries(CaseworkDbContext db)
         return errors.Count > 0 ? null : new AuditFilter(query, from, to);
     }
 
+    /// <summary>
+    /// <see cref="Check"/>, and the case looked up by its number (any letter case) or taken as an id; a number no case has is named.
+    /// </summary>
+    public async Task<AuditFilter?> CheckAsync(AuditQuery query, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var filter = Check(query, errors);
+        if (query.Case?.Trim() is not { Length: > 0 } reference)
+        {
+            return filter;
+        }
+
+        Guid? caseId = Guid.TryParse(reference, out var id) ? id : null;
+        if (caseId is null && reference.Length <= 32)
+        {
+            var number = reference.ToUpperInvariant();
+            caseId = await db.Cases.AsNoTracking().Where(c => c.CaseNumber == number).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if (caseId is null)
+        {
+            errors["case"] = [$"No case is numbered '{reference}'; give a case number such as NBO-2026-000123, or a case id."];
+            return null;
+        }
+
+        return filter is null ? null : filter with { CaseId = caseId };
+    }
+
     /// <summary>A page of the entries the filter matches, newest first, with how many match in all.</summary>
     public async Task<Page<AuditEntryView>> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
-        var (query, from, to) = filter;
+        var (query, from, to, caseId) = filter;
         var entries = db.AuditEntries.AsNoTracking();
+        if (caseId is not null)
+        {
+            entries = entries.Where(a => a.CaseId == caseId);
+        }
+
         if (query.Actor?.Trim() is { Length: > 0 } actor)
         {
             entries = entries.Where(a => a.Actor == actor);
@@ -76,8 +109,13 @@ public sealed class AuditEntries(CaseworkDbContext db)
 
         var total = await entries.CountAsync(cancellationToken);
         var items = await entries.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(a => new AuditEntryView(a.Id, a.At, a.Actor, a.Action, a.Resource, a.Status, a.RemoteAddress, a.CorrelationId))
+            .Select(a => new AuditEntryView(a.Id, a.At, a.Actor, a.Action, a.Resource, a.Status, a.RemoteAddress, a.CorrelationId, a.CaseId, null))
             .ToListAsync(cancellationToken);
+        var cases = items.Where(e => e.CaseId is not null).Select(e => e.CaseId!.Value).Distinct().ToList();
+        var numbers = cases.Count == 0
+            ? []
+            : await db.Cases.AsNoTracking().Where(c => cases.Contains(c.Id)).Select(c => new { c.Id, c.CaseNumber }).ToDictionaryAsync(c => c.Id, c => c.CaseNumber, cancellationToken);
+        items = [.. items.Select(e => e.CaseId is { } id && numbers.TryGetValue(id, out var number) ? e with { CaseNumber = number } : e)];
         return new Page<AuditEntryView>(items, page, pageSize, total);
     }
 
