@@ -178,4 +178,54 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.False(after.GetProperty("valid").GetBoolean());
         Assert.Equal(moved, after.GetProperty("brokenAtId").GetInt64());
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheTrail_IsExportedAsCsv_ByTheSameFilters_AndTheExportIsAudited(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        if (store == "postgres")
+        {
+            postgres.Server.RequireAvailable();
+        }
+
+        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
+            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var other = await host.ClientForAsync("clerk.b");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var (caseId, number) = await ApiHost.RegisterCaseAsync(clerk);
+        Assert.True((await clerk.GetAsync($"/api/cases/{caseId}", ct)).IsSuccessStatusCode);
+        Assert.True((await other.GetAsync("/api/queues/roles/RegistrationClerk", ct)).IsSuccessStatusCode);
+        Assert.True((await other.GetAsync($"/api/cases/{caseId}", ct)).IsSuccessStatusCode);
+        var (otherCase, _) = await ApiHost.RegisterCaseAsync(clerk, "Halima");
+        Assert.True((await clerk.GetAsync($"/api/cases/{otherCase}", ct)).IsSuccessStatusCode);
+
+        var response = await auditor.GetAsync($"/api/audit/export?case={number}&actor=clerk.a", ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Matches("^audit-trail-[0-9]{8}T[0-9]{6}Z\\.csv$", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
+        var lines = (await response.Content.ReadAsStringAsync(ct)).Split("\r\n");
+        Assert.Equal("id,at,actor,action,case,resource,status,remoteAddress,correlationId", lines[0]);
+        Assert.Equal(string.Empty, lines[^1]);
+        var rows = lines[1..^1].Select(l => l.Split(',')).ToList();
+
+        // The same entries, in the same order, as the search with those filters finds.
+        var found = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={number}&actor=clerk.a", ct);
+        Assert.Equal(found.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            rows.Select(r => r[0]));
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["clerk.a", "read", number, $"GET /api/cases/{caseId}", "200"], rows[0][2..7]);
+        Assert.Equal(["clerk.a", "write", number, "POST /api/cases", "201"], rows[1][2..7]);
+        Assert.All(rows, r => Assert.Matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$", r[1]));
+
+        // A wrong filter is named before anything is written; a clerk may not export; the export is in the trail.
+        var refused = await ApiHost.AssertProblemAsync(await auditor.GetAsync("/api/audit/export?from=yesterday", ct), System.Net.HttpStatusCode.BadRequest);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("from", out _));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await clerk.GetAsync("/api/audit/export", ct)).StatusCode);
+        var exports = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/entries?actor=auditor.a&resource=/api/audit/export", ct);
+        Assert.Equal(2, exports.GetProperty("total").GetInt32());
+    }
 }

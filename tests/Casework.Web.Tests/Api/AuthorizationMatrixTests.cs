@@ -52,6 +52,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/instances/{id:guid}/incidents/{incidentId:guid}/retry"] = [Supervisor],
         ["GET /api/audit/verify"] = [Auditor, Admin],
         ["GET /api/audit/entries"] = [Auditor, Admin],
+        ["GET /api/audit/export"] = [Auditor, Admin],
         ["GET /api/statistics/cases"] = [Supervisor, Auditor, Admin],
         ["POST /api/cases/{id:guid}/representations"] = [Supervisor],
         ["GET /api/cases/{id:guid}/representations"] = Readers,

@@ -62,6 +62,14 @@ public sealed class AuditLogPageTests
         Assert.Contains(ofCase, r => r.Contains($"\tclerk.a\tchanged\t{number}\tPOST /api/cases\t", StringComparison.Ordinal));
         Assert.All(ofCase, r => Assert.Contains($"\t{number}\t", r, StringComparison.Ordinal));
 
+        // The same entries as a CSV file.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
+        Assert.Matches("^audit-trail-[0-9]{8}T[0-9]{6}Z\\.csv$", download.SuggestedFilename);
+        var csv = (await File.ReadAllTextAsync(await download.PathAsync(), ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,at,actor,action,case,resource,status,remoteAddress,correlationId", csv[0]);
+        Assert.Equal(ofCase.Count, csv.Length - 1);
+        Assert.Contains(csv, l => l.Contains($",clerk.a,read,{number},GET /tasks/{task},200,", StringComparison.Ordinal));
+
         // A case number no case has: refused naming the field, what was typed kept.
         await page.FillAsync("#case", "NBO-1999-999999");
         var unknown = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync(),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Casework.Data;
+using Casework.Data.Audit;
 using Casework.Web.Features.Queues;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,6 +76,17 @@ public sealed class AuditEntries(CaseworkDbContext db)
     /// <summary>A page of the entries the filter matches, newest first, with how many match in all.</summary>
     public async Task<Page<AuditEntryView>> SearchAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
+        var entries = Matching(filter);
+        var total = await entries.CountAsync(cancellationToken);
+        var items = await Rows(entries.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return new Page<AuditEntryView>(items, page, pageSize, total);
+    }
+
+    /// <summary>Every entry the filter matches, newest first, read from the database as it is consumed (an export of any length).</summary>
+    public IAsyncEnumerable<AuditEntryView> AllAsync(AuditFilter filter) => Rows(Matching(filter)).AsAsyncEnumerable();
+
+    private IQueryable<AuditEntryRecord> Matching(AuditFilter filter)
+    {
         var (query, from, to, caseId) = filter;
         var entries = db.AuditEntries.AsNoTracking();
         if (caseId is not null)
@@ -107,17 +119,16 @@ public sealed class AuditEntries(CaseworkDbContext db)
             entries = entries.Where(a => a.At < to);
         }
 
-        var total = await entries.CountAsync(cancellationToken);
-        var items = await entries.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(a => new AuditEntryView(a.Id, a.At, a.Actor, a.Action, a.Resource, a.Status, a.RemoteAddress, a.CorrelationId, a.CaseId, null))
-            .ToListAsync(cancellationToken);
-        var cases = items.Where(e => e.CaseId is not null).Select(e => e.CaseId!.Value).Distinct().ToList();
-        var numbers = cases.Count == 0
-            ? []
-            : await db.Cases.AsNoTracking().Where(c => cases.Contains(c.Id)).Select(c => new { c.Id, c.CaseNumber }).ToDictionaryAsync(c => c.Id, c => c.CaseNumber, cancellationToken);
-        items = [.. items.Select(e => e.CaseId is { } id && numbers.TryGetValue(id, out var number) ? e with { CaseNumber = number } : e)];
-        return new Page<AuditEntryView>(items, page, pageSize, total);
+        return entries;
     }
+
+    /// <summary>The entries newest first, each with its case's number (its id alone if the case is gone).</summary>
+    private IQueryable<AuditEntryView> Rows(IQueryable<AuditEntryRecord> entries) =>
+        from a in entries
+        join c in db.Cases.AsNoTracking() on a.CaseId equals (Guid?)c.Id into cases
+        from c in cases.DefaultIfEmpty()
+        orderby a.Id descending
+        select new AuditEntryView(a.Id, a.At, a.Actor, a.Action, a.Resource, a.Status, a.RemoteAddress, a.CorrelationId, a.CaseId, c == null ? null : c.CaseNumber);
 
     private static DateTimeOffset? Day(string? text, string field, Dictionary<string, string[]> errors)
     {
