@@ -9,6 +9,10 @@ namespace Casework.Web.Tests.Api;
 
 public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
 {
+    /// <summary>clerk.a and clerk.b (registration clerks) and auditor.a on the test's store.</summary>
+    private Task<ApiHost> TwoClerksAndAnAuditorAsync(string store) => ApiHost.StartAsync(store, postgres,
+        ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
@@ -57,13 +61,7 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
     public async Task TheTrail_IsFoundByAccountPathActionAndDay_NewestFirst_AndABadFilterIsNamed(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        if (store == "postgres")
-        {
-            postgres.Server.RequireAvailable();
-        }
-
-        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
-            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        await using var host = await TwoClerksAndAnAuditorAsync(store);
         var clerk = await host.ClientForAsync("clerk.a");
         var other = await host.ClientForAsync("clerk.b");
         var auditor = await host.ClientForAsync("auditor.a");
@@ -121,13 +119,7 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
     public async Task ACase_IsFoundWithItsRegistrationTasksAndInstance_ByNumberOrId_AndTheCaseIsChained(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        if (store == "postgres")
-        {
-            postgres.Server.RequireAvailable();
-        }
-
-        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
-            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        await using var host = await TwoClerksAndAnAuditorAsync(store);
         var clerk = await host.ClientForAsync("clerk.a");
         var other = await host.ClientForAsync("clerk.b");
         var auditor = await host.ClientForAsync("auditor.a");
@@ -185,13 +177,7 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
     public async Task TheTrail_IsExportedAsCsv_ByTheSameFilters_AndTheExportIsAudited(string store)
     {
         var ct = TestContext.Current.CancellationToken;
-        if (store == "postgres")
-        {
-            postgres.Server.RequireAvailable();
-        }
-
-        await using var host = await ApiHost.StartAsync(store == "postgres" ? postgres.Server : null,
-            ("clerk.a", CaseworkRoles.RegistrationClerk), ("clerk.b", CaseworkRoles.RegistrationClerk), ("auditor.a", CaseworkRoles.Auditor));
+        await using var host = await TwoClerksAndAnAuditorAsync(store);
         var clerk = await host.ClientForAsync("clerk.a");
         var other = await host.ClientForAsync("clerk.b");
         var auditor = await host.ClientForAsync("auditor.a");
