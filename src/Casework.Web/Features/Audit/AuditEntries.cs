@@ -24,7 +24,7 @@ public sealed record AuditFilter(AuditQuery Query, DateTimeOffset? From, DateTim
 public sealed class AuditEntries(CaseworkDbContext db)
 {
     /// <summary>The filter to search by, or null with each wrong part named in <paramref name="errors"/>.</summary>
-    public static AuditFilter? Check(AuditQuery query, Dictionary<string, string[]> errors)
+    private static AuditFilter? Check(AuditQuery query, Dictionary<string, string[]> errors)
     {
         var from = Day(query.From, "from", errors);
         var to = Day(query.To, "to", errors)?.AddDays(1);
@@ -60,8 +60,7 @@ public sealed class AuditEntries(CaseworkDbContext db)
         Guid? caseId = Guid.TryParse(reference, out var id) ? id : null;
         if (caseId is null && reference.Length <= 32)
         {
-            var number = reference.ToUpperInvariant();
-            caseId = await db.Cases.AsNoTracking().Where(c => c.CaseNumber == number).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+            caseId = await AuditedCase.ByNumberAsync(reference.ToUpperInvariant(), db, cancellationToken);
         }
 
         if (caseId is null)

@@ -44,11 +44,15 @@ public static class AuditedCase
                 return await db.Instances.AsNoTracking().Where(i => i.Id == instanceId)
                     .Join(db.Cases, i => i.BusinessKey, c => c.CaseNumber, (_, c) => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
             case ["cases", var number, ..] when number != "new":
-                return await db.Cases.AsNoTracking().Where(c => c.CaseNumber == number).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+                return await ByNumberAsync(number, db, cancellationToken);
             default:
                 return null;
         }
     }
+
+    /// <summary>The id of the case with that number, exactly as written (numbers are kept in capitals).</summary>
+    public static Task<Guid?> ByNumberAsync(string number, CaseworkDbContext db, CancellationToken cancellationToken) =>
+        db.Cases.AsNoTracking().Where(c => c.CaseNumber == number).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>A task names its case by number (its instance's business key); one started for something else has none.</summary>
     private static Task<Guid?> OfTaskAsync(Guid taskId, CaseworkDbContext db, CancellationToken cancellationToken) =>
