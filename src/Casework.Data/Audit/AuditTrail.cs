@@ -19,8 +19,12 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private const long LockKey = 7_344_201_181;
 
+    /// <summary>
+    /// One entry per case a request touched (a request that touched several, such as a bulk reassignment, is found under each),
+    /// chained one after the other in one transaction: all of them are written or none. No cases at all writes one entry without one.
+    /// </summary>
     public async Task AppendAsync(string actor, string action, string resource, string? remoteAddress, string? correlationId, int status,
-        Guid? caseId, CancellationToken cancellationToken)
+        IReadOnlyList<Guid?> caseIds, CancellationToken cancellationToken)
     {
         // The request's own work is over: whatever it left unsaved (a write it abandoned on a conflict or a failure)
         // must not be written with its audit entry.
@@ -37,15 +41,22 @@ public sealed class AuditTrail(CaseworkDbContext db, IOptions<DatabaseOptions> d
         }
 
         var previous = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(cancellationToken) ?? Genesis;
-        var entry = new AuditEntryRecord
+        // Milliseconds: every store keeps them exactly (SQLite's encoding keeps 0.1 ms, PostgreSQL µs).
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var caseId in caseIds.Count > 0 ? caseIds : [null])
         {
-            // Milliseconds: every store keeps them exactly (SQLite's encoding keeps 0.1 ms, PostgreSQL µs).
-            At = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds()), Actor = actor, Action = action, Resource = resource, RemoteAddress = remoteAddress,
-            CorrelationId = correlationId, Status = status, CaseId = caseId, PreviousHash = previous, Hash = string.Empty,
-        };
-        entry.Hash = HashOf(entry);
-        db.AuditEntries.Add(entry);
-        await db.SaveChangesAsync(cancellationToken);
+            var entry = new AuditEntryRecord
+            {
+                At = at, Actor = actor, Action = action, Resource = resource, RemoteAddress = remoteAddress,
+                CorrelationId = correlationId, Status = status, CaseId = caseId, PreviousHash = previous, Hash = string.Empty,
+            };
+            entry.Hash = HashOf(entry);
+            db.AuditEntries.Add(entry);
+            // Saved one by one: the chain is read back in id order, so each entry must get its id after the one it follows.
+            await db.SaveChangesAsync(cancellationToken);
+            previous = entry.Hash;
+        }
+
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }

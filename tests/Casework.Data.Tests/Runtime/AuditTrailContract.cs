@@ -22,7 +22,7 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
         {
             await using var db = Database.NewContext();
-            await Trail(db).AppendAsync($"user-{i}", "read", $"GET /api/tasks/{i}", "127.0.0.1", null, 200, null, Ct);
+            await Trail(db).AppendAsync($"user-{i}", "read", $"GET /api/tasks/{i}", "127.0.0.1", null, 200, [], Ct);
         }, Ct)));
 
         await using var check = Database.NewContext();
@@ -42,7 +42,7 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
         await using (var db = Database.NewContext())
         {
             db.Organisations.Add(abandoned);
-            await Trail(db).AppendAsync("clerk", "write", "POST /api/admin/organisations", null, null, 409, null, Ct);
+            await Trail(db).AppendAsync("clerk", "write", "POST /api/admin/organisations", null, null, 409, [], Ct);
         }
 
         await using var check = Database.NewContext();
@@ -55,8 +55,8 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
     {
         var caseId = Guid.NewGuid();
         await using var db = Database.NewContext();
-        await Trail(db).AppendAsync("clerk", "read", "GET /api/queues/mine", "127.0.0.1", "abc", 200, null, Ct);
-        await Trail(db).AppendAsync("clerk", "read", $"GET /api/cases/{caseId}", "127.0.0.1", "abc", 200, caseId, Ct);
+        await Trail(db).AppendAsync("clerk", "read", "GET /api/queues/mine", "127.0.0.1", "abc", 200, [], Ct);
+        await Trail(db).AppendAsync("clerk", "read", $"GET /api/cases/{caseId}", "127.0.0.1", "abc", 200, [caseId], Ct);
         var entries = await db.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync(Ct);
 
         // The fields hashed before the case was added, in their order, joined by the unit separator.
@@ -71,12 +71,41 @@ public abstract class AuditTrailContract<TFixture>(TFixture fixture) : StoreCont
     }
 
     [Fact]
+    public async Task ARequestThatTouchedSeveralCases_WritesOneEntryPerCase_InARowOfTheChain_EvenWhenOthersAppendAtOnce()
+    {
+        var cases = Enumerable.Range(0, 10).Select(_ => new Guid?[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() }).ToList();
+        await Task.WhenAll(cases.Select((touched, i) => Task.Run(async () =>
+        {
+            await using var db = Database.NewContext();
+            await Trail(db).AppendAsync($"supervisor-{i}", "write", "POST /api/tasks/reassign", null, $"request-{i}", 200, touched, Ct);
+        }, Ct)));
+        await using (var db = Database.NewContext())
+        {
+            await Trail(db).AppendAsync("supervisor", "write", "POST /api/tasks/reassign", null, "none", 200, [], Ct);
+        }
+
+        await using var check = Database.NewContext();
+        var entries = await check.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync(Ct);
+        Assert.True((await Trail(check).VerifyAsync(Ct)).Valid);
+        Assert.Equal(31, entries.Count);
+        for (var i = 0; i < cases.Count; i++)
+        {
+            // A request's entries follow one another, in the order its cases were given, with nothing of another request between.
+            var first = entries.FindIndex(e => e.CorrelationId == $"request-{i}");
+            Assert.Equal(cases[i], entries.Skip(first).Take(3).Select(e => e.CaseId));
+            Assert.All(entries.Skip(first).Take(3), e => Assert.Equal($"supervisor-{i}", e.Actor));
+        }
+
+        Assert.Null(Assert.Single(entries, e => e.CorrelationId == "none").CaseId);
+    }
+
+    [Fact]
     public async Task DeletingAnEntry_IsFoundAtTheNextOne()
     {
         await using var db = Database.NewContext();
         for (var i = 0; i < 3; i++)
         {
-            await Trail(db).AppendAsync("auditor", "read", $"GET /api/instances/{i}", null, null, 200, null, Ct);
+            await Trail(db).AppendAsync("auditor", "read", $"GET /api/instances/{i}", null, null, 200, [], Ct);
         }
 
         var ids = await db.AuditEntries.OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(Ct);

@@ -174,6 +174,47 @@ public sealed class AuditApiTests(Casework.Testing.PostgresFixture postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task ABulkReassignment_IsFoundUnderEachCaseItTouched_AsOneChainedEntryPerCase(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("clerk.b", CaseworkRoles.RegistrationClerk), ("supervisor.a", CaseworkRoles.Supervisor), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var auditor = await host.ClientForAsync("auditor.a");
+        var (firstId, first) = await ApiHost.RegisterCaseAsync(clerk);
+        var (secondId, second) = await ApiHost.RegisterCaseAsync(clerk, "Halima");
+        var (_, untouched) = await ApiHost.RegisterCaseAsync(clerk, "Yonas");
+        var tasks = new[] { (await host.OpenItemAsync(first)).Id, (await host.OpenItemAsync(second)).Id, Guid.NewGuid() };
+        var response = await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = tasks, assignee = "clerk.b" }, ct);
+        Assert.Equal(2, (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("reassigned").GetInt32());
+        var correlation = response.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.True((await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = new[] { Guid.NewGuid() }, assignee = "clerk.b" }, ct)).IsSuccessStatusCode);
+
+        // Each case's history shows the reassignment of its task: one entry per case, of the same request.
+        async Task<List<JsonElement>> ReassignmentsAsync(string query) =>
+            (await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?resource=/api/tasks/reassign{query}", ct)).GetProperty("items").EnumerateArray().ToList();
+        var underFirst = Assert.Single(await ReassignmentsAsync($"&case={first}"));
+        var underSecond = Assert.Single(await ReassignmentsAsync($"&case={second}"));
+        Assert.Empty(await ReassignmentsAsync($"&case={untouched}"));
+        foreach (var (entry, caseId) in new[] { (underFirst, firstId), (underSecond, secondId) })
+        {
+            Assert.Equal(("supervisor.a", "write", "POST /api/tasks/reassign", 200, correlation, caseId),
+                (entry.GetProperty("actor").GetString(), entry.GetProperty("action").GetString(), entry.GetProperty("resource").GetString(),
+                    entry.GetProperty("status").GetInt32(), entry.GetProperty("correlationId").GetString(), entry.GetProperty("caseId").GetGuid()));
+        }
+
+        // Two entries for the first request, one without a case for the one that touched none, all on the chain.
+        var all = await ReassignmentsAsync(string.Empty);
+        Assert.Equal(3, all.Count);
+        Assert.Equal(JsonValueKind.Null, all[0].GetProperty("caseId").ValueKind);
+        Assert.Equal([underSecond.GetProperty("id").GetInt64(), underFirst.GetProperty("id").GetInt64()], all.Skip(1).Select(e => e.GetProperty("id").GetInt64()));
+        Assert.True((await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify", ct)).GetProperty("valid").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task TheTrail_IsExportedAsCsv_ByTheSameFilters_AndTheExportIsAudited(string store)
     {
         var ct = TestContext.Current.CancellationToken;

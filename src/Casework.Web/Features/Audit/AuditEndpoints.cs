@@ -33,10 +33,10 @@ public static class AuditEndpoints
             await next(http);
             var user = http.User.Identity?.IsAuthenticated == true ? http.User.UserName() : "anonymous";
             var action = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? "read" : "write";
-            var caseId = await AuditedCase.OfAsync(http, http.RequestServices.GetRequiredService<CaseworkDbContext>(), CancellationToken.None);
+            var caseIds = await AuditedCase.OfAsync(http, http.RequestServices.GetRequiredService<CaseworkDbContext>(), CancellationToken.None);
             await http.RequestServices.GetRequiredService<AuditTrail>().AppendAsync(user, action, $"{http.Request.Method} {http.Request.Path}",
                 http.Connection.RemoteIpAddress?.ToString(), http.Response.Headers[CorrelationIdMiddleware.HeaderName].ToString(),
-                http.Response.StatusCode, caseId, CancellationToken.None);
+                http.Response.StatusCode, caseIds, CancellationToken.None);
         }));
         return app;
     }

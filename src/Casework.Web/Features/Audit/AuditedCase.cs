@@ -7,22 +7,37 @@ namespace Casework.Web.Features.Audit;
 /// Finds the case an audited request touched, so that "who read or changed this case" also finds the reads and changes of its
 /// tasks, its workflow instance, its appeal and its screens: the case named by the path (its id, or its number on the case
 /// screens), the case of the task or instance the path names, or, for a write that names none, the case its answer points to
-/// (a registration's Location). Null when the request touched no one case, such as a queue or a search.
+/// (a registration's Location), or the cases an endpoint that acts on several at once names with <see cref="Touched"/>. None when
+/// the request touched no one case, such as a queue or a search.
 /// </summary>
 public static class AuditedCase
 {
-    public static async Task<Guid?> OfAsync(HttpContext http, CaseworkDbContext db, CancellationToken cancellationToken)
+    private const string TouchedKey = "Casework.Audit.TouchedCases";
+
+    /// <summary>
+    /// For an endpoint whose path names no case but whose request acts on several (a bulk reassignment): the audit trail then
+    /// records one entry for each, so that each case's history shows it.
+    /// </summary>
+    public static void Touched(HttpContext http, IEnumerable<Guid> caseIds) => http.Items[TouchedKey] = caseIds.Distinct().ToList();
+
+    public static async Task<IReadOnlyList<Guid?>> OfAsync(HttpContext http, CaseworkDbContext db, CancellationToken cancellationToken)
     {
+        if (http.Items[TouchedKey] is List<Guid> touched)
+        {
+            return touched.ConvertAll(id => (Guid?)id);
+        }
+
         if (await NamedByAsync(http.Request.Path, db, cancellationToken) is { } named)
         {
-            return named;
+            return [named];
         }
 
         var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         return write && http.Response.Headers.Location.ToString() is { Length: > 0 } location
                      && Uri.TryCreate(new Uri("http://casework.invalid"), location, out var target)
-            ? await NamedByAsync(new PathString(Uri.UnescapeDataString(target.AbsolutePath)), db, cancellationToken)
-            : null;
+                     && await NamedByAsync(new PathString(Uri.UnescapeDataString(target.AbsolutePath)), db, cancellationToken) is { } created
+            ? [created]
+            : [];
     }
 
     private static async Task<Guid?> NamedByAsync(PathString path, CaseworkDbContext db, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public static class ReassignTasks
     }
 
     private static async Task<Results<Ok<ReassignReport>, ValidationProblem>> HandleAsync(
-        ReassignRequest request, CaseworkDbContext db, UserManager<CaseworkUser> users, CancellationToken cancellationToken)
+        ReassignRequest request, CaseworkDbContext db, UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.TaskIds is not { Count: > 0 and <= MaxTasks })
@@ -67,6 +68,11 @@ public static class ReassignTasks
             lines.Add(new ReassignLine(id, item?.Assignee ?? item?.ClaimedBy, assignee!.UserName, reason is null, reason));
         }
 
+        // The path names no case: the audit trail records this request under each case whose task it read or changed.
+        var taskIds = lines.ConvertAll(l => l.TaskId);
+        AuditedCase.Touched(http, await db.WorkItems.AsNoTracking().Where(w => taskIds.Contains(w.Id))
+            .Join(db.Cases, w => w.CaseId, c => c.CaseNumber, (_, c) => new { c.Id, c.CaseNumber }).OrderBy(c => c.CaseNumber).Select(c => c.Id)
+            .ToListAsync(cancellationToken));
         return TypedResults.Ok(new ReassignReport(request.Preview, lines.Count(l => l.Ok), lines.Count(l => !l.Ok), lines));
     }
 }
