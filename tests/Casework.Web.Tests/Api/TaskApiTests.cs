@@ -294,5 +294,16 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("No such task.", applied.GetProperty("lines")[2].GetProperty("reason").GetString());
         Assert.Equal(2, mineAfter.GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, unknownUser.StatusCode);
+
+        // A disabled account is given nothing, and the reason is named.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("clerk.b"))!, Casework.Web.Features.Administration.UserAdministration.DisabledUntil);
+        }
+
+        var disabled = await ApiHost.AssertProblemAsync(
+            await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "clerk.b" }, ct), HttpStatusCode.BadRequest);
+        Assert.Equal("clerk.b's account is disabled.", disabled.GetProperty("errors").GetProperty("assignee")[0].GetString());
     }
 }

@@ -83,6 +83,81 @@ public sealed class QueuePageTests
     }
 
     [Fact]
+    public async Task ASupervisor_ReassignsTickedTasksOfARoleQueue_ToSomeoneHoldingTheRole_AndIsToldWhatCouldNotMove()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("clerk.b", "RegistrationClerk"),
+            ("officer.a", "EligibilityOfficer"), ("supervisor.a", "Supervisor"));
+        var clerkApi = await host.ClientForAsync("clerk.a");
+        var cases = new List<(Guid Id, string Number)>();
+        foreach (var name in new[] { "Amina", "Hassan", "Yonas" })
+        {
+            cases.Add(await ApiHost.RegisterCaseAsync(clerkApi, name));
+        }
+
+        var tasks = new List<Guid>();
+        foreach (var (_, number) in cases)
+        {
+            tasks.Add((await host.OpenItemAsync(number)).Id);
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/queue?view=RegistrationClerk", "supervisor.a", ApiHost.Password);
+        ILocator Tick(Guid task) => page.Locator($"tr[data-task='{task}'] input[type=checkbox]");
+        async Task<string> WithAsync(Guid task) => (await page.Locator($"tr[data-task='{task}'] td").Last.InnerTextAsync()).Trim();
+
+        // Only the accounts holding the queue's role are offered.
+        Assert.Equal(["Choose a person", "clerk.a", "clerk.b"], (await page.Locator("#assignee option").AllInnerTextsAsync()).Select(o => o.Trim()));
+
+        // Nothing ticked and no one chosen: both named, nothing changed.
+        var refused = await HeadlessChromium.PostFormAsync(page, "Reassign");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("tick them in the first column", await page.GetByTestId("error-taskIds").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Choose the person to give them to.", await page.GetByTestId("error-assignee").InnerTextAsync());
+        Assert.Equal("true", await page.Locator("#assignee").GetAttributeAsync("aria-invalid"));
+        Assert.Equal(3, await page.Locator("tbody tr").CountAsync());
+
+        // Two ticked and given to clerk.b: the queue shows them with clerk.b, the third untouched.
+        await Tick(tasks[0]).CheckAsync();
+        await Tick(tasks[1]).CheckAsync();
+        await page.Locator("#assignee").SelectOptionAsync("clerk.b");
+        var done = await HeadlessChromium.PostFormAsync(page, "Reassign");
+        Assert.Equal(200, done.Status);
+        Assert.Equal("2 tasks given to clerk.b.", (await page.GetByTestId("reassigned").InnerTextAsync()).Trim());
+        Assert.Equal(["clerk.b", "clerk.b", "Unassigned"], [await WithAsync(tasks[0]), await WithAsync(tasks[1]), await WithAsync(tasks[2])]);
+        Assert.False(await Tick(tasks[0]).IsCheckedAsync());
+        var mine = await (await host.ClientForAsync("clerk.b")).GetFromJsonAsync<JsonElement>("/api/queues/mine", Ct);
+        Assert.Equal(tasks[..2].Order(), mine.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).Order());
+
+        // A task completed after the queue was shown cannot move, and the report names it with the reason.
+        await Tick(tasks[2]).CheckAsync();
+        await page.Locator("#assignee").SelectOptionAsync("clerk.a");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems.Where(w => w.Id == tasks[2])
+                .ExecuteUpdateAsync(w => w.SetProperty(x => x.Status, Casework.Data.Runtime.Records.WorkItemStatus.Completed), Ct);
+        }
+
+        Assert.Equal(200, (await HeadlessChromium.PostFormAsync(page, "Reassign")).Status);
+        Assert.StartsWith("0 tasks given to clerk.a. 1 task could not be:", (await page.GetByTestId("reassigned").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        Assert.Equal($"Register biodata and specific needs of {cases[2].Number}: The task is completed.",
+            (await page.GetByTestId("not-reassigned").InnerTextAsync()).Trim());
+
+        // The trail has the reassignment under each case it moved, and a clerk is offered no reassignment.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var posts = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().AuditEntries
+                .Where(a => a.Resource == "POST /queue" && a.Actor == "supervisor.a" && a.Status == 200).Select(a => a.CaseId).ToListAsync(Ct);
+            Assert.Equal(cases.Select(c => (Guid?)c.Id).Order(), posts.Order());
+        }
+
+        var clerk = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(clerk, "/queue?view=RegistrationClerk", "clerk.a", ApiHost.Password);
+        Assert.Equal(0, await clerk.Locator("input[type=checkbox]").CountAsync());
+        Assert.Equal(0, await clerk.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).CountAsync());
+    }
+
+    [Fact]
     public async Task QueuesAreShownOnlyToTheirRoles_AndBadAddressesSayWhy()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("partner.a", "LegalAidPartner"),

@@ -1,6 +1,7 @@
 using Casework.Data;
 using Casework.Data.Identity;
 using Casework.Data.Runtime.Records;
+using Casework.Web.Features.Administration;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,6 +33,18 @@ public static class ReassignTasks
         ReassignRequest request, CaseworkDbContext db, UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        return await RunAsync(request, errors, db, users, http, cancellationToken) is { } report
+            ? TypedResults.Ok(report)
+            : TypedResults.ValidationProblem(errors);
+    }
+
+    /// <summary>
+    /// Reassigns (or, for a preview, checks) each task on its own, for the API and the queue screen alike; null with each wrong field named
+    /// in <paramref name="errors"/> when nothing could be tried. The audit trail records the request under each case whose task it read.
+    /// </summary>
+    public static async Task<ReassignReport?> RunAsync(ReassignRequest request, Dictionary<string, string[]> errors, CaseworkDbContext db,
+        UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
+    {
         if (request.TaskIds is not { Count: > 0 and <= MaxTasks })
         {
             errors["taskIds"] = [$"Give between 1 and {MaxTasks} task ids."];
@@ -42,10 +55,14 @@ public static class ReassignTasks
         {
             errors["assignee"] = ["No user has this name."];
         }
+        else if (assignee.LockoutEnd == UserAdministration.DisabledUntil)
+        {
+            errors["assignee"] = [$"{assignee.UserName}'s account is disabled."];
+        }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return null;
         }
 
         var roles = await users.GetRolesAsync(assignee!);
@@ -73,6 +90,6 @@ public static class ReassignTasks
         AuditedCase.Touched(http, await db.WorkItems.AsNoTracking().Where(w => taskIds.Contains(w.Id))
             .Join(db.Cases, w => w.CaseId, c => c.CaseNumber, (_, c) => new { c.Id, c.CaseNumber }).OrderBy(c => c.CaseNumber).Select(c => c.Id)
             .ToListAsync(cancellationToken));
-        return TypedResults.Ok(new ReassignReport(request.Preview, lines.Count(l => l.Ok), lines.Count(l => !l.Ok), lines));
+        return new ReassignReport(request.Preview, lines.Count(l => l.Ok), lines.Count(l => !l.Ok), lines);
     }
 }
