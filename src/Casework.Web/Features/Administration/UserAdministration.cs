@@ -425,7 +425,8 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         return !administrators.Any(a => a.Id != user.Id && !IsDisabled(a));
     }
 
-    private static bool IsDisabled(CaseworkUser user) => user.LockoutEnd >= DisabledUntil;
+    /// <summary>Whether an administrator disabled the account (a lockout after failed sign-ins is not that).</summary>
+    public static bool IsDisabled(CaseworkUser user) => user.LockoutEnd >= DisabledUntil;
 
     private async Task<List<UserView>> ViewsAsync(IReadOnlyList<CaseworkUser> page, CancellationToken cancellationToken)
     {

@@ -55,7 +55,7 @@ public static class ReassignTasks
         {
             errors["assignee"] = ["No user has this name."];
         }
-        else if (assignee.LockoutEnd == UserAdministration.DisabledUntil)
+        else if (UserAdministration.IsDisabled(assignee))
         {
             errors["assignee"] = [$"{assignee.UserName}'s account is disabled."];
         }
