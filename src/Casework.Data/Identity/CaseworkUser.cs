@@ -31,6 +31,12 @@ public sealed class CaseworkUser : IdentityUser
 
     /// <summary>For a LegalAidPartner: the organisation the lawyer acts for.</summary>
     public Guid? OrganisationId { get; set; }
+
+    /// <summary>
+    /// "Female" or "Male" when recorded: what an applicant's request for an interviewer of the same gender is checked
+    /// against when an interview is scheduled. Optional; an account without it cannot take such an interview.
+    /// </summary>
+    public string? Gender { get; set; }
 }
 
 /// <summary>An external organisation (legal aid partner) whose lawyers represent applicants.</summary>

@@ -24,6 +24,7 @@ internal sealed class CaseworkUserConfiguration : IEntityTypeConfiguration<Casew
         // Folding can spell a letter out in two (ß → ss, æ → ae), so the key may be longer than the name.
         builder.Property(u => u.DisplayNameKey).HasMaxLength(400);
         builder.Property(u => u.OfficeCode).HasMaxLength(50);
+        builder.Property(u => u.Gender).HasMaxLength(16);
         builder.HasOne<Organisation>().WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

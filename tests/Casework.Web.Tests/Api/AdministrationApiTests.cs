@@ -217,6 +217,59 @@ public sealed class AdministrationApiTests(Casework.Testing.PostgresFixture post
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task AnAccountsGender_IsRecordedAsFemaleOrMale_AnythingElseNamesTheField_AndAChangeOfItMovesTheTag(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("admin", CaseworkRoles.Administrator));
+        var admin = await host.ClientForAsync("admin");
+
+        var created = await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "officer.f", displayName = "Amina", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", password = Strong, gender = "female",
+        }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var view = await created.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("Female", view.GetProperty("gender").GetString());
+        var id = view.GetProperty("id").GetString()!;
+        var tag = created.Headers.ETag!.Tag;
+
+        // Anything but Female or Male (or nothing) is refused by name, on creation and on a change, and nothing is saved.
+        var refused = await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "officer.x", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", password = Strong, gender = "1",
+        }, ct);
+        var problem = await ApiHost.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("gender", out _), problem.ToString());
+        var bad = await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Amina", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", gender = "Other" }, tag);
+        problem = await ApiHost.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("gender", out _), problem.ToString());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            Assert.False(await db.Users.AnyAsync(u => u.UserName == "officer.x", ct));
+            Assert.Equal("Female", await db.Users.Where(u => u.Id == id).Select(u => u.Gender).SingleAsync(ct));
+        }
+
+        // A change of the gender alone is a change of the account: the old copy's tag no longer holds.
+        var changed = await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Amina", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", gender = "Male" }, tag);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(tag, changed.Headers.ETag?.Tag);
+        Assert.Equal("Male", (await changed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("gender").GetString());
+        await ApiHost.AssertProblemAsync(await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Amina", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO", gender = "Female" }, tag), HttpStatusCode.PreconditionFailed);
+
+        // Left out of a change, it is no longer recorded (a change replaces the account's settings whole).
+        var cleared = await ApiHost.PutAsync(admin, $"/api/admin/users/{id}",
+            new { displayName = "Amina", roles = new[] { CaseworkRoles.EligibilityOfficer }, office = "NBO" }, null);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await cleared.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("gender").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task ChangingRoles_TakesEffectOnTheNextRefresh_AndANewPasswordEndsTheOldOne(string store)
     {
         var ct = TestContext.Current.CancellationToken;

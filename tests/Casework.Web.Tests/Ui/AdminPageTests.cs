@@ -74,9 +74,12 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         await page.GetByRole(AriaRole.Link, new() { Name = "officer.a" }).ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await page.GetByRole(AriaRole.Checkbox, new() { Name = CaseworkRoles.Supervisor }).CheckAsync();
+        Assert.Equal("", await page.InputValueAsync("#gender"));
+        await page.SelectOptionAsync("#gender", "Female");
         await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");
         Assert.Contains($"{CaseworkRoles.EligibilityOfficer}, {CaseworkRoles.Supervisor}", await page.GetByTestId("account-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Female", await page.InputValueAsync("#gender"));
 
         // Another administrator moves the officer to another office while this page is open with a new name typed: saving
         // is refused with nothing saved, what is saved now shown beside the kept entries; saving again replaces it.
@@ -85,13 +88,14 @@ public sealed class AdminPageTests(PostgresFixture postgres)
         {
             var accounts = scope.ServiceProvider.GetRequiredService<UserAdministration>();
             var colleague = (await accounts.ListAsync(null, null, "officer.a", 1, 10, Ct)).Items.Single();
-            Assert.Equal(AdminResult.Done, (await accounts.UpdateAsync(colleague.Id, new UpdateUserRequest(colleague.DisplayName, colleague.Roles, "MOG", null),
+            Assert.Equal(AdminResult.Done, (await accounts.UpdateAsync(colleague.Id, new UpdateUserRequest(colleague.DisplayName, colleague.Roles, "MOG", null, colleague.Gender),
                 "someone.else", null, Ct)).Kind);
         }
 
         var stale = await HeadlessChromium.PostFormAsync(page, "Save the changes");
         Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
         Assert.Contains("MOG", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Female", await page.GetByTestId("saved-meanwhile").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("Officer A", await page.InputValueAsync("#displayName"));
         await HeadlessChromium.PostFormAsync(page, "Save the changes");
         await HeadlessChromium.WaitForPageAsync(page, "**done=updated");

@@ -10,13 +10,14 @@ using OpenIddict.Abstractions;
 namespace Casework.Web.Features.Administration;
 
 /// <summary>A user account as administrators see it (never a password hash or a security stamp).</summary>
+/// <param name="Gender">"Female" or "Male" when recorded: matched against an applicant's request for an interviewer of the same gender.</param>
 public sealed record UserView(string Id, string UserName, string? DisplayName, string? Office, Guid? OrganisationId, string? OrganisationName,
-    IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? LockedOutUntil);
+    IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? LockedOutUntil, string? Gender = null);
 
 public sealed record CreateUserRequest(string? UserName, string? DisplayName, IReadOnlyList<string>? Roles, string? Office, Guid? OrganisationId,
-    string? Password);
+    string? Password, string? Gender = null);
 
-public sealed record UpdateUserRequest(string? DisplayName, IReadOnlyList<string>? Roles, string? Office, Guid? OrganisationId);
+public sealed record UpdateUserRequest(string? DisplayName, IReadOnlyList<string>? Roles, string? Office, Guid? OrganisationId, string? Gender = null);
 
 public sealed record SetPasswordRequest(string? Password);
 
@@ -102,6 +103,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         }
 
         var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
+        var gender = ValidateGender(request.Gender, errors);
         if (string.IsNullOrEmpty(request.Password))
         {
             errors["password"] = ["An initial password is required; give it to the person by a separate channel."];
@@ -131,7 +133,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         var user = new CaseworkUser
         {
             UserName = request.UserName, DisplayName = Trimmed(request.DisplayName), OfficeCode = IsPartner(roles) ? null : request.Office,
-            OrganisationId = IsPartner(roles) ? request.OrganisationId : null,
+            OrganisationId = IsPartner(roles) ? request.OrganisationId : null, Gender = gender,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         IdentityResult created;
@@ -172,10 +174,10 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     /// The entity tag of what a change of an account replaces (name, roles, office, organisation): it moves when one of
     /// them changes, not when the person signs in or mistypes a password.
     /// </summary>
-    public static string TagOf(UserView user) => TagOf(user.DisplayName, user.Office, user.OrganisationId, user.Roles);
+    public static string TagOf(UserView user) => TagOf(user.DisplayName, user.Office, user.OrganisationId, user.Gender, user.Roles);
 
-    private static string TagOf(string? displayName, string? office, Guid? organisation, IEnumerable<string> roles) =>
-        EntityTags.OfSettings([displayName, office, organisation?.ToString(), .. roles.Order(StringComparer.Ordinal)]);
+    private static string TagOf(string? displayName, string? office, Guid? organisation, string? gender, IEnumerable<string> roles) =>
+        EntityTags.OfSettings([displayName, office, organisation?.ToString(), gender, .. roles.Order(StringComparer.Ordinal)]);
 
     private async Task<AdminOutcome?> UpdateOnceAsync(string id, UpdateUserRequest request, string actor, string? tag, CancellationToken cancellationToken)
     {
@@ -186,6 +188,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
         var errors = new Dictionary<string, string[]>();
         var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
+        var gender = ValidateGender(request.Gender, errors);
         if (errors.Count > 0)
         {
             return new AdminOutcome(AdminResult.Invalid, Errors: errors);
@@ -193,7 +196,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var current = await users.GetRolesAsync(user);
-        if (tag is not null && tag != TagOf(user.DisplayName, user.OfficeCode, user.OrganisationId, current))
+        if (tag is not null && tag != TagOf(user.DisplayName, user.OfficeCode, user.OrganisationId, user.Gender, current))
         {
             return Stale(user);
         }
@@ -209,6 +212,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         user.DisplayName = Trimmed(request.DisplayName);
         user.OfficeCode = IsPartner(roles) ? null : request.Office;
         user.OrganisationId = IsPartner(roles) ? request.OrganisationId : null;
+        user.Gender = gender;
         var updated = await users.UpdateAsync(user);
         if (updated.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
         {
@@ -409,6 +413,26 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         return roles;
     }
 
+    /// <summary>The genders an account may record: those an applicant may ask an interviewer to share.</summary>
+    public static readonly IReadOnlyList<string> StaffGenders = [nameof(Sex.Female), nameof(Sex.Male)];
+
+    /// <summary>The recorded gender as it is kept ("Female" or "Male", whatever the letter case sent), or null for none.</summary>
+    private static string? ValidateGender(string? gender, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(gender))
+        {
+            return null;
+        }
+
+        if (StaffGenders.FirstOrDefault(g => string.Equals(g, gender.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known)
+        {
+            return known;
+        }
+
+        errors["gender"] = ["Female, Male, or leave it out."];
+        return null;
+    }
+
     /// <summary>
     /// Whether no other administrator's account is enabled without <paramref name="user"/> (a lockout after failed
     /// sign-ins passes; a disablement does not). Called in the transaction of the
@@ -444,7 +468,8 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
                 u.OrganisationId is { } o && organisations.TryGetValue(o, out var name) ? name : null,
                 [.. roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order(StringComparer.Ordinal)],
                 IsDisabled(u),
-                !IsDisabled(u) && u.LockoutEnd is { } end && end > now ? end : null)),
+                !IsDisabled(u) && u.LockoutEnd is { } end && end > now ? end : null,
+                u.Gender)),
         ];
     }
 
