@@ -32,6 +32,7 @@ try
     builder.AddCaseworkApi();
     builder.AddCaseworkAudit();
     builder.AddCaseworkCases();
+    builder.AddCaseworkInterviews();
     builder.AddCaseworkStatistics();
     builder.AddCaseworkPartners();
     builder.AddCaseworkAdministration();
@@ -60,6 +61,7 @@ try
     api.MapCaseDetailEndpoints();
     api.MapCaseCorrectionEndpoints();
     api.MapCaseTriageEndpoints();
+    api.MapInterviewEndpoints();
     api.MapQueueEndpoints();
     api.MapTaskEndpoints();
     api.MapReassignEndpoints();

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Casework.Data.Cases;
+
+/// <summary>
+/// An RSD interview booked for a case: the day and time at the case's office (its local time, as officers and applicants
+/// read an appointment), how long it is booked for, who interviews, in which language, with which interpreter, the genders
+/// the applicant asked the interviewer and the interpreter to be, and whether the legal representative is invited. A case
+/// has at most one scheduled interview; a cancelled one stays, with who cancelled it and why.
+/// </summary>
+public sealed class InterviewRecord
+{
+    public const string Scheduled = "Scheduled";
+    public const string Cancelled = "Cancelled";
+
+    public Guid Id { get; set; }
+    public Guid CaseId { get; set; }
+    public DateOnly Date { get; set; }
+    public TimeOnly StartTime { get; set; }
+    public int DurationMinutes { get; set; }
+
+    /// <summary>The interviewing officer's user name.</summary>
+    public required string Interviewer { get; set; }
+    public required string Language { get; set; }
+    public string? Interpreter { get; set; }
+
+    /// <summary>"Female" or "Male": the interpreter's gender as the scheduler stated it.</summary>
+    public string? InterpreterGender { get; set; }
+
+    /// <summary>"Female" or "Male" when the applicant asked for an interviewer of that gender.</summary>
+    public string? RequestedInterviewerGender { get; set; }
+
+    /// <summary>"Female" or "Male" when the applicant asked for an interpreter of that gender.</summary>
+    public string? RequestedInterpreterGender { get; set; }
+    public bool RepresentativeInvited { get; set; }
+    public required string Status { get; set; }
+    public required string ScheduledBy { get; set; }
+    public DateTimeOffset ScheduledAt { get; set; }
+    public string? CancelledBy { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public string? CancellationReason { get; set; }
+}
+
+internal sealed class InterviewConfiguration : IEntityTypeConfiguration<InterviewRecord>
+{
+    public void Configure(EntityTypeBuilder<InterviewRecord> builder)
+    {
+        builder.ToTable("interviews");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Interviewer).HasMaxLength(256);
+        builder.Property(i => i.Language).HasMaxLength(100);
+        builder.Property(i => i.Interpreter).HasMaxLength(200);
+        builder.Property(i => i.InterpreterGender).HasMaxLength(16);
+        builder.Property(i => i.RequestedInterviewerGender).HasMaxLength(16);
+        builder.Property(i => i.RequestedInterpreterGender).HasMaxLength(16);
+        builder.Property(i => i.Status).HasMaxLength(16);
+        builder.Property(i => i.ScheduledBy).HasMaxLength(256);
+        builder.Property(i => i.CancelledBy).HasMaxLength(256);
+        builder.Property(i => i.CancellationReason).HasMaxLength(1000);
+        builder.HasOne<CaseRecord>().WithMany().HasForeignKey(i => i.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(i => new { i.CaseId, i.Status });
+
+        // An interviewer's day: the clash check and "my interviews" read it.
+        builder.HasIndex(i => new { i.Interviewer, i.Date, i.Status });
+    }
+}

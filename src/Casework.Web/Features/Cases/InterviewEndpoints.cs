@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Casework.Data.Identity;
+using Casework.Web.Features.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Casework.Web.Features.Cases;
+
+/// <summary>
+/// <c>/api/cases/{id}/interviews</c>: eligibility officers and supervisors book a case's RSD interview and cancel it with the
+/// reason; the staff who read the case read its interviews. The rules are <see cref="Interviews"/>'.
+/// </summary>
+public static class InterviewEndpoints
+{
+    public const string Schedulers = "interview-schedulers";
+
+    public static WebApplicationBuilder AddCaseworkInterviews(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<Interviews>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Schedulers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapInterviewEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/cases/{id:guid}/interviews").WithTags("Interviews");
+        group.MapGet("/", ListAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("The case's interviews, scheduled and cancelled, the most recently booked first.");
+        group.MapGet("/{interviewId:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers).WithSummary("One interview of the case.");
+        group.MapPost("/", ScheduleAsync).RequireAuthorization(Schedulers)
+            .WithSummary("Book the case's RSD interview: day and time at the office, interviewer, language, interpreter, the genders the applicant asked for, the representative's invitation.");
+        group.MapPost("/{interviewId:guid}/cancel", CancelAsync).RequireAuthorization(Schedulers)
+            .WithSummary("Cancel a scheduled interview with the reason; the case can then book another.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<List<InterviewView>>, NotFound>> ListAsync(Guid id, Interviews interviews, CancellationToken cancellationToken) =>
+        await interviews.ListAsync(id, cancellationToken) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<InterviewView>, NotFound>> GetAsync(Guid id, Guid interviewId, Interviews interviews,
+        CancellationToken cancellationToken) =>
+        await interviews.GetAsync(id, interviewId, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<InterviewView>, NotFound, ValidationProblem, ProblemHttpResult>> ScheduleAsync(Guid id,
+        ScheduleInterviewRequest request, ClaimsPrincipal user, Interviews interviews, CancellationToken cancellationToken) =>
+        Answer(await interviews.ScheduleAsync(id, request, user.UserName(), cancellationToken), "The interview was not booked",
+            view => TypedResults.Created($"/api/cases/{id}/interviews/{view.Id}", view));
+
+    private static async Task<Results<Ok<InterviewView>, NotFound, ValidationProblem, ProblemHttpResult>> CancelAsync(Guid id, Guid interviewId,
+        CancelInterviewRequest request, ClaimsPrincipal user, Interviews interviews, CancellationToken cancellationToken) =>
+        Answer(await interviews.CancelAsync(id, interviewId, request.Reason, user.UserName(), cancellationToken), "The interview was not cancelled",
+            TypedResults.Ok);
+
+    private static Results<T, NotFound, ValidationProblem, ProblemHttpResult> Answer<T>(InterviewOutcome outcome, string refusal, Func<InterviewView, T> done)
+        where T : IResult => outcome.Kind switch
+        {
+            InterviewResult.Done => done(outcome.Interview!),
+            InterviewResult.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
+            InterviewResult.Refused => Problems.Rule("interview-stage", outcome.Message),
+            InterviewResult.Conflict => Problems.Conflict(refusal, outcome.Message),
+            _ => TypedResults.NotFound(),
+        };
+}

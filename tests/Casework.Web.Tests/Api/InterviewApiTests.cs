@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>Booking RSD interviews through the API on SQLite and PostgreSQL: the applicant's rights, the office's days, no double booking.</summary>
+public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A Monday at least a week ahead: the NBO office (no settings) is open on it.</summary>
+    private static DateOnly Monday
+    {
+        get
+        {
+            var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
+            while (day.DayOfWeek != DayOfWeek.Monday)
+            {
+                day = day.AddDays(1);
+            }
+
+            return day;
+        }
+    }
+
+    private async Task<ApiHost> StartAsync(string store)
+    {
+        var host = await ApiHost.StartAsync(store, postgres, ("clerk", CaseworkRoles.RegistrationClerk), ("officer.f", CaseworkRoles.EligibilityOfficer),
+            ("officer.m", CaseworkRoles.EligibilityOfficer), ("officer.n", CaseworkRoles.EligibilityOfficer), ("supervisor", CaseworkRoles.Supervisor),
+            ("auditor", CaseworkRoles.Auditor));
+        await using var scope = host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        foreach (var (name, gender) in new[] { ("officer.f", "Female"), ("officer.m", "Male") })
+        {
+            var user = (await users.FindByNameAsync(name))!;
+            user.Gender = gender;
+            user.DisplayName = name == "officer.f" ? "Hanna Tesfaye" : "Daniel Okoth";
+            Assert.True((await users.UpdateAsync(user)).Succeeded);
+        }
+
+        return host;
+    }
+
+    /// <summary>A case in assessment (its interview task open) whose applicant speaks Tigrinya and Arabic.</summary>
+    private static async Task<(Guid Id, string Number)> CaseInAssessmentAsync(ApiHost host, HttpClient clerk, string givenName)
+    {
+        var principal = new
+        {
+            givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "ERI" }, languages = new[] { "Tigrinya", "Arabic" },
+        };
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var (id, number) = (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
+        Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(Ct));
+        return (id, number);
+    }
+
+    private static object Booking(DateOnly date, string start = "09:30", string interviewer = "officer.f", string language = "Tigrinya",
+        string? requestedInterviewerGender = null, string? interpreter = null, string? interpreterGender = null, string? requestedInterpreterGender = null,
+        bool representativeInvited = false, int? durationMinutes = null) => new
+        {
+            date = date.ToString("yyyy-MM-dd"), startTime = start, durationMinutes, interviewer, language, interpreter, interpreterGender,
+            requestedInterviewerGender, requestedInterpreterGender, representativeInvited,
+        };
+
+    private static async Task<int> InterviewCountAsync(ApiHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Interviews.CountAsync(Ct);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> PostgreSQL sessions of the test's database wait for a lock.</summary>
+    private static async Task WaitForLockWaitersAsync(ApiHost host, int count)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        for (var waited = 0; ; waited += 50)
+        {
+            var waiting = await db.Database.SqlQueryRaw<int>(
+                "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").SingleAsync(Ct);
+            if (waiting >= count)
+            {
+                return;
+            }
+
+            Assert.True(waited < 15_000, $"Only {waiting} of {count} bookings came to wait for a lock.");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnInterview_IsBookedWithTheGendersTheApplicantAskedFor_InTheirLanguage_OnAnOpenDay_AndBadInputNamesEveryField(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.m");
+        var supervisor = await host.ClientForAsync("supervisor");
+        var (caseId, _) = await CaseInAssessmentAsync(host, clerk, "Selam");
+        var path = $"/api/cases/{caseId}/interviews";
+
+        // Everything wrong at once: each field is named, and nothing is written.
+        var bad = await officer.PostAsJsonAsync(path, Booking(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), start: "9h", interviewer: "clerk",
+            language: "French", requestedInterpreterGender: "Female", representativeInvited: true, durationMinutes: 600), Ct);
+        var problem = await ApiHost.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "date", "startTime", "durationMinutes", "interviewer", "language", "interpreter", "representativeInvited" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} not named: {problem}");
+        }
+
+        Assert.Contains("Tigrinya, Arabic", errors.GetProperty("language")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("not an eligibility officer", errors.GetProperty("interviewer")[0].GetString(), StringComparison.Ordinal);
+
+        // A day the office is closed, and an interviewer of another gender than the one asked for, or of none recorded.
+        var saturday = await officer.PostAsJsonAsync(path, Booking(Monday.AddDays(5)), Ct);
+        Assert.Contains("Saturday", (await ApiHost.AssertProblemAsync(saturday, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("date")[0].GetString(),
+            StringComparison.Ordinal);
+        var male = await officer.PostAsJsonAsync(path, Booking(Monday, interviewer: "officer.m", requestedInterviewerGender: "Female"), Ct);
+        Assert.Contains("female interviewer", (await ApiHost.AssertProblemAsync(male, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("interviewer")[0]
+            .GetString(), StringComparison.Ordinal);
+        var unrecorded = await officer.PostAsJsonAsync(path, Booking(Monday, interviewer: "officer.n", requestedInterviewerGender: "Female"), Ct);
+        Assert.Contains("not recorded", (await ApiHost.AssertProblemAsync(unrecorded, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("interviewer")[0]
+            .GetString(), StringComparison.Ordinal);
+        var interpreterOfAnotherGender = await officer.PostAsJsonAsync(path, Booking(Monday, interpreter: "Yonas", interpreterGender: "Male",
+            requestedInterpreterGender: "Female"), Ct);
+        Assert.True((await ApiHost.AssertProblemAsync(interpreterOfAnotherGender, HttpStatusCode.BadRequest)).GetProperty("errors")
+            .TryGetProperty("interpreterGender", out _));
+        Assert.Equal(0, await InterviewCountAsync(host));
+
+        // With an organisation representing the applicant, its lawyer can be invited; the booking says everything back.
+        var organisation = await host.AddPartnerAsync("lawyer", "Refugee Legal Aid");
+        Assert.Equal(HttpStatusCode.Created, (await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/representations", new { organisationId = organisation }, Ct)).StatusCode);
+        var booked = await officer.PostAsJsonAsync(path, Booking(Monday, interviewer: "officer.f", language: "tigrinya", requestedInterviewerGender: "female",
+            interpreter: "Selam Haile", interpreterGender: "Female", requestedInterpreterGender: "Female", representativeInvited: true), Ct);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var view = await booked.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal($"{path}/{view.GetProperty("id").GetGuid()}", booked.Headers.Location!.OriginalString);
+        Assert.Equal(Monday.ToString("yyyy-MM-dd"), view.GetProperty("date").GetString());
+        Assert.Equal("09:30", view.GetProperty("startTime").GetString());
+        Assert.Equal("11:30", view.GetProperty("endTime").GetString());
+        Assert.Equal("Hanna Tesfaye", view.GetProperty("interviewerName").GetString());
+        Assert.Equal("Tigrinya", view.GetProperty("language").GetString());
+        Assert.Equal("Female", view.GetProperty("requestedInterviewerGender").GetString());
+        Assert.True(view.GetProperty("representativeInvited").GetBoolean());
+        Assert.Equal("Scheduled", view.GetProperty("status").GetString());
+        Assert.Equal("officer.m", view.GetProperty("scheduledBy").GetString());
+
+        // Staff who read the case read its interviews; a clerk books none.
+        var auditor = await host.ClientForAsync("auditor");
+        var listed = await auditor.GetFromJsonAsync<JsonElement>(path, Ct);
+        Assert.Equal(view.GetProperty("id").GetGuid(), listed.EnumerateArray().Single().GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync(path, Booking(Monday), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/cases/{Guid.NewGuid()}/interviews", Ct)).StatusCode);
+
+        // A case not yet in assessment books no interview: a rule of the procedure, with the stage it is at.
+        var (early, _) = await ApiHost.RegisterCaseAsync(clerk, "Early");
+        var refused = await officer.PostAsJsonAsync($"/api/cases/{early}/interviews", Booking(Monday, start: "14:00"), Ct);
+        var rule = await ApiHost.AssertProblemAsync(refused, (HttpStatusCode)422);
+        Assert.Contains("Registration", rule.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await InterviewCountAsync(host));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ACaseHasOneScheduledInterview_AnInterviewerOneAtATime_EvenWhenBookedAtOnce_AndACancellationWithItsReasonFreesTheSlot(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var supervisor = await host.ClientForAsync("supervisor");
+        var first = await CaseInAssessmentAsync(host, clerk, "Abeba");
+        var second = await CaseInAssessmentAsync(host, clerk, "Birtukan");
+        var third = await CaseInAssessmentAsync(host, clerk, "Chaltu");
+
+        var booked = await officer.PostAsJsonAsync($"/api/cases/{first.Id}/interviews", Booking(Monday), Ct);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var interview = (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        // The case's second booking is refused while the first stands.
+        var again = await supervisor.PostAsJsonAsync($"/api/cases/{first.Id}/interviews", Booking(Monday.AddDays(1)), Ct);
+        Assert.Contains("cancel it first", (await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict)).GetProperty("detail").GetString(),
+            StringComparison.Ordinal);
+
+        // The interviewer is taken from 09:30 to 11:30: an overlap is refused with the other case named, the next slot is free.
+        var overlap = await officer.PostAsJsonAsync($"/api/cases/{second.Id}/interviews", Booking(Monday, start: "10:30"), Ct);
+        var clash = (await ApiHost.AssertProblemAsync(overlap, HttpStatusCode.Conflict)).GetProperty("detail").GetString();
+        Assert.Contains("09:30 to 11:30", clash, StringComparison.Ordinal);
+        Assert.Contains(first.Number, clash, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created,
+            (await officer.PostAsJsonAsync($"/api/cases/{second.Id}/interviews", Booking(Monday, start: "11:30", durationMinutes: 60), Ct)).StatusCode);
+
+        // Two schedulers taking the same free slot of one interviewer for two cases at the same moment: one gets it. On
+        // PostgreSQL both are held at their insert until both have read the interviewer's day, as two nodes could be.
+        var third2 = await CaseInAssessmentAsync(host, clerk, "Dawit");
+        Guid[] cases = [third.Id, third2.Id];
+        var hold = store == "postgres" ? await host.HoldWritesToAsync("interviews") : null;
+        var sends = cases.Select((id, n) => (n == 0 ? officer : supervisor)
+            .PostAsJsonAsync($"/api/cases/{id}/interviews", Booking(Monday, start: "14:00", durationMinutes: 90), Ct)).ToArray();
+        if (hold is not null)
+        {
+            await WaitForLockWaitersAsync(host, 2);
+            await hold.DisposeAsync();
+        }
+
+        var atOnce = await Task.WhenAll(sends);
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], atOnce.Select(a => a.StatusCode).Order());
+        await ApiHost.AssertProblemAsync(atOnce.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
+        Assert.Equal(3, await InterviewCountAsync(host));
+
+        // Cancelling takes a reason; cancelled, it stays on record with who and why, and the case books another.
+        var path = $"/api/cases/{first.Id}/interviews/{interview}";
+        await ApiHost.AssertFieldRefusedAsync(officer, path + "/cancel", new { reason = " " }, "reason");
+        var cancelled = await officer.PostAsJsonAsync(path + "/cancel", new { reason = "The applicant is in hospital." }, Ct);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var view = await cancelled.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("Cancelled", view.GetProperty("status").GetString());
+        Assert.Equal("The applicant is in hospital.", view.GetProperty("cancellationReason").GetString());
+        Assert.Equal("officer.f", view.GetProperty("cancelledBy").GetString());
+        await ApiHost.AssertProblemAsync(await officer.PostAsJsonAsync(path + "/cancel", new { reason = "Twice." }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created,
+            (await officer.PostAsJsonAsync($"/api/cases/{first.Id}/interviews", Booking(Monday.AddDays(1)), Ct)).StatusCode);
+        Assert.Equal(2, (await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{first.Id}/interviews", Ct)).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsJsonAsync($"/api/cases/{second.Id}/interviews/{interview}/cancel",
+            new { reason = "Not this case's." }, Ct)).StatusCode);
+    }
+}
