@@ -15,7 +15,7 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A Monday at least a week ahead: the NBO office (no settings) is open on it.</summary>
-    private static DateOnly Monday
+    internal static DateOnly Monday
     {
         get
         {
@@ -48,7 +48,7 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
     }
 
     /// <summary>A case in assessment (its interview task open) whose applicant speaks Tigrinya and Arabic.</summary>
-    private static async Task<(Guid Id, string Number)> CaseInAssessmentAsync(ApiHost host, HttpClient clerk, string givenName)
+    internal static async Task<(Guid Id, string Number)> CaseInAssessmentAsync(ApiHost host, HttpClient clerk, string givenName)
     {
         var principal = new
         {
