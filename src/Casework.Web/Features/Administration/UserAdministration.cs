@@ -103,7 +103,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
         }
 
         var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
-        var gender = ValidateGender(request.Gender, errors);
+        var gender = GenderOf(request.Gender, "gender", errors);
         if (string.IsNullOrEmpty(request.Password))
         {
             errors["password"] = ["An initial password is required; give it to the person by a separate channel."];
@@ -188,7 +188,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
 
         var errors = new Dictionary<string, string[]>();
         var roles = await ValidateAssignmentAsync(request.Roles, request.Office, request.OrganisationId, request.DisplayName, errors, cancellationToken);
-        var gender = ValidateGender(request.Gender, errors);
+        var gender = GenderOf(request.Gender, "gender", errors);
         if (errors.Count > 0)
         {
             return new AdminOutcome(AdminResult.Invalid, Errors: errors);
@@ -416,20 +416,23 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     /// <summary>The genders an account may record: those an applicant may ask an interviewer to share.</summary>
     public static readonly IReadOnlyList<string> StaffGenders = [nameof(Sex.Female), nameof(Sex.Male)];
 
-    /// <summary>The recorded gender as it is kept ("Female" or "Male", whatever the letter case sent), or null for none.</summary>
-    private static string? ValidateGender(string? gender, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// A gender as it is kept ("Female" or "Male", whatever the letter case sent), or null for none; anything else is a
+    /// problem of <paramref name="field"/>. An account's gender and the genders an interview names are read alike.
+    /// </summary>
+    public static string? GenderOf(string? value, string field, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrWhiteSpace(gender))
+        if (string.IsNullOrWhiteSpace(value))
         {
             return null;
         }
 
-        if (StaffGenders.FirstOrDefault(g => string.Equals(g, gender.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known)
+        if (StaffGenders.FirstOrDefault(g => string.Equals(g, value.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known)
         {
             return known;
         }
 
-        errors["gender"] = ["Female, Male, or leave it out."];
+        errors[field] = ["Female, Male, or leave it out."];
         return null;
     }
 

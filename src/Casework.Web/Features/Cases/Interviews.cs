@@ -141,9 +141,9 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
             errors["interpreter"] = ["At most 200 characters."];
         }
 
-        var interpreterGender = Gender(request.InterpreterGender, "interpreterGender", errors);
-        var wantedInterviewer = Gender(request.RequestedInterviewerGender, "requestedInterviewerGender", errors);
-        var wantedInterpreter = Gender(request.RequestedInterpreterGender, "requestedInterpreterGender", errors);
+        var interpreterGender = UserAdministration.GenderOf(request.InterpreterGender, "interpreterGender", errors);
+        var wantedInterviewer = UserAdministration.GenderOf(request.RequestedInterviewerGender, "requestedInterviewerGender", errors);
+        var wantedInterpreter = UserAdministration.GenderOf(request.RequestedInterpreterGender, "requestedInterpreterGender", errors);
         if (interpreterGender is not null && interpreter is null)
         {
             errors["interpreter"] = ["Name the interpreter whose gender is given."];
@@ -271,22 +271,6 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         return cancelled == 1
             ? new(InterviewResult.Done, await GetAsync(caseId, interviewId, cancellationToken))
             : new(InterviewResult.Conflict, Message: "This interview was cancelled already.");
-    }
-
-    private static string? Gender(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (UserAdministration.StaffGenders.FirstOrDefault(g => string.Equals(g, value.Trim(), StringComparison.OrdinalIgnoreCase)) is { } known)
-        {
-            return known;
-        }
-
-        errors[field] = ["Female, Male, or leave it out."];
-        return null;
     }
 
     private static string NameOf(CaseworkUser user) => user.DisplayName ?? user.UserName!;
