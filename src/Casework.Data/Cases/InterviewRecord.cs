@@ -6,13 +6,15 @@ namespace Casework.Data.Cases;
 /// <summary>
 /// An RSD interview booked for a case: the day and time at the case's office (its local time, as officers and applicants
 /// read an appointment), how long it is booked for, who interviews, in which language, with which interpreter, the genders
-/// the applicant asked the interviewer and the interpreter to be, and whether the legal representative is invited. A case
+/// the applicant asked the interviewer and the interpreter to be, whether the legal representative is invited and what they answered. A case
 /// has at most one scheduled interview; a cancelled one stays, with who cancelled it and why.
 /// </summary>
 public sealed class InterviewRecord
 {
     public const string Scheduled = "Scheduled";
     public const string Cancelled = "Cancelled";
+    public const string Attending = "Attending";
+    public const string NotAttending = "NotAttending";
 
     public Guid Id { get; set; }
     public Guid CaseId { get; set; }
@@ -34,6 +36,16 @@ public sealed class InterviewRecord
     /// <summary>"Female" or "Male" when the applicant asked for an interpreter of that gender.</summary>
     public string? RequestedInterpreterGender { get; set; }
     public bool RepresentativeInvited { get; set; }
+
+    /// <summary>
+    /// The invited representative's answer, <see cref="Attending"/> or <see cref="NotAttending"/>; null until they answer. They may
+    /// change it until the day of the interview.
+    /// </summary>
+    public string? RepresentativeAnswer { get; set; }
+
+    /// <summary>The user name of the partner's lawyer (or the partner system's client) that gave the answer.</summary>
+    public string? RepresentativeAnsweredBy { get; set; }
+    public DateTimeOffset? RepresentativeAnsweredAt { get; set; }
     public required string Status { get; set; }
     public required string ScheduledBy { get; set; }
     public DateTimeOffset ScheduledAt { get; set; }
@@ -54,6 +66,8 @@ internal sealed class InterviewConfiguration : IEntityTypeConfiguration<Intervie
         builder.Property(i => i.InterpreterGender).HasMaxLength(16);
         builder.Property(i => i.RequestedInterviewerGender).HasMaxLength(16);
         builder.Property(i => i.RequestedInterpreterGender).HasMaxLength(16);
+        builder.Property(i => i.RepresentativeAnswer).HasMaxLength(16);
+        builder.Property(i => i.RepresentativeAnsweredBy).HasMaxLength(256);
         builder.Property(i => i.Status).HasMaxLength(16);
         builder.Property(i => i.ScheduledBy).HasMaxLength(256);
         builder.Property(i => i.CancelledBy).HasMaxLength(256);

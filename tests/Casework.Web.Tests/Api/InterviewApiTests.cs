@@ -235,4 +235,99 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsJsonAsync($"/api/cases/{second.Id}/interviews/{interview}/cancel",
             new { reason = "Not this case's." }, Ct)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnInvitedRepresentative_SeesTheInterview_AndAnswersWhetherTheyAttend_OnlyWhileTheirOrganisationRepresentsTheApplicant(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var supervisor = await host.ClientForAsync("supervisor");
+        var auditor = await host.ClientForAsync("auditor");
+        var (orgA, orgB) = (await host.AddPartnerAsync("lawyer.a", "Refugee Legal Aid"), await host.AddPartnerAsync("lawyer.b", "Other Legal Aid"));
+        var lawyerA = await host.ClientForAsync("lawyer.a");
+        var lawyerB = await host.ClientForAsync("lawyer.b");
+        var invited = await CaseInAssessmentAsync(host, clerk, "Eden");
+        var uninvited = await CaseInAssessmentAsync(host, clerk, "Feven");
+        var representation = Guid.Empty;
+        foreach (var id in new[] { invited.Id, uninvited.Id })
+        {
+            var grant = await supervisor.PostAsJsonAsync($"/api/cases/{id}/representations", new { organisationId = orgA }, Ct);
+            Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+            representation = id == invited.Id ? await grant.Content.ReadFromJsonAsync<Guid>(Ct) : representation;
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await officer.PostAsJsonAsync($"/api/cases/{uninvited.Id}/interviews", Booking(Monday, start: "14:00"), Ct)).StatusCode);
+        var booked = await officer.PostAsJsonAsync($"/api/cases/{invited.Id}/interviews", Booking(Monday, interpreter: "Yonas", interpreterGender: "Male",
+            representativeInvited: true), Ct);
+        var interview = (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var answer = $"/api/partner/interviews/{interview}/attendance";
+
+        // The representing organisation sees the interview it is invited to, and only what it needs to come to it.
+        var seen = Assert.Single((await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray());
+        Assert.Equal(invited.Number, seen.GetProperty("caseNumber").GetString());
+        Assert.Equal(Monday.ToString("yyyy-MM-dd"), seen.GetProperty("date").GetString());
+        Assert.Equal(("09:30", "11:30"), (seen.GetProperty("startTime").GetString(), seen.GetProperty("endTime").GetString()));
+        Assert.Equal(("Tigrinya", true, "Scheduled"), (seen.GetProperty("language").GetString(), seen.GetProperty("interpreterBooked").GetBoolean(),
+            seen.GetProperty("status").GetString()));
+        Assert.False(string.IsNullOrEmpty(seen.GetProperty("office").GetString()));
+        Assert.Equal(JsonValueKind.Null, seen.GetProperty("answer").ValueKind);
+        Assert.False(seen.TryGetProperty("interviewer", out _));
+        Assert.False(seen.TryGetProperty("givenName", out _));
+
+        // Another organisation sees nothing of it and cannot answer for it.
+        Assert.Empty((await lawyerB.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await lawyerB.GetAsync($"/api/partner/interviews/{interview}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ApiHost.PutAsync(lawyerB, answer, new { attending = true }, null)).StatusCode);
+
+        // The answer is required; once given, staff see it with who gave it, and it can be changed.
+        var missing = await ApiHost.PutAsync(lawyerA, answer, new { }, null);
+        Assert.True((await ApiHost.AssertProblemAsync(missing, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("attending", out _));
+        var yes = await ApiHost.PutAsync(lawyerA, answer, new { attending = true }, null);
+        Assert.Equal(HttpStatusCode.OK, yes.StatusCode);
+        Assert.Equal("Attending", (await yes.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("answer").GetString());
+        var staffView = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{invited.Id}/interviews/{interview}", Ct);
+        Assert.Equal(("Attending", "lawyer.a"), (staffView.GetProperty("representativeAnswer").GetString(),
+            staffView.GetProperty("representativeAnsweredBy").GetString()));
+        var no = await ApiHost.PutAsync(lawyerA, answer, new { attending = false }, null);
+        Assert.Equal("NotAttending", (await no.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("answer").GetString());
+        Assert.Equal("NotAttending", (await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{invited.Id}/interviews/{interview}", Ct))
+            .GetProperty("representativeAnswer").GetString());
+
+        // The answers, the refused one too, are in the case's audit trail.
+        var trail = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={invited.Id}&actor=lawyer.a&action=write", Ct);
+        Assert.Equal(3, trail.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("resource").GetString() == $"PUT {answer}"));
+
+        // Cancelled, the interview stays in the partner's list as cancelled, without the staff's reason, and takes no answer.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{invited.Id}/interviews/{interview}/cancel",
+            new { reason = "The interviewer is ill." }, Ct)).StatusCode);
+        var cancelled = Assert.Single((await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray());
+        Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.String, cancelled.GetProperty("cancelledAt").ValueKind);
+        Assert.DoesNotContain("interviewer is ill", cancelled.GetRawText(), StringComparison.Ordinal);
+        await ApiHost.AssertProblemAsync(await ApiHost.PutAsync(lawyerA, answer, new { attending = true }, null), HttpStatusCode.Conflict);
+
+        // A past interview leaves the list and takes no answer.
+        var rebooked = await officer.PostAsJsonAsync($"/api/cases/{invited.Id}/interviews", Booking(Monday.AddDays(1), representativeInvited: true), Ct);
+        var past = (await rebooked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+            Assert.Equal(1, await db.Interviews.Where(i => i.Id == past).ExecuteUpdateAsync(s => s.SetProperty(i => i.Date, yesterday), Ct));
+        }
+
+        Assert.DoesNotContain((await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray(),
+            i => i.GetProperty("id").GetGuid() == past);
+        var late = await ApiHost.PutAsync(lawyerA, $"/api/partner/interviews/{past}/attendance", new { attending = true }, null);
+        Assert.Contains("past", (await ApiHost.AssertProblemAsync(late, HttpStatusCode.Conflict)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Once the authority is revoked, the organisation sees the case's interviews no more.
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsJsonAsync($"/api/cases/{invited.Id}/representations/{representation}/revoke",
+            new { reason = "The applicant chose another lawyer." }, Ct)).StatusCode);
+        Assert.Empty((await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await lawyerA.GetAsync($"/api/partner/interviews/{interview}", Ct)).StatusCode);
+    }
 }

@@ -451,6 +451,17 @@ namespace Casework.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("RepresentativeAnswer")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("RepresentativeAnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RepresentativeAnsweredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<bool>("RepresentativeInvited")
                         .HasColumnType("boolean");
 

@@ -441,6 +441,17 @@ namespace Casework.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("RepresentativeAnswer")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset?>("RepresentativeAnsweredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RepresentativeAnsweredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.Property<bool>("RepresentativeInvited")
                         .HasColumnType("bit");
 

@@ -439,6 +439,17 @@ namespace Casework.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RepresentativeAnswer")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepresentativeAnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepresentativeAnsweredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RepresentativeInvited")
                         .HasColumnType("INTEGER");
 

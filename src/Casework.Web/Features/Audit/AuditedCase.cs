@@ -6,7 +6,7 @@ namespace Casework.Web.Features.Audit;
 /// <summary>
 /// Finds the case an audited request touched, so that "who read or changed this case" also finds the reads and changes of its
 /// tasks, its workflow instance, its appeal and its screens: the case named by the path (its id, or its number on the case
-/// screens), the case of the task or instance the path names, or, for a write that names none, the case its answer points to
+/// screens), the case of the task, instance or interview the path names, or, for a write that names none, the case its answer points to
 /// (a registration's Location), or the cases an endpoint that acts on several at once names with <see cref="Touched"/>. None when
 /// the request touched no one case, such as a queue or a search.
 /// </summary>
@@ -51,6 +51,8 @@ public static class AuditedCase
                 return caseId;
             case ["partner", "appeals", var id, ..] when Guid.TryParse(id, out var caseId):
                 return caseId;
+            case ["api", "partner", "interviews", var id, ..] when Guid.TryParse(id, out var interviewId):
+                return await db.Interviews.AsNoTracking().Where(i => i.Id == interviewId).Select(i => (Guid?)i.CaseId).FirstOrDefaultAsync(cancellationToken);
             case ["api", "tasks", var id, ..] when Guid.TryParse(id, out var taskId):
                 return await OfTaskAsync(taskId, db, cancellationToken);
             case ["tasks", var id, ..] when Guid.TryParse(id, out var taskId):

@@ -20,11 +20,15 @@ public sealed record ScheduleInterviewRequest(DateOnly? Date, string? StartTime,
 
 public sealed record CancelInterviewRequest(string? Reason);
 
-/// <summary>An interview as staff see it: its times are the office's local times.</summary>
+/// <summary>
+/// An interview as staff see it: its times are the office's local times; <paramref name="RepresentativeAnswer"/> is the invited
+/// representative's answer ("Attending" or "NotAttending"), null until they give one.
+/// </summary>
 public sealed record InterviewView(Guid Id, Guid CaseId, DateOnly Date, string StartTime, string EndTime, int DurationMinutes, string Interviewer,
     string? InterviewerName, string Language, string? Interpreter, string? InterpreterGender, string? RequestedInterviewerGender,
     string? RequestedInterpreterGender, bool RepresentativeInvited, string Status, string ScheduledBy, DateTimeOffset ScheduledAt,
-    string? CancelledBy, DateTimeOffset? CancelledAt, string? CancellationReason);
+    string? CancelledBy, DateTimeOffset? CancelledAt, string? CancellationReason, string? RepresentativeAnswer,
+    string? RepresentativeAnsweredBy, DateTimeOffset? RepresentativeAnsweredAt);
 
 public enum InterviewResult
 {
@@ -286,7 +290,7 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
                 r.StartTime.AddMinutes(r.DurationMinutes).ToString("HH:mm", CultureInfo.InvariantCulture), r.DurationMinutes, r.Interviewer,
                 shown.GetValueOrDefault(r.Interviewer), r.Language, r.Interpreter, r.InterpreterGender, r.RequestedInterviewerGender,
                 r.RequestedInterpreterGender, r.RepresentativeInvited, r.Status, r.ScheduledBy, r.ScheduledAt, r.CancelledBy, r.CancelledAt,
-                r.CancellationReason)),
+                r.CancellationReason, r.RepresentativeAnswer, r.RepresentativeAnsweredBy, r.RepresentativeAnsweredAt)),
         ];
     }
 }

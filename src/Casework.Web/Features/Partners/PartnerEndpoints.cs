@@ -33,6 +33,7 @@ public static class PartnerEndpoints
     {
         builder.Services.AddScoped<PartnerAppeals>();
         builder.Services.AddScoped<Representations>();
+        builder.Services.AddScoped<PartnerInterviews>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Partners, p => p.RequireRole(CaseworkRoles.LegalAidPartner, CaseworkClaims.PartnerSystemRole));
         return builder;
     }
@@ -48,6 +49,11 @@ public static class PartnerEndpoints
         var partner = app.MapGroup("/api/partner").WithTags("Partners").RequireAuthorization(Partners);
         partner.MapGet("/appeals", AppealsAsync).WithSummary("The appeals of the clients the caller's organisation represents, with deadlines.");
         partner.MapPost("/appeals/{caseId:guid}", LodgeAsync).WithSummary("Lodge the appeal of a represented client.");
+        partner.MapGet("/interviews", InterviewsAsync)
+            .WithSummary("The interviews of represented clients the organisation's representative is invited to, from today on, cancelled ones included.");
+        partner.MapGet("/interviews/{interviewId:guid}", InterviewAsync).WithSummary("One interview the organisation is invited to.");
+        partner.MapPut("/interviews/{interviewId:guid}/attendance", AnswerAsync)
+            .WithSummary("Say whether a representative will attend; the answer can be changed until the day of the interview.");
         return app;
     }
 
@@ -102,6 +108,27 @@ public static class PartnerEndpoints
         };
     }
 
+    private static async Task<Ok<List<PartnerInterviewView>>> InterviewsAsync(ClaimsPrincipal user, PartnerInterviews interviews,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await interviews.ListAsync(OrganisationOf(user), cancellationToken));
+
+    private static async Task<Results<Ok<PartnerInterviewView>, NotFound>> InterviewAsync(Guid interviewId, ClaimsPrincipal user,
+        PartnerInterviews interviews, CancellationToken cancellationToken) =>
+        await interviews.FindAsync(OrganisationOf(user), interviewId, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<PartnerInterviewView>, NotFound, ValidationProblem, ProblemHttpResult>> AnswerAsync(Guid interviewId,
+        InterviewAttendanceRequest request, ClaimsPrincipal user, PartnerInterviews interviews, CancellationToken cancellationToken)
+    {
+        var outcome = await interviews.AnswerAsync(OrganisationOf(user), interviewId, request.Attending, user.UserName(), cancellationToken);
+        return outcome.Kind switch
+        {
+            AttendanceResult.Answered => TypedResults.Ok(outcome.View),
+            AttendanceResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["attending"] = [outcome.Message!] }),
+            AttendanceResult.Conflict => Problems.Conflict("The answer was not recorded", outcome.Message),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
     /// <summary>The caller's organisation, from its token (a partner lawyer's or a partner system's).</summary>
-    private static Guid? OrganisationOf(ClaimsPrincipal user) => Guid.TryParse(user.GetClaim(CaseworkClaims.Organisation), out var id) ? id : null;
+    internal static Guid? OrganisationOf(ClaimsPrincipal user) => Guid.TryParse(user.GetClaim(CaseworkClaims.Organisation), out var id) ? id : null;
 }
