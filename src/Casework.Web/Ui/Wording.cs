@@ -9,6 +9,17 @@ namespace Casework.Web.Ui;
 /// </summary>
 internal static partial class Wording
 {
+    /// <summary>The legal representative's part in an interview as staff read it: invited or not, and what the partner answered.</summary>
+    public static string Representative(Casework.Web.Features.Cases.InterviewView interview) => interview switch
+    {
+        { RepresentativeInvited: false } => "Not invited",
+        { RepresentativeAnswer: Casework.Data.Cases.InterviewRecord.Attending } =>
+            $"Invited; will attend (answered by {interview.RepresentativeAnsweredBy}, {Dates.Show(interview.RepresentativeAnsweredAt!.Value)})",
+        { RepresentativeAnswer: Casework.Data.Cases.InterviewRecord.NotAttending } =>
+            $"Invited; will not attend (answered by {interview.RepresentativeAnsweredBy}, {Dates.Show(interview.RepresentativeAnsweredAt!.Value)})",
+        _ => "Invited; no answer yet",
+    };
+
     /// <summary>
     /// An identifier-like name as words: <c>SeeksAsylum</c> as "Seeks asylum", <c>UNHCRReferral</c> as "UNHCR referral".
     /// Anything else is shown as written: a supervisor's own wording with spaces, a code in capitals (SOM), a number.

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Casework.Data.Identity;
 using Casework.Testing;
+using Casework.Web.Features.Api;
 using Casework.Web.Tests.Api;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,5 +103,79 @@ public sealed class InterviewPageTests
         Assert.Equal(1, await clerk.Locator("tr[data-interview]").CountAsync());
         Assert.Equal(0, await clerk.Locator("form[method=post]:not([action='/account/logout'])").CountAsync());
         Assert.Equal(0, await clerk.GetByRole(AriaRole.Button, new() { Name = "Book the interview" }).CountAsync());
+    }
+
+    [Fact]
+    public async Task AnInvitedLawyer_AnswersOnTheirInterviewsScreen_TheOfficerSeesTheAnswer_AndAnAnswerToAnInterviewCancelledMeanwhileIsRefused()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer", CaseworkRoles.EligibilityOfficer),
+            ("supervisor", CaseworkRoles.Supervisor), ("auditor", CaseworkRoles.Auditor));
+        var organisation = await host.AddPartnerAsync("lawyer", "Refugee Legal Aid");
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer");
+        var supervisor = await host.ClientForAsync("supervisor");
+        var monday = InterviewApiTests.Monday;
+        var first = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Eden");
+        var second = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Feven");
+        var interviews = new Dictionary<Guid, Guid>();
+        foreach (var (id, day) in new[] { (first.Id, monday), (second.Id, monday.AddDays(1)) })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await supervisor.PostAsJsonAsync($"/api/cases/{id}/representations", new { organisationId = organisation },
+                TestContext.Current.CancellationToken)).StatusCode);
+            var booked = await officer.PostAsJsonAsync($"/api/cases/{id}/interviews", new
+            {
+                date = day.ToString("yyyy-MM-dd"), startTime = "09:30", interviewer = "officer", language = "Tigrinya", representativeInvited = true,
+            }, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            interviews[id] = (await booked.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        // The lawyer's start page says two invitations await an answer and leads to them, the earliest first.
+        await HeadlessChromium.SignInAsync(page, "/", "lawyer", ApiHost.Password);
+        Assert.Contains("2 interview invitations await your answer", await page.GetByTestId("unanswered-invitations").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GetByTestId("nav-interviews").ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/partner/interviews");
+        Assert.Equal([first.Number, second.Number], await page.Locator("tr[data-case]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.case)"));
+        var firstRow = page.Locator($"tr[data-case='{first.Number}']");
+        Assert.Contains($"Monday {Dates.Show(monday)}, 09:30–11:30", await firstRow.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Not answered yet", (await firstRow.GetByTestId("answer").InnerTextAsync()).Trim());
+        Assert.DoesNotContain("officer", await firstRow.InnerTextAsync(), StringComparison.Ordinal);
+
+        // Answered: recorded, shown with who answered, and seen by staff.
+        await HeadlessChromium.PostFormAsync(page, $"A representative will attend the interview of case {first.Number}");
+        await HeadlessChromium.WaitForPageAsync(page, "**/partner/interviews?answered=*");
+        Assert.Contains($"interview of case {first.Number} is recorded", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("A representative will attend (lawyer,", (await firstRow.GetByTestId("answer").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+
+        // The second interview is cancelled while the lawyer's screen still offers to answer it: the answer is refused in words.
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{second.Id}/interviews/{interviews[second.Id]}/cancel",
+            new { reason = "The interviewer is ill." }, TestContext.Current.CancellationToken)).StatusCode);
+        var refused = await HeadlessChromium.PostFormAsync(page, $"No representative will attend the interview of case {second.Number}");
+        Assert.Equal((int)HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("cancelled", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("Cancelled on", (await page.Locator($"tr[data-case='{second.Number}']").GetByTestId("status").InnerTextAsync()).Trim(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("interviewer is ill", await page.ContentAsync(), StringComparison.Ordinal);
+        var secondView = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{second.Id}/interviews/{interviews[second.Id]}",
+            TestContext.Current.CancellationToken);
+        Assert.Equal(JsonValueKind.Null, secondView.GetProperty("representativeAnswer").ValueKind);
+
+        // Both answers are in their case's audit trail.
+        var auditor = await host.ClientForAsync("auditor");
+        foreach (var id in new[] { first.Id, second.Id })
+        {
+            var trail = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={id}&actor=lawyer&action=write", TestContext.Current.CancellationToken);
+            Assert.Contains(trail.GetProperty("items").EnumerateArray(), e => e.GetProperty("resource").GetString() == "POST /partner/interviews");
+        }
+
+        // The officer sees the answer on the interviews screen and on the case screen.
+        var staff = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(staff, $"/cases/{first.Number}/interviews", "officer", ApiHost.Password);
+        Assert.StartsWith("Invited; will attend (answered by lawyer,", (await staff.GetByTestId("representative").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        await staff.GotoAsync($"/cases/{first.Number}");
+        Assert.Contains("the legal representative is invited and will attend.", await staff.GetByTestId("interview").InnerTextAsync(), StringComparison.Ordinal);
     }
 }

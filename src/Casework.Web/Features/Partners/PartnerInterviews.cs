@@ -53,10 +53,6 @@ public sealed class PartnerInterviews(CaseworkDbContext db, PartnerAppeals appea
     public async Task<PartnerInterviewView?> FindAsync(Guid? organisation, Guid interviewId, CancellationToken cancellationToken) =>
         await Invited(organisation).FirstOrDefaultAsync(x => x.Interview.Id == interviewId, cancellationToken) is { } row ? View(row) : null;
 
-    /// <summary>The case an invitation of the organisation belongs to, for the audit trail; null when it has no such invitation.</summary>
-    public Task<Guid?> CaseOfAsync(Guid? organisation, Guid interviewId, CancellationToken cancellationToken) =>
-        Invited(organisation).Where(x => x.Interview.Id == interviewId).Select(x => (Guid?)x.Interview.CaseId).FirstOrDefaultAsync(cancellationToken);
-
     /// <summary>
     /// Records whether a representative of the organisation will attend a scheduled interview of today or a later day. The last
     /// answer stands; who gave it and when are kept with it.
