@@ -25,6 +25,9 @@ public static class UiSetup
     /// <summary>The workflow definitions and their designer: supervisors edit and publish, auditors read.</summary>
     public const string WorkflowPolicy = "ui-workflows";
 
+    /// <summary>An interviewer's own agenda: eligibility officers, as in the API.</summary>
+    public const string InterviewerPolicy = "ui-interviewer";
+
     /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
     public const string PartnerPolicy = "ui-partner";
 
@@ -91,6 +94,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.Administrator))
             .AddPolicy(AuditPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.Auditor, CaseworkRoles.Administrator))
+            .AddPolicy(InterviewerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.EligibilityOfficer))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner))
             .AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

@@ -9,6 +9,16 @@ namespace Casework.Web.Ui;
 /// </summary>
 internal static partial class Wording
 {
+    /// <summary>The genders the applicant asked the interviewer and the interpreter to be.</summary>
+    public static string Requests(Casework.Web.Features.Cases.InterviewView interview) =>
+        (interview.RequestedInterviewerGender, interview.RequestedInterpreterGender) switch
+        {
+            (null, null) => "No request",
+            (var interviewer, null) => $"{interviewer} interviewer",
+            (null, var interpreter) => $"{interpreter} interpreter",
+            var (interviewer, interpreter) => $"{interviewer} interviewer, {interpreter} interpreter",
+        };
+
     /// <summary>The legal representative's part in an interview as staff read it: invited or not, and what the partner answered.</summary>
     public static string Representative(Casework.Web.Features.Cases.InterviewView interview) => interview switch
     {

@@ -330,4 +330,53 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Empty((await lawyerA.GetFromJsonAsync<JsonElement>("/api/partner/interviews", Ct)).EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await lawyerA.GetAsync($"/api/partner/interviews/{interview}", Ct)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnInterviewer_ReadsTheirOwnScheduledInterviews_InTheOrderTheyAreHeld_AndABadRangeIsNamed(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officerF = await host.ClientForAsync("officer.f");
+        var officerM = await host.ClientForAsync("officer.m");
+        var afternoon = await CaseInAssessmentAsync(host, clerk, "Genet");
+        var morning = await CaseInAssessmentAsync(host, clerk, "Hirut");
+        var others = await CaseInAssessmentAsync(host, clerk, "Iman");
+        var cancelled = await CaseInAssessmentAsync(host, clerk, "Jamila");
+        async Task<Guid> BookAsync(Guid caseId, object booking)
+        {
+            var booked = await officerF.PostAsJsonAsync($"/api/cases/{caseId}/interviews", booking, Ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        }
+
+        await BookAsync(afternoon.Id, Booking(Monday, start: "14:00"));
+        await BookAsync(morning.Id, Booking(Monday, start: "09:30", interpreter: "Yonas", representativeInvited: false));
+        await BookAsync(others.Id, Booking(Monday.AddDays(1), interviewer: "officer.m"));
+        var gone = await BookAsync(cancelled.Id, Booking(Monday.AddDays(2)));
+        Assert.Equal(HttpStatusCode.OK, (await officerF.PostAsJsonAsync($"/api/cases/{cancelled.Id}/interviews/{gone}/cancel", new { reason = "Withdrawn." }, Ct))
+            .StatusCode);
+        static string[] Numbers(JsonElement agenda) => [.. agenda.EnumerateArray().Select(e => e.GetProperty("caseNumber").GetString()!)];
+
+        // Their own scheduled interviews, in the order they are held; not another interviewer's, not a cancelled one.
+        var week = await officerF.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={Monday:yyyy-MM-dd}&days=7", Ct);
+        Assert.Equal([morning.Number, afternoon.Number], Numbers(week));
+        var first = week[0].GetProperty("interview");
+        Assert.Equal(("09:30", "11:30", "Yonas"), (first.GetProperty("startTime").GetString(), first.GetProperty("endTime").GetString(),
+            first.GetProperty("interpreter").GetString()));
+        Assert.Equal([others.Number], Numbers(await officerM.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={Monday:yyyy-MM-dd}&days=7", Ct)));
+
+        // By default from today for 28 days (the Monday is 7 to 13 days ahead); a range is exactly its days.
+        Assert.Equal([morning.Number, afternoon.Number], Numbers(await officerF.GetFromJsonAsync<JsonElement>("/api/me/interviews", Ct)));
+        Assert.Empty((await officerF.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={Monday.AddDays(1):yyyy-MM-dd}&days=1", Ct)).EnumerateArray());
+        Assert.Empty((await officerF.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={Monday.AddDays(-7):yyyy-MM-dd}&days=7", Ct)).EnumerateArray());
+
+        // A range that cannot be read is named, not answered with an empty agenda.
+        foreach (var (query, field) in new[] { ("from=2026-13-01", "from"), ("from=next+week", "from"), ("days=0", "days"), ("days=93", "days"), ("days=ten", "days") })
+        {
+            var refused = await ApiHost.AssertProblemAsync(await officerF.GetAsync($"/api/me/interviews?{query}", Ct), HttpStatusCode.BadRequest);
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{query}: {refused}");
+        }
+    }
 }

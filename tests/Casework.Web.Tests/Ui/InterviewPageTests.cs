@@ -106,7 +106,7 @@ public sealed class InterviewPageTests
     }
 
     [Fact]
-    public async Task AnInvitedLawyer_AnswersOnTheirInterviewsScreen_TheOfficerSeesTheAnswer_AndAnAnswerToAnInterviewCancelledMeanwhileIsRefused()
+    public async Task AnInvitedLawyer_AnswersOnTheirInterviewsScreen_TheOfficerSeesTheAnswerAlsoOnTheirAgenda_AndAnAnswerToAnInterviewCancelledMeanwhileIsRefused()
     {
         await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer", CaseworkRoles.EligibilityOfficer),
             ("supervisor", CaseworkRoles.Supervisor), ("auditor", CaseworkRoles.Auditor));
@@ -177,5 +177,16 @@ public sealed class InterviewPageTests
         Assert.StartsWith("Invited; will attend (answered by lawyer,", (await staff.GetByTestId("representative").InnerTextAsync()).Trim(), StringComparison.Ordinal);
         await staff.GotoAsync($"/cases/{first.Number}");
         Assert.Contains("the legal representative is invited and will attend.", await staff.GetByTestId("interview").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The officer's own agenda lists the interview they hold, with the answer, and not the cancelled one.
+        await staff.GetByTestId("nav-my-interviews").ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(staff, "**/interviews");
+        Assert.Equal([first.Number], await staff.Locator("tr[data-case]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.case)"));
+        Assert.Equal($"Monday {Dates.Show(monday)}", (await staff.GetByTestId("day").InnerTextAsync()).Trim());
+        Assert.StartsWith("Invited; will attend", (await staff.GetByTestId("representative").InnerTextAsync()).Trim(), StringComparison.Ordinal);
+        var badRange = await staff.GotoAsync("/interviews?days=500");
+        Assert.Equal((int)HttpStatusCode.BadRequest, badRange!.Status);
+        Assert.Contains("from 1 to 92", await staff.Locator("[data-error=days]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await staff.Locator("tr[data-case]").CountAsync());
     }
 }

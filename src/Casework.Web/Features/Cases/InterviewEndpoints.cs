@@ -7,17 +7,20 @@ namespace Casework.Web.Features.Cases;
 
 /// <summary>
 /// <c>/api/cases/{id}/interviews</c>: eligibility officers and supervisors book a case's RSD interview and cancel it with the
-/// reason; the staff who read the case read its interviews. The rules are <see cref="Interviews"/>'.
+/// reason; the staff who read the case read its interviews; an eligibility officer reads their own agenda at
+/// <c>/api/me/interviews</c>. The rules are <see cref="Interviews"/>'.
 /// </summary>
 public static class InterviewEndpoints
 {
     public const string Schedulers = "interview-schedulers";
+    public const string Interviewers = "interviewers";
 
     public static WebApplicationBuilder AddCaseworkInterviews(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<Interviews>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Schedulers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor));
+            .AddPolicy(Schedulers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
+            .AddPolicy(Interviewers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer));
         return builder;
     }
 
@@ -30,6 +33,8 @@ public static class InterviewEndpoints
             .WithSummary("Book the case's RSD interview: day and time at the office, interviewer, language, interpreter, the genders the applicant asked for, the representative's invitation.");
         group.MapPost("/{interviewId:guid}/cancel", CancelAsync).RequireAuthorization(Schedulers)
             .WithSummary("Cancel a scheduled interview with the reason; the case can then book another.");
+        app.MapGet("/api/me/interviews", AgendaAsync).WithTags("Interviews").RequireAuthorization(Interviewers)
+            .WithSummary("The caller's scheduled interviews from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
         return app;
     }
 
@@ -49,6 +54,15 @@ public static class InterviewEndpoints
         CancelInterviewRequest request, ClaimsPrincipal user, Interviews interviews, CancellationToken cancellationToken) =>
         Answer(await interviews.CancelAsync(id, interviewId, request.Reason, user.UserName(), cancellationToken), "The interview was not cancelled",
             TypedResults.Ok);
+
+    private static async Task<Results<Ok<List<AgendaEntry>>, ValidationProblem>> AgendaAsync(ClaimsPrincipal user, Interviews interviews, string? from,
+        string? days, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        return interviews.AgendaRange(from, days, errors) is { } range
+            ? TypedResults.Ok(await interviews.AgendaAsync(user.UserName(), range.From, range.Days, cancellationToken))
+            : TypedResults.ValidationProblem(errors);
+    }
 
     private static Results<T, NotFound, ValidationProblem, ProblemHttpResult> Answer<T>(InterviewOutcome outcome, string refusal, Func<InterviewView, T> done)
         where T : IResult => outcome.Kind switch

@@ -20,6 +20,9 @@ public sealed record ScheduleInterviewRequest(DateOnly? Date, string? StartTime,
 
 public sealed record CancelInterviewRequest(string? Reason);
 
+/// <summary>An interview on its interviewer's agenda, with the number of its case.</summary>
+public sealed record AgendaEntry(string CaseNumber, InterviewView Interview);
+
 /// <summary>
 /// An interview as staff see it: its times are the office's local times; <paramref name="RepresentativeAnswer"/> is the invited
 /// representative's answer ("Attending" or "NotAttending"), null until they give one.
@@ -63,6 +66,8 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
 {
     public const int DefaultDurationMinutes = 120;
     public const int MaxReason = 1000;
+    public const int DefaultAgendaDays = 28;
+    public const int MaxAgendaDays = 92;
 
     /// <summary>The case's interviews, the most recently booked first; null when there is no such case.</summary>
     public async Task<List<InterviewView>?> ListAsync(Guid caseId, CancellationToken cancellationToken)
@@ -80,6 +85,40 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         await db.Interviews.AsNoTracking().FirstOrDefaultAsync(i => i.Id == interviewId && i.CaseId == caseId, cancellationToken) is { } row
             ? (await ViewsAsync([row], cancellationToken))[0]
             : null;
+
+    /// <summary>
+    /// The scheduled interviews <paramref name="interviewer"/> holds from <paramref name="from"/> for <paramref name="days"/> days,
+    /// in the order they are held, read through the (interviewer, day, status) index.
+    /// </summary>
+    public async Task<List<AgendaEntry>> AgendaAsync(string interviewer, DateOnly from, int days, CancellationToken cancellationToken)
+    {
+        var until = from.AddDays(days - 1);
+        var rows = await db.Interviews.AsNoTracking()
+            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status == InterviewRecord.Scheduled)
+            .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
+        var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
+        var views = await ViewsAsync([.. ordered.Select(r => r.Interview)], cancellationToken);
+        return [.. ordered.Select((r, n) => new AgendaEntry(r.CaseNumber, views[n]))];
+    }
+
+    /// <summary>Reads an agenda's first day (today when left out) and its length in days (28 when left out, 1 to 92), or names what is wrong.</summary>
+    public (DateOnly From, int Days)? AgendaRange(string? from, string? days, Dictionary<string, string[]> errors)
+    {
+        var first = Dates.Today(clock);
+        if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first))
+        {
+            errors["from"] = ["The first day to show, like 2026-12-14."];
+        }
+
+        var length = DefaultAgendaDays;
+        if (!string.IsNullOrWhiteSpace(days) && (!int.TryParse(days.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out length)
+            || length is < 1 or > MaxAgendaDays))
+        {
+            errors["days"] = [$"How many days to show, from 1 to {MaxAgendaDays}."];
+        }
+
+        return errors.Count == 0 ? (first, length) : null;
+    }
 
     public Task<InterviewOutcome> ScheduleAsync(Guid caseId, ScheduleInterviewRequest request, string actor, CancellationToken cancellationToken) =>
         WriterClash.AgainAfterClashAsync(db, logger, "booking an interview", () => ScheduleOnceAsync(caseId, request, actor, cancellationToken),
