@@ -7,12 +7,18 @@ namespace Casework.Data.Cases;
 /// An RSD interview booked for a case: the day and time at the case's office (its local time, as officers and applicants
 /// read an appointment), how long it is booked for, who interviews, in which language, with which interpreter, the genders
 /// the applicant asked the interviewer and the interpreter to be, whether the legal representative is invited and what they answered. A case
-/// has at most one scheduled interview; a cancelled one stays, with who cancelled it and why.
+/// has at most one scheduled interview; a cancelled one stays, with who cancelled it and why. From its day on, the interviewer
+/// or a supervisor records how it went: <see cref="Held"/>, or <see cref="ApplicantAbsent"/> with what was done to reach the
+/// applicant; the case may then book another.
 /// </summary>
 public sealed class InterviewRecord
 {
     public const string Scheduled = "Scheduled";
     public const string Cancelled = "Cancelled";
+    public const string Held = "Held";
+
+    /// <summary>The applicant did not come to the interview.</summary>
+    public const string ApplicantAbsent = "ApplicantAbsent";
     public const string Attending = "Attending";
     public const string NotAttending = "NotAttending";
 
@@ -52,6 +58,13 @@ public sealed class InterviewRecord
     public string? CancelledBy { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
     public string? CancellationReason { get; set; }
+
+    /// <summary>Who recorded that the interview was <see cref="Held"/> or the <see cref="ApplicantAbsent"/>, and when.</summary>
+    public string? OutcomeRecordedBy { get; set; }
+    public DateTimeOffset? OutcomeRecordedAt { get; set; }
+
+    /// <summary>The interviewer's note on the outcome: for an absent applicant, what was done to reach them.</summary>
+    public string? OutcomeNote { get; set; }
 }
 
 internal sealed class InterviewConfiguration : IEntityTypeConfiguration<InterviewRecord>
@@ -72,6 +85,8 @@ internal sealed class InterviewConfiguration : IEntityTypeConfiguration<Intervie
         builder.Property(i => i.ScheduledBy).HasMaxLength(256);
         builder.Property(i => i.CancelledBy).HasMaxLength(256);
         builder.Property(i => i.CancellationReason).HasMaxLength(1000);
+        builder.Property(i => i.OutcomeRecordedBy).HasMaxLength(256);
+        builder.Property(i => i.OutcomeNote).HasMaxLength(1000);
         builder.HasOne<CaseRecord>().WithMany().HasForeignKey(i => i.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(i => new { i.CaseId, i.Status });
 

@@ -60,6 +60,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/cases/{id:guid}/interviews/{interviewId:guid}"] = Readers,
         ["POST /api/cases/{id:guid}/interviews/"] = [Officer, Supervisor],
         ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/cancel"] = [Officer, Supervisor],
+        ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/outcome"] = [Officer, Supervisor],
         ["GET /api/me/interviews"] = [Officer],
         ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
         ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],

@@ -379,4 +379,102 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
             Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{query}: {refused}");
         }
     }
+
+    /// <summary>Moves an interview to another day, as if the days until it had passed (a booking is for today or later).</summary>
+    internal static async Task MoveInterviewAsync(ApiHost host, Guid interviewId, DateOnly day)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        Assert.Equal(1, await db.Interviews.Where(i => i.Id == interviewId).ExecuteUpdateAsync(u => u.SetProperty(i => i.Date, day), Ct));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task FromItsDayOn_TheInterviewerOrASupervisorRecordsWhetherTheInterviewWasHeld_Once_AndAnAbsenceSaysWhatWasDone(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var otherOfficer = await host.ClientForAsync("officer.m");
+        var supervisor = await host.ClientForAsync("supervisor");
+        var auditor = await host.ClientForAsync("auditor");
+        var absent = await CaseInAssessmentAsync(host, clerk, "Kidan");
+        var held = await CaseInAssessmentAsync(host, clerk, "Lula");
+        async Task<Guid> BookAsync(Guid caseId, object booking)
+        {
+            var booked = await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews", booking, Ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        }
+
+        var missed = await BookAsync(absent.Id, Booking(Monday));
+        var kept = await BookAsync(held.Id, Booking(Monday, start: "14:00"));
+        var outcome = $"/api/cases/{absent.Id}/interviews/{missed}/outcome";
+        async Task<string?> StatusAsync(Guid caseId, Guid interviewId) =>
+            (await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/interviews/{interviewId}", Ct)).GetProperty("status").GetString();
+
+        // Not before its day.
+        var early = await ApiHost.AssertProblemAsync(await officer.PostAsJsonAsync(outcome, new { outcome = "Held" }, Ct), HttpStatusCode.Conflict);
+        Assert.Contains("from that day on", early.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The day has passed. Only its interviewer or a supervisor records it: not another officer, not a clerk or an auditor.
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        await MoveInterviewAsync(host, missed, yesterday);
+        var notTheirs = await ApiHost.AssertProblemAsync(await otherOfficer.PostAsJsonAsync(outcome, new { outcome = "Held" }, Ct), HttpStatusCode.Forbidden);
+        Assert.Contains("officer.f", notTheirs.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync(outcome, new { outcome = "Held" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsJsonAsync(outcome, new { outcome = "Held" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.PostAsJsonAsync($"/api/cases/{held.Id}/interviews/{missed}/outcome", new { outcome = "Held" }, Ct))
+            .StatusCode);
+
+        // Bad input names its field, and writes nothing.
+        foreach (var (body, field) in new object[][]
+        {
+            [new { }, "outcome"], [new { outcome = "Maybe" }, "outcome"], [new { outcome = "ApplicantAbsent" }, "note"],
+            [new { outcome = "ApplicantAbsent", note = "   " }, "note"], [new { outcome = "Held", note = new string('x', 1001) }, "note"],
+        }.Select(b => (b[0], (string)b[1])))
+        {
+            var refused = await ApiHost.AssertProblemAsync(await officer.PostAsJsonAsync(outcome, body, Ct), HttpStatusCode.BadRequest);
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {refused}");
+        }
+
+        Assert.Equal("Scheduled", await StatusAsync(absent.Id, missed));
+
+        // Past and without an outcome, the interview awaits one on its interviewer's agenda.
+        var agenda = await officer.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={yesterday:yyyy-MM-dd}&days=1", Ct);
+        Assert.Equal("Scheduled", Assert.Single(agenda.EnumerateArray()).GetProperty("interview").GetProperty("status").GetString());
+
+        // The interviewer records the absence with what was done; once only.
+        var recorded = await officer.PostAsJsonAsync(outcome, new { outcome = "applicantabsent", note = "Called twice; no answer. Letter sent." }, Ct);
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        var view = await recorded.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("ApplicantAbsent", "officer.f", "Called twice; no answer. Letter sent."), (view.GetProperty("status").GetString(),
+            view.GetProperty("outcomeRecordedBy").GetString(), view.GetProperty("outcomeNote").GetString()));
+        Assert.True(view.GetProperty("outcomeRecordedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+        var again = await ApiHost.AssertProblemAsync(await supervisor.PostAsJsonAsync(outcome, new { outcome = "Held" }, Ct), HttpStatusCode.Conflict);
+        Assert.Contains("recorded already, by officer.f", again.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ApplicantAbsent", await StatusAsync(absent.Id, missed));
+        Assert.Equal(HttpStatusCode.Conflict, (await officer.PostAsJsonAsync($"/api/cases/{absent.Id}/interviews/{missed}/cancel", new { reason = "Too late." }, Ct))
+            .StatusCode);
+
+        // The case may book another interview, and the missed one is still on the agenda of its day, with its outcome.
+        await BookAsync(absent.Id, Booking(Monday.AddDays(1)));
+        agenda = await officer.GetFromJsonAsync<JsonElement>($"/api/me/interviews?from={yesterday:yyyy-MM-dd}&days=1", Ct);
+        Assert.Equal("ApplicantAbsent", Assert.Single(agenda.EnumerateArray()).GetProperty("interview").GetProperty("status").GetString());
+
+        // On the day itself a supervisor records that the other one was held; a held interview is not cancelled afterwards.
+        await MoveInterviewAsync(host, kept, DateOnly.FromDateTime(DateTime.UtcNow));
+        var heldAnswer = await supervisor.PostAsJsonAsync($"/api/cases/{held.Id}/interviews/{kept}/outcome", new { outcome = "Held" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, heldAnswer.StatusCode);
+        var heldView = await heldAnswer.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("Held", "supervisor"), (heldView.GetProperty("status").GetString(), heldView.GetProperty("outcomeRecordedBy").GetString()));
+        var cancelHeld = await ApiHost.AssertProblemAsync(await officer.PostAsJsonAsync($"/api/cases/{held.Id}/interviews/{kept}/cancel",
+            new { reason = "Too late." }, Ct), HttpStatusCode.Conflict);
+        Assert.Contains("(held)", cancelHeld.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The outcomes, the refused ones too, are in their cases' audit trails.
+        var trail = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/entries?case={absent.Id}&action=write", Ct);
+        Assert.True(trail.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("resource").GetString() == $"POST {outcome}") >= 8, trail.ToString());
+    }
 }

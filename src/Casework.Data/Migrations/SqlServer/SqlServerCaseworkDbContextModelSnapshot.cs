@@ -441,6 +441,17 @@ namespace Casework.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset?>("OutcomeRecordedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("OutcomeRecordedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.Property<string>("RepresentativeAnswer")
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");

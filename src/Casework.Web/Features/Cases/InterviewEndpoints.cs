@@ -7,7 +7,7 @@ namespace Casework.Web.Features.Cases;
 
 /// <summary>
 /// <c>/api/cases/{id}/interviews</c>: eligibility officers and supervisors book a case's RSD interview and cancel it with the
-/// reason; the staff who read the case read its interviews; an eligibility officer reads their own agenda at
+/// reason, and from its day on its interviewer or a supervisor records whether it was held; the staff who read the case read its interviews; an eligibility officer reads their own agenda at
 /// <c>/api/me/interviews</c>. The rules are <see cref="Interviews"/>'.
 /// </summary>
 public static class InterviewEndpoints
@@ -33,8 +33,10 @@ public static class InterviewEndpoints
             .WithSummary("Book the case's RSD interview: day and time at the office, interviewer, language, interpreter, the genders the applicant asked for, the representative's invitation.");
         group.MapPost("/{interviewId:guid}/cancel", CancelAsync).RequireAuthorization(Schedulers)
             .WithSummary("Cancel a scheduled interview with the reason; the case can then book another.");
+        group.MapPost("/{interviewId:guid}/outcome", RecordOutcomeAsync).RequireAuthorization(Schedulers)
+            .WithSummary("Record, from the interview's day on, that it was held or that the applicant did not come (with what was done to reach them); its interviewer or a supervisor, once.");
         app.MapGet("/api/me/interviews", AgendaAsync).WithTags("Interviews").RequireAuthorization(Interviewers)
-            .WithSummary("The caller's scheduled interviews from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
+            .WithSummary("The caller's interviews, scheduled, held or missed (not cancelled), from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
         return app;
     }
 
@@ -55,6 +57,11 @@ public static class InterviewEndpoints
         Answer(await interviews.CancelAsync(id, interviewId, request.Reason, user.UserName(), cancellationToken), "The interview was not cancelled",
             TypedResults.Ok);
 
+    private static async Task<Results<Ok<InterviewView>, NotFound, ValidationProblem, ProblemHttpResult>> RecordOutcomeAsync(Guid id, Guid interviewId,
+        InterviewOutcomeRequest request, ClaimsPrincipal user, Interviews interviews, CancellationToken cancellationToken) =>
+        Answer(await interviews.RecordOutcomeAsync(id, interviewId, request, user.UserName(), user.IsInRole(CaseworkRoles.Supervisor), cancellationToken),
+            "The interview's outcome was not recorded", TypedResults.Ok);
+
     private static async Task<Results<Ok<List<AgendaEntry>>, ValidationProblem>> AgendaAsync(ClaimsPrincipal user, Interviews interviews, string? from,
         string? days, CancellationToken cancellationToken)
     {
@@ -71,6 +78,7 @@ public static class InterviewEndpoints
             InterviewResult.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
             InterviewResult.Refused => Problems.Rule("interview-stage", outcome.Message),
             InterviewResult.Conflict => Problems.Conflict(refusal, outcome.Message),
+            InterviewResult.Forbidden => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status403Forbidden, title: refusal),
             _ => TypedResults.NotFound(),
         };
 }

@@ -20,6 +20,9 @@ public sealed record ScheduleInterviewRequest(DateOnly? Date, string? StartTime,
 
 public sealed record CancelInterviewRequest(string? Reason);
 
+/// <summary>How an interview went: <paramref name="Outcome"/> is "Held" or "ApplicantAbsent"; <paramref name="Note"/> says, for an absent applicant, what was done to reach them.</summary>
+public sealed record InterviewOutcomeRequest(string? Outcome, string? Note);
+
 /// <summary>An interview on its interviewer's agenda, with the number of its case.</summary>
 public sealed record AgendaEntry(string CaseNumber, InterviewView Interview);
 
@@ -31,7 +34,8 @@ public sealed record InterviewView(Guid Id, Guid CaseId, DateOnly Date, string S
     string? InterviewerName, string Language, string? Interpreter, string? InterpreterGender, string? RequestedInterviewerGender,
     string? RequestedInterpreterGender, bool RepresentativeInvited, string Status, string ScheduledBy, DateTimeOffset ScheduledAt,
     string? CancelledBy, DateTimeOffset? CancelledAt, string? CancellationReason, string? RepresentativeAnswer,
-    string? RepresentativeAnsweredBy, DateTimeOffset? RepresentativeAnsweredAt);
+    string? RepresentativeAnsweredBy, DateTimeOffset? RepresentativeAnsweredAt, string? OutcomeRecordedBy, DateTimeOffset? OutcomeRecordedAt,
+    string? OutcomeNote);
 
 public enum InterviewResult
 {
@@ -48,6 +52,9 @@ public enum InterviewResult
 
     /// <summary>Another interview stands in the way, or the interview was cancelled or held already.</summary>
     Conflict,
+
+    /// <summary>The caller may not do this to this interview (<see cref="InterviewOutcome.Message"/>): only its interviewer or a supervisor records how it went.</summary>
+    Forbidden,
 }
 
 public sealed record InterviewOutcome(InterviewResult Kind, InterviewView? Interview = null, Dictionary<string, string[]>? Errors = null,
@@ -87,14 +94,15 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
             : null;
 
     /// <summary>
-    /// The scheduled interviews <paramref name="interviewer"/> holds from <paramref name="from"/> for <paramref name="days"/> days,
-    /// in the order they are held, read through the (interviewer, day, status) index.
+    /// The interviews <paramref name="interviewer"/> holds from <paramref name="from"/> for <paramref name="days"/> days,
+    /// in the order they are held, those held or missed with their outcome and the cancelled ones left out, read through the
+    /// (interviewer, day) index.
     /// </summary>
     public async Task<List<AgendaEntry>> AgendaAsync(string interviewer, DateOnly from, int days, CancellationToken cancellationToken)
     {
         var until = from.AddDays(days - 1);
         var rows = await db.Interviews.AsNoTracking()
-            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status == InterviewRecord.Scheduled)
+            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status != InterviewRecord.Cancelled)
             .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
         var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
         var views = await ViewsAsync([.. ordered.Select(r => r.Interview)], cancellationToken);
@@ -311,9 +319,98 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         var cancelled = await db.Interviews.Where(i => i.Id == interviewId && i.Status == InterviewRecord.Scheduled)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, InterviewRecord.Cancelled).SetProperty(i => i.CancelledBy, actor)
                 .SetProperty(i => i.CancelledAt, clock.GetUtcNow()).SetProperty(i => i.CancellationReason, reason), cancellationToken);
-        return cancelled == 1
-            ? new(InterviewResult.Done, await GetAsync(caseId, interviewId, cancellationToken))
-            : new(InterviewResult.Conflict, Message: "This interview was cancelled already.");
+        if (cancelled == 1)
+        {
+            return new(InterviewResult.Done, await GetAsync(caseId, interviewId, cancellationToken));
+        }
+
+        var status = await db.Interviews.Where(i => i.Id == interviewId).Select(i => i.Status).FirstAsync(cancellationToken);
+        return new(InterviewResult.Conflict, Message: status == InterviewRecord.Cancelled
+            ? "This interview was cancelled already."
+            : $"How this interview went is recorded ({(status == InterviewRecord.Held ? "held" : "the applicant did not come")}); it is not cancelled afterwards.");
+    }
+
+    /// <summary>
+    /// The scheduled interviews <paramref name="interviewer"/> held before today whose outcome is not recorded yet, the oldest
+    /// first, at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<List<AgendaEntry>> AwaitingOutcomeAsync(string interviewer, int limit, CancellationToken cancellationToken)
+    {
+        var today = Dates.Today(clock);
+        var rows = await db.Interviews.AsNoTracking()
+            .Where(i => i.Interviewer == interviewer && i.Date < today && i.Status == InterviewRecord.Scheduled)
+            .OrderBy(i => i.Date).ThenBy(i => i.StartTime).Take(limit)
+            .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
+        var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
+        var views = await ViewsAsync([.. ordered.Select(r => r.Interview)], cancellationToken);
+        return [.. ordered.Select((r, n) => new AgendaEntry(r.CaseNumber, views[n]))];
+    }
+
+    /// <summary>
+    /// Records how a scheduled interview went, from its day on: held, or the applicant absent (with what was done to reach
+    /// them). Only its interviewer or a supervisor records it, once; the case may then book another interview.
+    /// </summary>
+    public async Task<InterviewOutcome> RecordOutcomeAsync(Guid caseId, Guid interviewId, InterviewOutcomeRequest request, string actor, bool supervisor,
+        CancellationToken cancellationToken)
+    {
+        var interview = await db.Interviews.AsNoTracking().FirstOrDefaultAsync(i => i.Id == interviewId && i.CaseId == caseId, cancellationToken);
+        if (interview is null)
+        {
+            return new(InterviewResult.NotFound);
+        }
+
+        if (!supervisor && interview.Interviewer != actor)
+        {
+            return new(InterviewResult.Forbidden, Message: $"Only the interviewer ({interview.Interviewer}) or a supervisor records how the interview went.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var outcome = request.Outcome?.Trim() switch
+        {
+            { } held when held.Equals(InterviewRecord.Held, StringComparison.OrdinalIgnoreCase) => InterviewRecord.Held,
+            { } absent when absent.Equals(InterviewRecord.ApplicantAbsent, StringComparison.OrdinalIgnoreCase) => InterviewRecord.ApplicantAbsent,
+            _ => null,
+        };
+        if (outcome is null)
+        {
+            errors["outcome"] = [$"\"{InterviewRecord.Held}\" or \"{InterviewRecord.ApplicantAbsent}\" (the applicant did not come)."];
+        }
+
+        var note = request.Note?.Trim() is { Length: > 0 } written ? written : null;
+        if (note is { Length: > MaxReason })
+        {
+            errors["note"] = ["At most 1,000 characters."];
+        }
+        else if (note is null && outcome == InterviewRecord.ApplicantAbsent)
+        {
+            errors["note"] = ["Say what was done to reach the applicant, and what they said if they were reached."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new(InterviewResult.Invalid, Errors: errors);
+        }
+
+        var today = Dates.Today(clock);
+        if (interview.Status == InterviewRecord.Scheduled && interview.Date > today)
+        {
+            return new(InterviewResult.Conflict, Message: $"The interview is on {Dates.Show(interview.Date)}; how it went is recorded from that day on.");
+        }
+
+        // The write repeats the conditions, so a cancellation or another outcome landing in between is not overwritten.
+        var recorded = await db.Interviews.Where(i => i.Id == interviewId && i.Status == InterviewRecord.Scheduled && i.Date <= today)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, outcome).SetProperty(i => i.OutcomeRecordedBy, actor)
+                .SetProperty(i => i.OutcomeRecordedAt, clock.GetUtcNow()).SetProperty(i => i.OutcomeNote, note), cancellationToken);
+        if (recorded == 1)
+        {
+            return new(InterviewResult.Done, await GetAsync(caseId, interviewId, cancellationToken));
+        }
+
+        var now = await db.Interviews.AsNoTracking().FirstAsync(i => i.Id == interviewId, cancellationToken);
+        return new(InterviewResult.Conflict, Message: now.Status == InterviewRecord.Cancelled
+            ? "This interview was cancelled; it has no outcome to record."
+            : $"How this interview went was recorded already, by {now.OutcomeRecordedBy} on {Dates.Show(now.OutcomeRecordedAt!.Value)}: "
+                + (now.Status == InterviewRecord.Held ? "held." : "the applicant did not come."));
     }
 
     private static string NameOf(CaseworkUser user) => user.DisplayName ?? user.UserName!;
@@ -329,7 +426,8 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
                 r.StartTime.AddMinutes(r.DurationMinutes).ToString("HH:mm", CultureInfo.InvariantCulture), r.DurationMinutes, r.Interviewer,
                 shown.GetValueOrDefault(r.Interviewer), r.Language, r.Interpreter, r.InterpreterGender, r.RequestedInterviewerGender,
                 r.RequestedInterpreterGender, r.RepresentativeInvited, r.Status, r.ScheduledBy, r.ScheduledAt, r.CancelledBy, r.CancelledAt,
-                r.CancellationReason, r.RepresentativeAnswer, r.RepresentativeAnsweredBy, r.RepresentativeAnsweredAt)),
+                r.CancellationReason, r.RepresentativeAnswer, r.RepresentativeAnsweredBy, r.RepresentativeAnsweredAt, r.OutcomeRecordedBy,
+                r.OutcomeRecordedAt, r.OutcomeNote)),
         ];
     }
 }

@@ -73,9 +73,12 @@ public sealed class PartnerInterviews(CaseworkDbContext db, PartnerAppeals appea
         var today = Dates.Today(clock);
         if (found.Status != InterviewRecord.Scheduled || found.Date < today)
         {
-            return new(AttendanceResult.Conflict, Message: found.Status == InterviewRecord.Cancelled
-                ? "This interview was cancelled; there is nothing to attend."
-                : $"The interview of {Dates.Show(found.Date)} is past.");
+            return new(AttendanceResult.Conflict, Message: found.Status switch
+            {
+                InterviewRecord.Cancelled => "This interview was cancelled; there is nothing to attend.",
+                InterviewRecord.Scheduled => $"The interview of {Dates.Show(found.Date)} is past.",
+                _ => $"The interview of {Dates.Show(found.Date)} has taken place.",
+            });
         }
 
         // The same conditions again in the write itself, so a cancellation that lands in between is not answered.

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Casework.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class InterviewOutcome : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "OutcomeNote",
+                table: "interviews",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "OutcomeRecordedAt",
+                table: "interviews",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "OutcomeRecordedBy",
+                table: "interviews",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "OutcomeNote",
+                table: "interviews");
+
+            migrationBuilder.DropColumn(
+                name: "OutcomeRecordedAt",
+                table: "interviews");
+
+            migrationBuilder.DropColumn(
+                name: "OutcomeRecordedBy",
+                table: "interviews");
+        }
+    }
+}
