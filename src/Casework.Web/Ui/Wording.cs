@@ -30,6 +30,19 @@ internal static partial class Wording
         _ => "Invited; no answer yet",
     };
 
+    /// <summary>An interview's state as staff read it: scheduled (awaiting its outcome once its day has passed), cancelled, held or missed, and by whom.</summary>
+    public static string Status(Casework.Web.Features.Cases.InterviewView interview, DateOnly today) => interview switch
+    {
+        { Status: Casework.Data.Cases.InterviewRecord.Cancelled } =>
+            $"Cancelled by {interview.CancelledBy}, {Dates.Show(interview.CancelledAt!.Value)}: {interview.CancellationReason}",
+        { Status: Casework.Data.Cases.InterviewRecord.Held } =>
+            $"Held (recorded by {interview.OutcomeRecordedBy}, {Dates.Show(interview.OutcomeRecordedAt!.Value)})" + (interview.OutcomeNote is { } note ? $": {note}" : ""),
+        { Status: Casework.Data.Cases.InterviewRecord.ApplicantAbsent } =>
+            $"The applicant did not come (recorded by {interview.OutcomeRecordedBy}, {Dates.Show(interview.OutcomeRecordedAt!.Value)}): {interview.OutcomeNote}",
+        _ when interview.Date < today => $"Scheduled by {interview.ScheduledBy}, {Dates.Show(interview.ScheduledAt)}; awaiting its outcome",
+        _ => $"Scheduled by {interview.ScheduledBy}, {Dates.Show(interview.ScheduledAt)}",
+    };
+
     /// <summary>
     /// An identifier-like name as words: <c>SeeksAsylum</c> as "Seeks asylum", <c>UNHCRReferral</c> as "UNHCR referral".
     /// Anything else is shown as written: a supervisor's own wording with spaces, a code in capitals (SOM), a number.

@@ -6,6 +6,7 @@ using Casework.Testing;
 using Casework.Web.Features.Api;
 using Casework.Web.Tests.Api;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -188,5 +189,78 @@ public sealed class InterviewPageTests
         Assert.Equal((int)HttpStatusCode.BadRequest, badRange!.Status);
         Assert.Contains("from 1 to 92", await staff.Locator("[data-error=days]").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await staff.Locator("tr[data-case]").CountAsync());
+    }
+
+    [Fact]
+    public async Task AnInterviewerIsToldWhichPastInterviewsAwaitTheirOutcome_RecordsAnAbsenceWithWhatWasDone_AndTheTaskScreenShowsIt()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer.f", CaseworkRoles.EligibilityOfficer),
+            ("officer.m", CaseworkRoles.EligibilityOfficer));
+        var ct = TestContext.Current.CancellationToken;
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var missed = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Meron");
+        var coming = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Nardos");
+        async Task<Guid> BookAsync(Guid caseId, string start)
+        {
+            var booked = await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews",
+                new { date = InterviewApiTests.Monday.ToString("yyyy-MM-dd"), startTime = start, interviewer = "officer.f", language = "Tigrinya" }, ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return (await booked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        }
+
+        var past = await BookAsync(missed.Id, "09:30");
+        await BookAsync(coming.Id, "14:00");
+        var lastWeek = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-7);
+        await InterviewApiTests.MoveInterviewAsync(host, past, lastWeek);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // Another officer is offered nothing to record on an interview that is not theirs.
+        var other = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(other, $"/cases/{missed.Number}/interviews", "officer.m", ApiHost.Password);
+        Assert.Contains("awaiting its outcome", await other.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await other.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).CountAsync());
+
+        // The interviewer's agenda names the past interview awaiting its outcome; the coming one is on its day.
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/interviews", "officer.f", ApiHost.Password);
+        var awaiting = page.GetByTestId("awaiting-outcome");
+        Assert.Contains($"{missed.Number} ({Dates.Show(lastWeek)})", await awaiting.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(coming.Number, await awaiting.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Scheduled by officer.f", await page.Locator($"tr[data-case='{coming.Number}'] [data-testid=interview-status]").InnerTextAsync(),
+            StringComparison.Ordinal);
+
+        // An absence without a note is refused beside the field, the choice kept; with one it is recorded.
+        await HeadlessChromium.RunAndLoadAsync(page, () => awaiting.GetByRole(AriaRole.Link, new() { Name = missed.Number }).ClickAsync(),
+            r => r.Request.IsNavigationRequest);
+        await page.GetByLabel("The applicant did not come").CheckAsync();
+        var refused = await HeadlessChromium.PostFormAsync(page, "Record the outcome");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("reach the applicant", await page.Locator("[data-error=note]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.GetByLabel("The applicant did not come").IsCheckedAsync());
+        await page.Locator("textarea[name=note]").FillAsync("Called twice, no answer; a letter was sent to the registered address.");
+        await HeadlessChromium.PostFormAsync(page, "Record the outcome");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=recorded");
+        var status = await page.GetByTestId("interview-status").InnerTextAsync();
+        Assert.Contains("The applicant did not come (recorded by officer.f", status, StringComparison.Ordinal);
+        Assert.Contains("a letter was sent", status, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).CountAsync());
+        Assert.Equal(1, await page.Locator("#date").CountAsync());
+
+        // The case screen and the interview task's screen say so; the agenda no longer asks for it.
+        await page.GotoAsync($"/cases/{missed.Number}");
+        Assert.Contains("was missed: the applicant did not come", await page.GetByTestId("interview").InnerTextAsync(), StringComparison.Ordinal);
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == missed.Number && w.FormKey == "interview" && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(ct);
+        }
+
+        await page.GotoAsync($"/tasks/{task}");
+        Assert.Contains("The applicant did not come (recorded by officer.f", await page.GetByTestId("task-interview").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GotoAsync("/interviews");
+        Assert.Equal(0, await page.GetByTestId("awaiting-outcome").CountAsync());
     }
 }
