@@ -101,12 +101,8 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
     public async Task<List<AgendaEntry>> AgendaAsync(string interviewer, DateOnly from, int days, CancellationToken cancellationToken)
     {
         var until = from.AddDays(days - 1);
-        var rows = await db.Interviews.AsNoTracking()
-            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status != InterviewRecord.Cancelled)
-            .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
-        var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
-        var views = await ViewsAsync([.. ordered.Select(r => r.Interview)], cancellationToken);
-        return [.. ordered.Select((r, n) => new AgendaEntry(r.CaseNumber, views[n]))];
+        return await EntriesAsync(db.Interviews.AsNoTracking()
+            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status != InterviewRecord.Cancelled), cancellationToken);
     }
 
     /// <summary>Reads an agenda's first day (today when left out) and its length in days (28 when left out, 1 to 92), or names what is wrong.</summary>
@@ -337,10 +333,15 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
     public async Task<List<AgendaEntry>> AwaitingOutcomeAsync(string interviewer, int limit, CancellationToken cancellationToken)
     {
         var today = Dates.Today(clock);
-        var rows = await db.Interviews.AsNoTracking()
+        return await EntriesAsync(db.Interviews.AsNoTracking()
             .Where(i => i.Interviewer == interviewer && i.Date < today && i.Status == InterviewRecord.Scheduled)
-            .OrderBy(i => i.Date).ThenBy(i => i.StartTime).Take(limit)
-            .Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
+            .OrderBy(i => i.Date).ThenBy(i => i.StartTime).Take(limit), cancellationToken);
+    }
+
+    /// <summary>The interviews <paramref name="query"/> finds, each with its case number, in the order they are held.</summary>
+    private async Task<List<AgendaEntry>> EntriesAsync(IQueryable<InterviewRecord> query, CancellationToken cancellationToken)
+    {
+        var rows = await query.Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
         var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
         var views = await ViewsAsync([.. ordered.Select(r => r.Interview)], cancellationToken);
         return [.. ordered.Select((r, n) => new AgendaEntry(r.CaseNumber, views[n]))];
