@@ -88,6 +88,14 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         return await ViewsAsync([.. rows.OrderByDescending(i => i.ScheduledAt)], cancellationToken);
     }
 
+    /// <summary>The case's scheduled interview, or else the last one held or missed; null when it has neither.</summary>
+    public async Task<InterviewView?> CurrentAsync(Guid caseId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Interviews.AsNoTracking().Where(i => i.CaseId == caseId && i.Status != InterviewRecord.Cancelled).ToListAsync(cancellationToken);
+        var current = rows.FirstOrDefault(i => i.Status == InterviewRecord.Scheduled) ?? rows.MaxBy(i => i.ScheduledAt);
+        return current is null ? null : (await ViewsAsync([current], cancellationToken))[0];
+    }
+
     public async Task<InterviewView?> GetAsync(Guid caseId, Guid interviewId, CancellationToken cancellationToken) =>
         await db.Interviews.AsNoTracking().FirstOrDefaultAsync(i => i.Id == interviewId && i.CaseId == caseId, cancellationToken) is { } row
             ? (await ViewsAsync([row], cancellationToken))[0]
