@@ -35,7 +35,6 @@ public sealed class DbErrorsTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             foreach (var path in new[] { file, file + "-wal", file + "-shm" })
             {
                 File.Delete(path);

@@ -39,7 +39,12 @@ public sealed class ProviderSetupTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            // This pool only: clearing every pool would close other tests' idle connections while they run.
+            using (var pooled = new SqliteConnection(connectionString))
+            {
+                SqliteConnection.ClearPool(pooled);
+            }
+
             File.Delete(file);
         }
     }

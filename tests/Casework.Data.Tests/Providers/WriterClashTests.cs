@@ -24,7 +24,6 @@ public sealed class WriterClashTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await holder.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         foreach (var path in new[] { file, file + "-wal", file + "-shm" })
         {
             File.Delete(path);
