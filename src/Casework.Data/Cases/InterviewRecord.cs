@@ -92,5 +92,8 @@ internal sealed class InterviewConfiguration : IEntityTypeConfiguration<Intervie
 
         // An interviewer's day: the clash check and "my interviews" read it.
         builder.HasIndex(i => new { i.Interviewer, i.Date, i.Status });
+
+        // Across interviewers: an office's calendar (InterviewQueries.OnDays) and the past interviews awaiting their outcome.
+        builder.HasIndex(i => new { i.Status, i.Date });
     }
 }

@@ -28,6 +28,9 @@ public static class UiSetup
     /// <summary>An interviewer's own agenda: eligibility officers, as in the API.</summary>
     public const string InterviewerPolicy = "ui-interviewer";
 
+    /// <summary>An office's interview calendar: those who book interviews, eligibility officers and supervisors, as in the API.</summary>
+    public const string SchedulerPolicy = "ui-schedulers";
+
     /// <summary>A legal aid partner's own screens: the appeals of the clients their organisation represents.</summary>
     public const string PartnerPolicy = "ui-partner";
 
@@ -96,6 +99,8 @@ public static class UiSetup
                 .RequireRole(CaseworkRoles.Auditor, CaseworkRoles.Administrator))
             .AddPolicy(InterviewerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.EligibilityOfficer))
+            .AddPolicy(SchedulerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
+                .RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
             .AddPolicy(PartnerPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)
                 .RequireRole(CaseworkRoles.LegalAidPartner))
             .AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme)

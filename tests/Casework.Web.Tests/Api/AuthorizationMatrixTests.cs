@@ -62,6 +62,8 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/cancel"] = [Officer, Supervisor],
         ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/outcome"] = [Officer, Supervisor],
         ["GET /api/me/interviews"] = [Officer],
+        ["GET /api/interviews/"] = [Officer, Supervisor],
+        ["GET /api/interviews/awaiting-outcome"] = [Officer, Supervisor],
         ["POST /api/cases/{id:guid}/representations/{representationId:guid}/revoke"] = [Supervisor],
         ["POST /api/cases/{id:guid}/family-members"] = [Clerk, Supervisor],
         ["POST /api/cases/{id:guid}/family-members/{memberId:guid}/remove"] = [Clerk, Supervisor],

@@ -48,13 +48,13 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
     }
 
     /// <summary>A case in assessment (its interview task open) whose applicant speaks Tigrinya and Arabic.</summary>
-    internal static async Task<(Guid Id, string Number)> CaseInAssessmentAsync(ApiHost host, HttpClient clerk, string givenName)
+    internal static async Task<(Guid Id, string Number)> CaseInAssessmentAsync(ApiHost host, HttpClient clerk, string givenName, string office = "NBO")
     {
         var principal = new
         {
             givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "ERI" }, languages = new[] { "Tigrinya", "Arabic" },
         };
-        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office, registeredOn = "2026-03-02", principal }, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var (id, number) = (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
@@ -378,6 +378,86 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
             var refused = await ApiHost.AssertProblemAsync(await officerF.GetAsync($"/api/me/interviews?{query}", Ct), HttpStatusCode.BadRequest);
             Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{query}: {refused}");
         }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOfficesCalendar_ShowsEveryInterviewersInterviewsThere_AndThoseAwaitingTheirOutcome_OldestFirst_AndBadInputIsNamed(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officerF = await host.ClientForAsync("officer.f");
+        var officerM = await host.ClientForAsync("officer.m");
+        var supervisor = await host.ClientForAsync("supervisor");
+        async Task<(Guid Case, Guid Interview, string Number)> BookAsync(string givenName, string office, object booking)
+        {
+            var (id, number) = await CaseInAssessmentAsync(host, clerk, givenName, office);
+            var booked = await supervisor.PostAsJsonAsync($"/api/cases/{id}/interviews", booking, Ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return (id, (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid(), number);
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var afternoon = await BookAsync("Meron", "NBO", Booking(Monday, start: "14:00"));
+        var morning = await BookAsync("Nardos", "NBO", Booking(Monday, start: "09:30", interviewer: "officer.m"));
+        var elsewhere = await BookAsync("Rahel", "KLA", Booking(Monday.AddDays(1)));
+        var cancelled = await BookAsync("Saba", "NBO", Booking(Monday.AddDays(2), interviewer: "officer.m"));
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"/api/cases/{cancelled.Case}/interviews/{cancelled.Interview}/cancel",
+            new { reason = "Withdrawn." }, Ct)).StatusCode);
+
+        // Interviews whose day has passed: three still awaiting their outcome (one at another office), one held.
+        var threeDaysAgo = await BookAsync("Senait", "NBO", Booking(Monday.AddDays(3), interviewer: "officer.m"));
+        var yesterday = await BookAsync("Tsega", "NBO", Booking(Monday.AddDays(4)));
+        var twoDaysAgoThere = await BookAsync("Winta", "KLA", Booking(Monday.AddDays(7), interviewer: "officer.m"));
+        var held = await BookAsync("Yordanos", "NBO", Booking(Monday.AddDays(8)));
+        await MoveInterviewAsync(host, threeDaysAgo.Interview, today.AddDays(-3));
+        await MoveInterviewAsync(host, yesterday.Interview, today.AddDays(-1));
+        await MoveInterviewAsync(host, twoDaysAgoThere.Interview, today.AddDays(-2));
+        await MoveInterviewAsync(host, held.Interview, today.AddDays(-5));
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsJsonAsync($"/api/cases/{held.Case}/interviews/{held.Interview}/outcome",
+            new { outcome = "Held" }, Ct)).StatusCode);
+        static string[] Numbers(JsonElement entries) => [.. entries.EnumerateArray().Select(e => e.GetProperty("caseNumber").GetString()!)];
+
+        // The office's calendar: every interviewer's interviews held there, in the order they are held; not another office's,
+        // not a cancelled one. An eligibility officer reads it as a supervisor does; the office code is read in any case.
+        var week = await supervisor.GetFromJsonAsync<JsonElement>($"/api/interviews?office=NBO&from={Monday:yyyy-MM-dd}&days=7", Ct);
+        Assert.Equal([morning.Number, afternoon.Number], Numbers(week));
+        Assert.Equal(["officer.m", "officer.f"], week.EnumerateArray().Select(e => e.GetProperty("interview").GetProperty("interviewer").GetString()));
+        Assert.Equal("Daniel Okoth", week[0].GetProperty("interview").GetProperty("interviewerName").GetString());
+        Assert.Equal([morning.Number, afternoon.Number], Numbers(await officerF.GetFromJsonAsync<JsonElement>(
+            $"/api/interviews?office=nbo&from={Monday:yyyy-MM-dd}&days=7", Ct)));
+        Assert.Equal([morning.Number, afternoon.Number, elsewhere.Number], Numbers(await officerM.GetFromJsonAsync<JsonElement>(
+            $"/api/interviews?from={Monday:yyyy-MM-dd}&days=7", Ct)));
+        Assert.Equal([elsewhere.Number], Numbers(await supervisor.GetFromJsonAsync<JsonElement>($"/api/interviews?office=KLA&from={Monday:yyyy-MM-dd}&days=7", Ct)));
+
+        // The past days show the held interview with its outcome and those awaiting theirs.
+        var past = await supervisor.GetFromJsonAsync<JsonElement>($"/api/interviews?office=NBO&from={today.AddDays(-5):yyyy-MM-dd}&days=5", Ct);
+        Assert.Equal([held.Number, threeDaysAgo.Number, yesterday.Number], Numbers(past));
+        Assert.Equal(["Held", "Scheduled", "Scheduled"], past.EnumerateArray().Select(e => e.GetProperty("interview").GetProperty("status").GetString()));
+
+        // Awaiting their outcome: the past interviews nobody recorded, whoever holds them, the oldest first; at most as many as asked.
+        Assert.Equal([threeDaysAgo.Number, yesterday.Number], Numbers(await supervisor.GetFromJsonAsync<JsonElement>(
+            "/api/interviews/awaiting-outcome?office=NBO", Ct)));
+        Assert.Equal([threeDaysAgo.Number, twoDaysAgoThere.Number, yesterday.Number], Numbers(await supervisor.GetFromJsonAsync<JsonElement>(
+            "/api/interviews/awaiting-outcome", Ct)));
+        Assert.Equal([threeDaysAgo.Number], Numbers(await officerF.GetFromJsonAsync<JsonElement>("/api/interviews/awaiting-outcome?office=NBO&limit=1", Ct)));
+
+        // What cannot be read is named, not answered with an empty list.
+        foreach (var (path, field) in new[]
+        {
+            ("/api/interviews?office=N1", "office"), ("/api/interviews?office=ABCDEFGHIJK", "office"), ("/api/interviews?office=NBO&from=soon", "from"),
+            ("/api/interviews?days=93", "days"), ("/api/interviews/awaiting-outcome?office=X", "office"), ("/api/interviews/awaiting-outcome?limit=0", "limit"),
+            ("/api/interviews/awaiting-outcome?limit=201", "limit"), ("/api/interviews/awaiting-outcome?limit=all", "limit"),
+        })
+        {
+            var refused = await ApiHost.AssertProblemAsync(await supervisor.GetAsync(path, Ct), HttpStatusCode.BadRequest);
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{path}: {refused}");
+        }
+
+        // Neither a clerk nor an auditor reads the calendar.
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.GetAsync("/api/interviews", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await host.ClientForAsync("auditor")).GetAsync("/api/interviews/awaiting-outcome", Ct)).StatusCode);
     }
 
     /// <summary>Moves an interview to another day, as if the days until it had passed (a booking is for today or later).</summary>

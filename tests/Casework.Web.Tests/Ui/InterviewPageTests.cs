@@ -263,4 +263,74 @@ public sealed class InterviewPageTests
         await page.GotoAsync("/interviews");
         Assert.Equal(0, await page.GetByTestId("awaiting-outcome").CountAsync());
     }
+
+    [Fact]
+    public async Task ASupervisorSeesTheirOfficesInterviewsByEveryInterviewer_AndThoseAwaitingTheirOutcome_AndMayLookAtEveryOffice()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer.f", CaseworkRoles.EligibilityOfficer),
+            ("officer.m", CaseworkRoles.EligibilityOfficer), ("supervisor", CaseworkRoles.Supervisor));
+        var ct = TestContext.Current.CancellationToken;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            var supervisorAccount = (await users.FindByNameAsync("supervisor"))!;
+            supervisorAccount.OfficeCode = "NBO";
+            Assert.True((await users.UpdateAsync(supervisorAccount)).Succeeded);
+            var officerM = (await users.FindByNameAsync("officer.m"))!;
+            officerM.DisplayName = "Daniel Okoth";
+            Assert.True((await users.UpdateAsync(officerM)).Succeeded);
+        }
+
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        async Task<(Guid Interview, string Number)> BookAsync(string givenName, string office, string interviewer, string start)
+        {
+            var (id, number) = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, givenName, office);
+            var booked = await officer.PostAsJsonAsync($"/api/cases/{id}/interviews",
+                new { date = InterviewApiTests.Monday.ToString("yyyy-MM-dd"), startTime = start, interviewer, language = "Tigrinya" }, ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return ((await booked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid(), number);
+        }
+
+        var past = await BookAsync("Almaz", "NBO", "officer.m", "09:30");
+        var coming = await BookAsync("Bethlehem", "NBO", "officer.f", "09:30");
+        var elsewhere = await BookAsync("Danait", "KLA", "officer.f", "14:00");
+        var lastWeek = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-7);
+        await InterviewApiTests.MoveInterviewAsync(host, past.Interview, lastWeek);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, Casework.Web.Ui.Pages.OfficeInterviews.Path, "supervisor", ApiHost.Password);
+
+        // Their own office first: the interview another officer held last week awaits its outcome, named with its interviewer;
+        // the coming four weeks show every interviewer's interviews at the office, not another office's.
+        Assert.Equal("NBO", await page.Locator("#office").InputValueAsync());
+        var awaiting = page.GetByTestId("office-awaiting");
+        Assert.Contains("Daniel Okoth (officer.m)", await awaiting.Locator($"tr[data-case='{past.Number}']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(Dates.Show(lastWeek), await awaiting.Locator($"tr[data-case='{past.Number}']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator($"tr[data-case='{coming.Number}']").CountAsync());
+        Assert.Equal(0, await page.Locator($"tr[data-case='{elsewhere.Number}']").CountAsync());
+
+        // Every office when the office is left empty.
+        await page.Locator("#office").FillAsync("");
+        await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest);
+        Assert.Contains("at every office", await page.GetByTestId("range").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("officer.f", await page.Locator($"tr[data-case='{elsewhere.Number}'] [data-testid=interviewer]").InnerTextAsync(),
+            StringComparison.Ordinal);
+
+        // An office code that cannot be one is refused beside the field, and nothing is listed as if it were empty.
+        await page.Locator("#office").FillAsync("N1");
+        var refused = await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync(),
+            r => r.Request.IsNavigationRequest);
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("office code", await page.Locator("[data-error=office]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("no-interviews").CountAsync());
+        Assert.Equal(0, await page.Locator("tr[data-case]").CountAsync());
+
+        // The supervisor follows the interview awaiting its outcome to its case, where they may record it for the officer.
+        await page.GotoAsync(Casework.Web.Ui.Pages.OfficeInterviews.Path);
+        await HeadlessChromium.RunAndLoadAsync(page, () => page.GetByTestId("office-awaiting").GetByRole(AriaRole.Link, new() { Name = past.Number }).ClickAsync(),
+            r => r.Request.IsNavigationRequest);
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).CountAsync());
+    }
 }

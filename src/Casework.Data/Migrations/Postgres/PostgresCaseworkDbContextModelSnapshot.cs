@@ -504,6 +504,8 @@ namespace Casework.Data.Migrations.Postgres
 
                     b.HasIndex("CaseId", "Status");
 
+                    b.HasIndex("Status", "Date");
+
                     b.HasIndex("Interviewer", "Date", "Status");
 
                     b.ToTable("interviews", (string)null);

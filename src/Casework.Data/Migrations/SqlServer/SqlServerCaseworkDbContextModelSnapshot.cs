@@ -494,6 +494,8 @@ namespace Casework.Data.Migrations.SqlServer
 
                     b.HasIndex("CaseId", "Status");
 
+                    b.HasIndex("Status", "Date");
+
                     b.HasIndex("Interviewer", "Date", "Status");
 
                     b.ToTable("interviews", (string)null);

@@ -492,6 +492,8 @@ namespace Casework.Data.Migrations.Sqlite
 
                     b.HasIndex("CaseId", "Status");
 
+                    b.HasIndex("Status", "Date");
+
                     b.HasIndex("Interviewer", "Date", "Status");
 
                     b.ToTable("interviews", (string)null);

@@ -8,7 +8,7 @@ namespace Casework.Web.Features.Cases;
 /// <summary>
 /// <c>/api/cases/{id}/interviews</c>: eligibility officers and supervisors book a case's RSD interview and cancel it with the
 /// reason, and from its day on its interviewer or a supervisor records whether it was held; the staff who read the case read its interviews; an eligibility officer reads their own agenda at
-/// <c>/api/me/interviews</c>. The rules are <see cref="Interviews"/>'.
+/// <c>/api/me/interviews</c>, and the schedulers an office's calendar and its interviews awaiting their outcome at <c>/api/interviews</c>. The rules are <see cref="Interviews"/>'.
 /// </summary>
 public static class InterviewEndpoints
 {
@@ -18,6 +18,7 @@ public static class InterviewEndpoints
     public static WebApplicationBuilder AddCaseworkInterviews(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<Interviews>();
+        builder.Services.AddScoped<InterviewCalendar>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Schedulers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
             .AddPolicy(Interviewers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer));
@@ -37,7 +38,33 @@ public static class InterviewEndpoints
             .WithSummary("Record, from the interview's day on, that it was held or that the applicant did not come (with what was done to reach them); its interviewer or a supervisor, once.");
         app.MapGet("/api/me/interviews", AgendaAsync).WithTags("Interviews").RequireAuthorization(Interviewers)
             .WithSummary("The caller's interviews, scheduled, held or missed (not cancelled), from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
+        var calendar = app.MapGroup("/api/interviews").WithTags("Interviews").RequireAuthorization(Schedulers);
+        calendar.MapGet("/", CalendarAsync)
+            .WithSummary("An office's interviews (office; every office's when left out), whoever holds them, scheduled, held or missed (not cancelled), from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
+        calendar.MapGet("/awaiting-outcome", AwaitingOutcomeAsync)
+            .WithSummary("An office's interviews (office; every office's when left out) held before today whose outcome nobody has recorded, the oldest first, at most limit (50 when left out, at most 200).");
         return app;
+    }
+
+    private static async Task<Results<Ok<List<AgendaEntry>>, ValidationProblem>> CalendarAsync(InterviewCalendar calendar, Interviews interviews,
+        string? office, string? from, string? days, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var code = InterviewCalendar.OfficeFilter(office, errors);
+        return interviews.AgendaRange(from, days, errors) is { } range && errors.Count == 0
+            ? TypedResults.Ok(await calendar.CalendarAsync(code, range.From, range.Days, cancellationToken))
+            : TypedResults.ValidationProblem(errors);
+    }
+
+    private static async Task<Results<Ok<List<AgendaEntry>>, ValidationProblem>> AwaitingOutcomeAsync(InterviewCalendar calendar, string? office,
+        string? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var code = InterviewCalendar.OfficeFilter(office, errors);
+        var count = InterviewCalendar.AwaitingLimit(limit, errors);
+        return errors.Count == 0
+            ? TypedResults.Ok(await calendar.AwaitingOutcomeAtAsync(code, count, cancellationToken))
+            : TypedResults.ValidationProblem(errors);
     }
 
     private static async Task<Results<Ok<List<InterviewView>>, NotFound>> ListAsync(Guid id, Interviews interviews, CancellationToken cancellationToken) =>

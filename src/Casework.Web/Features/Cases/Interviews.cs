@@ -106,12 +106,8 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
     /// in the order they are held, those held or missed with their outcome and the cancelled ones left out, read through the
     /// (interviewer, day) index.
     /// </summary>
-    public async Task<List<AgendaEntry>> AgendaAsync(string interviewer, DateOnly from, int days, CancellationToken cancellationToken)
-    {
-        var until = from.AddDays(days - 1);
-        return await EntriesAsync(db.Interviews.AsNoTracking()
-            .Where(i => i.Interviewer == interviewer && i.Date >= from && i.Date <= until && i.Status != InterviewRecord.Cancelled), cancellationToken);
-    }
+    public async Task<List<AgendaEntry>> AgendaAsync(string interviewer, DateOnly from, int days, CancellationToken cancellationToken) =>
+        await EntriesAsync(db.Interviews.AsNoTracking().Where(i => i.Interviewer == interviewer).OnDays(from, from.AddDays(days - 1)), cancellationToken);
 
     /// <summary>Reads an agenda's first day (today when left out) and its length in days (28 when left out, 1 to 92), or names what is wrong.</summary>
     public (DateOnly From, int Days)? AgendaRange(string? from, string? days, Dictionary<string, string[]> errors)
@@ -338,16 +334,12 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
     /// The scheduled interviews <paramref name="interviewer"/> held before today whose outcome is not recorded yet, the oldest
     /// first, at most <paramref name="limit"/>.
     /// </summary>
-    public async Task<List<AgendaEntry>> AwaitingOutcomeAsync(string interviewer, int limit, CancellationToken cancellationToken)
-    {
-        var today = Dates.Today(clock);
-        return await EntriesAsync(db.Interviews.AsNoTracking()
-            .Where(i => i.Interviewer == interviewer && i.Date < today && i.Status == InterviewRecord.Scheduled)
-            .OrderBy(i => i.Date).ThenBy(i => i.StartTime).Take(limit), cancellationToken);
-    }
+    public async Task<List<AgendaEntry>> AwaitingOutcomeAsync(string interviewer, int limit, CancellationToken cancellationToken) =>
+        await EntriesAsync(db.Interviews.AsNoTracking().Where(i => i.Interviewer == interviewer).AwaitingOutcome(Dates.Today(clock)).Take(limit),
+            cancellationToken);
 
     /// <summary>The interviews <paramref name="query"/> finds, each with its case number, in the order they are held.</summary>
-    private async Task<List<AgendaEntry>> EntriesAsync(IQueryable<InterviewRecord> query, CancellationToken cancellationToken)
+    internal async Task<List<AgendaEntry>> EntriesAsync(IQueryable<InterviewRecord> query, CancellationToken cancellationToken)
     {
         var rows = await query.Join(db.Cases, i => i.CaseId, c => c.Id, (i, c) => new { Interview = i, c.CaseNumber }).ToListAsync(cancellationToken);
         var ordered = rows.OrderBy(r => r.Interview.Date).ThenBy(r => r.Interview.StartTime).ThenBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
