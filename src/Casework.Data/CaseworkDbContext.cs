@@ -28,6 +28,7 @@ public abstract class CaseworkDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Cases.CaseRecord> Cases => Set<Cases.CaseRecord>();
     public DbSet<Cases.RepresentationRecord> Representations => Set<Cases.RepresentationRecord>();
     public DbSet<Cases.InterviewRecord> Interviews => Set<Cases.InterviewRecord>();
+    public DbSet<Cases.InterviewOutcomeCorrectionRecord> InterviewOutcomeCorrections => Set<Cases.InterviewOutcomeCorrectionRecord>();
     public DbSet<Cases.FamilyMemberRecord> FamilyMembers => Set<Cases.FamilyMemberRecord>();
     public DbSet<Cases.CaseDocumentRecord> Documents => Set<Cases.CaseDocumentRecord>();
     public DbSet<Cases.CaseCorrectionRecord> Corrections => Set<Cases.CaseCorrectionRecord>();

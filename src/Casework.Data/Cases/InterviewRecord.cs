@@ -65,6 +65,31 @@ public sealed class InterviewRecord
 
     /// <summary>The interviewer's note on the outcome: for an absent applicant, what was done to reach them.</summary>
     public string? OutcomeNote { get; set; }
+
+    /// <summary>
+    /// How many times a supervisor corrected the recorded outcome (<see cref="InterviewOutcomeCorrectionRecord"/>); a correction
+    /// is written only if this is still what its supervisor read, so two at once cannot both apply.
+    /// </summary>
+    public int OutcomeCorrections { get; set; }
+}
+
+/// <summary>
+/// A supervisor's correction of an interview's recorded outcome: what stood before (outcome, note, who recorded it and when),
+/// what it became, who corrected it, when and why. The interview row keeps the current outcome; these keep every earlier one.
+/// </summary>
+public sealed class InterviewOutcomeCorrectionRecord
+{
+    public Guid Id { get; set; }
+    public Guid InterviewId { get; set; }
+    public required string PreviousOutcome { get; set; }
+    public string? PreviousNote { get; set; }
+    public required string PreviousRecordedBy { get; set; }
+    public DateTimeOffset PreviousRecordedAt { get; set; }
+    public required string Outcome { get; set; }
+    public string? Note { get; set; }
+    public required string CorrectedBy { get; set; }
+    public DateTimeOffset CorrectedAt { get; set; }
+    public required string Reason { get; set; }
 }
 
 internal sealed class InterviewConfiguration : IEntityTypeConfiguration<InterviewRecord>
@@ -95,5 +120,23 @@ internal sealed class InterviewConfiguration : IEntityTypeConfiguration<Intervie
 
         // Across interviewers: an office's calendar (InterviewQueries.OnDays) and the past interviews awaiting their outcome.
         builder.HasIndex(i => new { i.Status, i.Date });
+    }
+}
+
+internal sealed class InterviewOutcomeCorrectionConfiguration : IEntityTypeConfiguration<InterviewOutcomeCorrectionRecord>
+{
+    public void Configure(EntityTypeBuilder<InterviewOutcomeCorrectionRecord> builder)
+    {
+        builder.ToTable("interview_outcome_corrections");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.PreviousOutcome).HasMaxLength(16);
+        builder.Property(c => c.PreviousNote).HasMaxLength(1000);
+        builder.Property(c => c.PreviousRecordedBy).HasMaxLength(256);
+        builder.Property(c => c.Outcome).HasMaxLength(16);
+        builder.Property(c => c.Note).HasMaxLength(1000);
+        builder.Property(c => c.CorrectedBy).HasMaxLength(256);
+        builder.Property(c => c.Reason).HasMaxLength(1000);
+        builder.HasOne<InterviewRecord>().WithMany().HasForeignKey(c => c.InterviewId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.InterviewId, c.CorrectedAt });
     }
 }

@@ -35,13 +35,22 @@ internal static partial class Wording
     {
         { Status: Casework.Data.Cases.InterviewRecord.Cancelled } =>
             $"Cancelled by {interview.CancelledBy}, {Dates.Show(interview.CancelledAt!.Value)}: {interview.CancellationReason}",
-        { Status: Casework.Data.Cases.InterviewRecord.Held } =>
-            $"Held (recorded by {interview.OutcomeRecordedBy}, {Dates.Show(interview.OutcomeRecordedAt!.Value)})" + (interview.OutcomeNote is { } note ? $": {note}" : ""),
-        { Status: Casework.Data.Cases.InterviewRecord.ApplicantAbsent } =>
-            $"The applicant did not come (recorded by {interview.OutcomeRecordedBy}, {Dates.Show(interview.OutcomeRecordedAt!.Value)}): {interview.OutcomeNote}",
+        { Status: Casework.Data.Cases.InterviewRecord.Held or Casework.Data.Cases.InterviewRecord.ApplicantAbsent } =>
+            $"{Outcome(interview.Status)} ({(interview.OutcomeCorrections.Count > 0 ? "corrected" : "recorded")} by {interview.OutcomeRecordedBy}, "
+                + $"{Dates.Show(interview.OutcomeRecordedAt!.Value)})" + (interview.OutcomeNote is { } note ? $": {note}" : ""),
         _ when interview.Date < today => $"Scheduled by {interview.ScheduledBy}, {Dates.Show(interview.ScheduledAt)}; awaiting its outcome",
         _ => $"Scheduled by {interview.ScheduledBy}, {Dates.Show(interview.ScheduledAt)}",
     };
+
+    /// <summary>A recorded interview outcome as words: "Held" or "The applicant did not come".</summary>
+    public static string Outcome(string outcome) =>
+        outcome == Casework.Data.Cases.InterviewRecord.Held ? "Held" : "The applicant did not come";
+
+    /// <summary>An outcome a supervisor corrected, with who had recorded it, and who corrected it, when and why.</summary>
+    public static string Earlier(Casework.Web.Features.Cases.OutcomeCorrectionView correction) =>
+        $"Earlier: {Outcome(correction.PreviousOutcome)} (recorded by {correction.PreviousRecordedBy}, {Dates.Show(correction.PreviousRecordedAt)})"
+        + (correction.PreviousNote is { } note ? $": {note}" : "")
+        + $". Corrected by {correction.CorrectedBy}, {Dates.Show(correction.CorrectedAt)}, because: {correction.Reason}";
 
     /// <summary>
     /// An identifier-like name as words: <c>SeeksAsylum</c> as "Seeks asylum", <c>UNHCRReferral</c> as "UNHCR referral".

@@ -61,6 +61,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["POST /api/cases/{id:guid}/interviews/"] = [Officer, Supervisor],
         ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/cancel"] = [Officer, Supervisor],
         ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/outcome"] = [Officer, Supervisor],
+        ["POST /api/cases/{id:guid}/interviews/{interviewId:guid}/outcome/corrections"] = [Supervisor],
         ["GET /api/me/interviews"] = [Officer],
         ["GET /api/interviews/"] = [Officer, Supervisor],
         ["GET /api/interviews/awaiting-outcome"] = [Officer, Supervisor],

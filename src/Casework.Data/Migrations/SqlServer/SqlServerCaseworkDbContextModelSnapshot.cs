@@ -397,6 +397,61 @@ namespace Casework.Data.Migrations.SqlServer
                     b.ToTable("case_family_members", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.InterviewOutcomeCorrectionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CorrectedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CorrectedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<Guid>("InterviewId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("PreviousNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("PreviousOutcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("PreviousRecordedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PreviousRecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InterviewId", "CorrectedAt");
+
+                    b.ToTable("interview_outcome_corrections", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.InterviewRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -440,6 +495,9 @@ namespace Casework.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("OutcomeCorrections")
+                        .HasColumnType("int");
 
                     b.Property<string>("OutcomeNote")
                         .HasMaxLength(1000)
@@ -1754,6 +1812,15 @@ namespace Casework.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("LinkedCaseId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.InterviewOutcomeCorrectionRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.InterviewRecord", null)
+                        .WithMany()
+                        .HasForeignKey("InterviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.InterviewRecord", b =>

@@ -395,6 +395,61 @@ namespace Casework.Data.Migrations.Sqlite
                     b.ToTable("case_family_members", (string)null);
                 });
 
+            modelBuilder.Entity("Casework.Data.Cases.InterviewOutcomeCorrectionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CorrectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CorrectedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InterviewId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousOutcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PreviousRecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousRecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InterviewId", "CorrectedAt");
+
+                    b.ToTable("interview_outcome_corrections", (string)null);
+                });
+
             modelBuilder.Entity("Casework.Data.Cases.InterviewRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -438,6 +493,9 @@ namespace Casework.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeCorrections")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OutcomeNote")
                         .HasMaxLength(1000)
@@ -1737,6 +1795,15 @@ namespace Casework.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("LinkedCaseId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Casework.Data.Cases.InterviewOutcomeCorrectionRecord", b =>
+                {
+                    b.HasOne("Casework.Data.Cases.InterviewRecord", null)
+                        .WithMany()
+                        .HasForeignKey("InterviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Casework.Data.Cases.InterviewRecord", b =>

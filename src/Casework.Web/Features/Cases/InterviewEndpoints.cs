@@ -19,6 +19,7 @@ public static class InterviewEndpoints
     {
         builder.Services.AddScoped<Interviews>();
         builder.Services.AddScoped<InterviewCalendar>();
+        builder.Services.AddScoped<InterviewOutcomeCorrections>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Schedulers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor))
             .AddPolicy(Interviewers, p => p.RequireRole(CaseworkRoles.EligibilityOfficer));
@@ -36,6 +37,8 @@ public static class InterviewEndpoints
             .WithSummary("Cancel a scheduled interview with the reason; the case can then book another.");
         group.MapPost("/{interviewId:guid}/outcome", RecordOutcomeAsync).RequireAuthorization(Schedulers)
             .WithSummary("Record, from the interview's day on, that it was held or that the applicant did not come (with what was done to reach them); its interviewer or a supervisor, once.");
+        group.MapPost("/{interviewId:guid}/outcome/corrections", CorrectOutcomeAsync).RequireAuthorization(ApiSetup.Supervisors)
+            .WithSummary("Correct a recorded outcome (held or the applicant absent, and its note) with the reason; supervisors. The earlier outcome is kept in the interview's outcomeCorrections.");
         app.MapGet("/api/me/interviews", AgendaAsync).WithTags("Interviews").RequireAuthorization(Interviewers)
             .WithSummary("The caller's interviews, scheduled, held or missed (not cancelled), from a day (from, today when left out) for a number of days (days, 28 when left out, at most 92), in the order they are held.");
         var calendar = app.MapGroup("/api/interviews").WithTags("Interviews").RequireAuthorization(Schedulers);
@@ -88,6 +91,12 @@ public static class InterviewEndpoints
         InterviewOutcomeRequest request, ClaimsPrincipal user, Interviews interviews, CancellationToken cancellationToken) =>
         Answer(await interviews.RecordOutcomeAsync(id, interviewId, request, user.UserName(), user.IsInRole(CaseworkRoles.Supervisor), cancellationToken),
             "The interview's outcome was not recorded", TypedResults.Ok);
+
+    private static async Task<Results<Ok<InterviewView>, NotFound, ValidationProblem, ProblemHttpResult>> CorrectOutcomeAsync(Guid id,
+        Guid interviewId, CorrectInterviewOutcomeRequest request, ClaimsPrincipal user, InterviewOutcomeCorrections corrections,
+        CancellationToken cancellationToken) =>
+        Answer(await corrections.CorrectAsync(id, interviewId, request, user.UserName(), cancellationToken), "The interview's outcome was not corrected",
+            TypedResults.Ok);
 
     private static async Task<Results<Ok<List<AgendaEntry>>, ValidationProblem>> AgendaAsync(ClaimsPrincipal user, Interviews interviews, string? from,
         string? days, CancellationToken cancellationToken)

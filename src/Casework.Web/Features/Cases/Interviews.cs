@@ -28,14 +28,15 @@ public sealed record AgendaEntry(string CaseNumber, InterviewView Interview);
 
 /// <summary>
 /// An interview as staff see it: its times are the office's local times; <paramref name="RepresentativeAnswer"/> is the invited
-/// representative's answer ("Attending" or "NotAttending"), null until they give one.
+/// representative's answer ("Attending" or "NotAttending"), null until they give one. The outcome fields hold the current
+/// outcome; <paramref name="OutcomeCorrections"/> lists a supervisor's corrections of it, the earliest first, each with what stood before.
 /// </summary>
 public sealed record InterviewView(Guid Id, Guid CaseId, DateOnly Date, string StartTime, string EndTime, int DurationMinutes, string Interviewer,
     string? InterviewerName, string Language, string? Interpreter, string? InterpreterGender, string? RequestedInterviewerGender,
     string? RequestedInterpreterGender, bool RepresentativeInvited, string Status, string ScheduledBy, DateTimeOffset ScheduledAt,
     string? CancelledBy, DateTimeOffset? CancelledAt, string? CancellationReason, string? RepresentativeAnswer,
     string? RepresentativeAnsweredBy, DateTimeOffset? RepresentativeAnsweredAt, string? OutcomeRecordedBy, DateTimeOffset? OutcomeRecordedAt,
-    string? OutcomeNote);
+    string? OutcomeNote, IReadOnlyList<OutcomeCorrectionView> OutcomeCorrections);
 
 public enum InterviewResult
 {
@@ -366,27 +367,7 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         }
 
         var errors = new Dictionary<string, string[]>();
-        var outcome = request.Outcome?.Trim() switch
-        {
-            { } held when held.Equals(InterviewRecord.Held, StringComparison.OrdinalIgnoreCase) => InterviewRecord.Held,
-            { } absent when absent.Equals(InterviewRecord.ApplicantAbsent, StringComparison.OrdinalIgnoreCase) => InterviewRecord.ApplicantAbsent,
-            _ => null,
-        };
-        if (outcome is null)
-        {
-            errors["outcome"] = [$"\"{InterviewRecord.Held}\" or \"{InterviewRecord.ApplicantAbsent}\" (the applicant did not come)."];
-        }
-
-        var note = request.Note?.Trim() is { Length: > 0 } written ? written : null;
-        if (note is { Length: > MaxReason })
-        {
-            errors["note"] = ["At most 1,000 characters."];
-        }
-        else if (note is null && outcome == InterviewRecord.ApplicantAbsent)
-        {
-            errors["note"] = ["Say what was done to reach the applicant, and what they said if they were reached."];
-        }
-
+        var (outcome, note) = ReadOutcome(request, errors);
         if (errors.Count > 0)
         {
             return new(InterviewResult.Invalid, Errors: errors);
@@ -414,6 +395,36 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
                 + (now.Status == InterviewRecord.Held ? "held." : "the applicant did not come."));
     }
 
+    /// <summary>
+    /// Reads an outcome, "Held" or "ApplicantAbsent" in any case, and its note (trimmed, null when empty; required for an
+    /// absence, at most 1,000 characters), or names in <paramref name="errors"/> what is wrong.
+    /// </summary>
+    internal static (string? Outcome, string? Note) ReadOutcome(InterviewOutcomeRequest request, Dictionary<string, string[]> errors)
+    {
+        var outcome = request.Outcome?.Trim() switch
+        {
+            { } held when held.Equals(InterviewRecord.Held, StringComparison.OrdinalIgnoreCase) => InterviewRecord.Held,
+            { } absent when absent.Equals(InterviewRecord.ApplicantAbsent, StringComparison.OrdinalIgnoreCase) => InterviewRecord.ApplicantAbsent,
+            _ => null,
+        };
+        if (outcome is null)
+        {
+            errors["outcome"] = [$"\"{InterviewRecord.Held}\" or \"{InterviewRecord.ApplicantAbsent}\" (the applicant did not come)."];
+        }
+
+        var note = request.Note?.Trim() is { Length: > 0 } written ? written : null;
+        if (note is { Length: > MaxReason })
+        {
+            errors["note"] = ["At most 1,000 characters."];
+        }
+        else if (note is null && outcome == InterviewRecord.ApplicantAbsent)
+        {
+            errors["note"] = ["Say what was done to reach the applicant, and what they said if they were reached."];
+        }
+
+        return (outcome, note);
+    }
+
     private static string NameOf(CaseworkUser user) => user.DisplayName ?? user.UserName!;
 
     private async Task<List<InterviewView>> ViewsAsync(IReadOnlyList<InterviewRecord> rows, CancellationToken cancellationToken)
@@ -421,6 +432,13 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
         var names = rows.Select(r => r.Interviewer).Distinct().ToList();
         var shown = await db.Users.AsNoTracking().Where(u => names.Contains(u.UserName!))
             .Select(u => new { u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.UserName!, u => u.DisplayName, cancellationToken);
+
+        // Only interviews whose outcome was corrected have a history to read, so most lists cost no further query.
+        var corrected = rows.Where(r => r.OutcomeCorrections > 0).Select(r => r.Id).ToList();
+        var earlier = corrected.Count == 0
+            ? new List<InterviewOutcomeCorrectionRecord>()
+            : await db.InterviewOutcomeCorrections.AsNoTracking().Where(c => corrected.Contains(c.InterviewId)).ToListAsync(cancellationToken);
+        var history = earlier.OrderBy(c => c.CorrectedAt).ToLookup(c => c.InterviewId, InterviewOutcomeCorrections.View);
         return
         [
             .. rows.Select(r => new InterviewView(r.Id, r.CaseId, r.Date, r.StartTime.ToString("HH:mm", CultureInfo.InvariantCulture),
@@ -428,7 +446,7 @@ public sealed class Interviews(CaseworkDbContext db, UserManager<CaseworkUser> u
                 shown.GetValueOrDefault(r.Interviewer), r.Language, r.Interpreter, r.InterpreterGender, r.RequestedInterviewerGender,
                 r.RequestedInterpreterGender, r.RepresentativeInvited, r.Status, r.ScheduledBy, r.ScheduledAt, r.CancelledBy, r.CancelledAt,
                 r.CancellationReason, r.RepresentativeAnswer, r.RepresentativeAnsweredBy, r.RepresentativeAnsweredAt, r.OutcomeRecordedBy,
-                r.OutcomeRecordedAt, r.OutcomeNote)),
+                r.OutcomeRecordedAt, r.OutcomeNote, [.. history[r.Id]])),
         ];
     }
 }
