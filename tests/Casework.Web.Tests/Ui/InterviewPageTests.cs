@@ -333,4 +333,77 @@ public sealed class InterviewPageTests
             r => r.Request.IsNavigationRequest);
         Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).CountAsync());
     }
+
+    [Fact]
+    public async Task ASupervisorCorrectsARecordedOutcomeWithTheReason_TheEarlierOneStaysInSight_AndACancelOfAnInterviewCancelledMeanwhileIsTold()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer.f", CaseworkRoles.EligibilityOfficer),
+            ("supervisor", CaseworkRoles.Supervisor));
+        var ct = TestContext.Current.CancellationToken;
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var missed = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Rahel");
+        var coming = await InterviewApiTests.CaseInAssessmentAsync(host, clerk, "Saba");
+        async Task<Guid> BookAsync(Guid caseId, string start)
+        {
+            var booked = await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews",
+                new { date = InterviewApiTests.Monday.ToString("yyyy-MM-dd"), startTime = start, interviewer = "officer.f", language = "Tigrinya" }, ct);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+            return (await booked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        }
+
+        var past = await BookAsync(missed.Id, "09:30");
+        var next = await BookAsync(coming.Id, "14:00");
+        await InterviewApiTests.MoveInterviewAsync(host, past, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{missed.Id}/interviews/{past}/outcome",
+            new { outcome = "ApplicantAbsent", note = "Called twice; no answer." }, ct)).StatusCode);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // The interviewer who recorded it is not offered a correction.
+        var interviewer = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(interviewer, $"/cases/{missed.Number}/interviews", "officer.f", ApiHost.Password);
+        Assert.Contains("The applicant did not come (recorded by officer.f", await interviewer.GetByTestId("interview-status").InnerTextAsync(),
+            StringComparison.Ordinal);
+        Assert.Equal(0, await interviewer.GetByText("Correct this outcome").CountAsync());
+
+        // A supervisor opens the correction, which starts from what is recorded; without a reason it is refused beside the field.
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{missed.Number}/interviews", "supervisor", ApiHost.Password);
+        await page.GetByText("Correct this outcome").ClickAsync();
+        Assert.True(await page.GetByLabel("The applicant did not come").IsCheckedAsync());
+        var note = page.GetByLabel("Note (for an absence: what was done to reach the applicant)");
+        Assert.Equal("Called twice; no answer.", await note.InputValueAsync());
+        await page.GetByLabel("Held", new() { Exact = true }).CheckAsync();
+        await note.FillAsync("Came at noon and was interviewed in full.");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Correct the outcome");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("Say why the recorded outcome was wrong", await page.Locator("[data-error=reason]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.GetByLabel("Held", new() { Exact = true }).IsCheckedAsync());
+        Assert.Equal("Came at noon and was interviewed in full.", await note.InputValueAsync());
+        Assert.Contains("(recorded by officer.f", await page.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // With the reason it is corrected; the earlier outcome, who recorded it and why it was corrected stay in sight.
+        await page.GetByLabel("Why the recorded outcome was wrong").FillAsync("Recorded before the applicant arrived late.");
+        await HeadlessChromium.PostFormAsync(page, "Correct the outcome");
+        await HeadlessChromium.WaitForPageAsync(page, "**done=corrected");
+        var status = await page.GetByTestId("interview-status").InnerTextAsync();
+        Assert.Contains("Held (corrected by supervisor", status, StringComparison.Ordinal);
+        Assert.Contains("Came at noon", status, StringComparison.Ordinal);
+        var earlier = await page.GetByTestId("earlier-outcome").InnerTextAsync();
+        Assert.Contains("Earlier: The applicant did not come (recorded by officer.f", earlier, StringComparison.Ordinal);
+        Assert.Contains("Called twice; no answer.", earlier, StringComparison.Ordinal);
+        Assert.Contains("Corrected by supervisor", earlier, StringComparison.Ordinal);
+        Assert.Contains("because: Recorded before the applicant arrived late.", earlier, StringComparison.Ordinal);
+
+        // The other case's interview is cancelled through the API while the supervisor's screen still offers to cancel it.
+        await page.GotoAsync($"/cases/{coming.Number}/interviews");
+        await page.GetByLabel("Reason for cancelling").FillAsync("The applicant is ill.");
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{coming.Id}/interviews/{next}/cancel",
+            new { reason = "The interpreter is away." }, ct)).StatusCode);
+        var stale = await HeadlessChromium.PostFormAsync(page, "Cancel the interview");
+        Assert.Equal((int)HttpStatusCode.Conflict, stale.Status);
+        Assert.Contains("cancelled already", await page.GetByTestId("problem").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Cancelled by officer.f", await page.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("The interpreter is away.", await page.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
+    }
 }
