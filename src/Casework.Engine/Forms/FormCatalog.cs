@@ -28,6 +28,37 @@ public sealed class FormCatalog
         Fields = [.. (form.Fields ?? []).Select(f => f with { Options = f.Options ?? [] })],
     };
 
+    /// <summary>
+    /// A prefill that is not one of <see cref="FormPrefill.Sources"/>, or does not fit its field's type, is reported and
+    /// dropped: the form stays usable, its field simply starts empty.
+    /// </summary>
+    private static FormDefinition CheckPrefills(FormDefinition form, string file, List<string> problems)
+    {
+        var fields = form.Fields.Select(field =>
+        {
+            if (field.Prefill is not { } source)
+            {
+                return field;
+            }
+
+            if (!FormPrefill.Sources.TryGetValue(source, out var fits))
+            {
+                problems.Add($"{file}: field '{field.Name}' is prefilled from '{source}', which is not known; known: {string.Join(", ", FormPrefill.Sources.Keys)}.");
+            }
+            else if (fits != field.Type)
+            {
+                problems.Add($"{file}: field '{field.Name}' is a {field.Type} field; '{source}' fills a {fits} field.");
+            }
+            else
+            {
+                return field;
+            }
+
+            return field with { Prefill = null };
+        }).ToList();
+        return form with { Fields = fields };
+    }
+
     /// <summary>Reads every <c>*.json</c> file; a file's key must match its name.</summary>
     public static FormCatalog Load(string folder)
     {
@@ -50,7 +81,7 @@ public sealed class FormCatalog
                     continue;
                 }
 
-                forms[form.Key] = Normalise(form);
+                forms[form.Key] = CheckPrefills(Normalise(form), Path.GetFileName(file), problems);
             }
             catch (JsonException ex)
             {

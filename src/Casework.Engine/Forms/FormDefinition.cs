@@ -23,6 +23,40 @@ public sealed record FormField
     public bool Required { get; init; }
     public int? MaxLength { get; init; }
     public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>
+    /// Where the task screen takes the field's starting value from, for the person working the task to check and change:
+    /// one of <see cref="FormPrefill.Sources"/>, such as <c>interview.date</c>. It only fills the screen; what is submitted counts.
+    /// </summary>
+    public string? Prefill { get; init; }
+}
+
+/// <summary>
+/// The facts a form field may be prefilled with (<see cref="FormField.Prefill"/>), each with the one field type it fits. They
+/// come from the case's interview: the one held, or a scheduled one whose day has come.
+/// </summary>
+public static class FormPrefill
+{
+    public const string InterviewDate = "interview.date";
+    public const string InterviewLanguage = "interview.language";
+
+    /// <summary>The interview's language when an interpreter was booked for it; nothing when none was.</summary>
+    public const string InterviewInterpreterLanguage = "interview.interpreterLanguage";
+
+    /// <summary>Whether the applicant asked for an interviewer or an interpreter of a given gender.</summary>
+    public const string InterviewGenderRequested = "interview.genderRequested";
+
+    /// <summary>Whether the invited legal representative said they would attend.</summary>
+    public const string InterviewRepresentativeAttending = "interview.representativeAttending";
+
+    public static IReadOnlyDictionary<string, FieldType> Sources { get; } = new Dictionary<string, FieldType>(StringComparer.Ordinal)
+    {
+        [InterviewDate] = FieldType.Date,
+        [InterviewLanguage] = FieldType.Text,
+        [InterviewInterpreterLanguage] = FieldType.Text,
+        [InterviewGenderRequested] = FieldType.Boolean,
+        [InterviewRepresentativeAttending] = FieldType.Boolean,
+    };
 }
 
 /// <summary>

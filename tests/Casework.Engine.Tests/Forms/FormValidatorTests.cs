@@ -60,4 +60,31 @@ public sealed class FormValidatorTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Catalog_KeepsAKnownPrefillThatFitsItsField_AndReportsAndDropsAnUnknownOrMisfittingOne()
+    {
+        var folder = Directory.CreateTempSubdirectory("forms-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "interview.json"), """
+                { "key": "interview", "fields": [
+                    { "name": "held", "type": "date", "prefill": "interview.date" },
+                    { "name": "language", "type": "text", "prefill": "interview.langauge" },
+                    { "name": "present", "type": "text", "prefill": "interview.representativeAttending" } ] }
+                """);
+
+            var catalog = FormCatalog.Load(folder.FullName);
+
+            var form = catalog.Find("interview")!;
+            Assert.Equal(["interview.date", null, null], form.Fields.Select(f => f.Prefill));
+            Assert.Equal(2, catalog.Problems.Count);
+            Assert.Contains("'language' is prefilled from 'interview.langauge', which is not known", catalog.Problems[0], StringComparison.Ordinal);
+            Assert.Contains("'present' is a Text field; 'interview.representativeAttending' fills a Boolean field", catalog.Problems[1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

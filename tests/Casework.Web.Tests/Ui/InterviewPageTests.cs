@@ -406,4 +406,73 @@ public sealed class InterviewPageTests
         Assert.Contains("Cancelled by officer.f", await page.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("The interpreter is away.", await page.GetByTestId("interview-status").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheInterviewTasksForm_IsPrefilledFromTheInterviewOnceHeld_ForTheOfficerToCheck_AndWhatIsSubmittedCounts()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk", CaseworkRoles.RegistrationClerk), ("officer.f", CaseworkRoles.EligibilityOfficer));
+        var ct = TestContext.Current.CancellationToken;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+            var user = (await users.FindByNameAsync("officer.f"))!;
+            user.Gender = "Female";
+            Assert.True((await users.UpdateAsync(user)).Succeeded);
+        }
+
+        var officer = await host.ClientForAsync("officer.f");
+        var (caseId, number) = await InterviewApiTests.CaseInAssessmentAsync(host, await host.ClientForAsync("clerk"), "Tsega");
+        var booked = await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews", new
+        {
+            date = InterviewApiTests.Monday.ToString("yyyy-MM-dd"), startTime = "09:30", interviewer = "officer.f", language = "Tigrinya",
+            interpreter = "Amanuel Haile", requestedInterviewerGender = "Female",
+        }, ct);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var interviewId = (await booked.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == number && w.FormKey == "interview" && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(ct);
+        }
+
+        // While the interview is still to come, nothing is filled in.
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{task}", "officer.f", ApiHost.Password);
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
+        await page.GotoAsync($"/tasks/{task}");
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).CountAsync());
+        Assert.Equal(0, await page.GetByTestId("prefilled").CountAsync());
+        Assert.Equal("", await page.GetByLabel("Interview date").InputValueAsync());
+        Assert.Equal("", await page.GetByLabel("Interpreter language").InputValueAsync());
+
+        // Held yesterday: the day, the interpreter's language and the gender asked for are filled in and said to be.
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        await InterviewApiTests.MoveInterviewAsync(host, interviewId, yesterday);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews/{interviewId}/outcome", new { outcome = "Held" }, ct))
+            .StatusCode);
+        await page.GotoAsync($"/tasks/{task}");
+        Assert.Contains($"filled in from the interview of {Dates.Show(yesterday)}", await page.GetByTestId("prefilled").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(yesterday.ToString("yyyy-MM-dd"), await page.GetByLabel("Interview date").InputValueAsync());
+        Assert.Equal("Tigrinya", await page.GetByLabel("Interpreter language").InputValueAsync());
+        Assert.True(await page.GetByLabel("Interviewer and interpreter of the same gender requested").IsCheckedAsync());
+        Assert.False(await page.GetByLabel("Legal representative present").IsCheckedAsync());
+
+        // The officer corrects one value; what is submitted is what the workflow keeps.
+        await page.GetByLabel("Interpreter language").FillAsync("Tigrinya and Amharic");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var state = await scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().Instances.AsNoTracking()
+                .Where(i => i.BusinessKey == number).OrderBy(i => i.CreatedAt).Select(i => i.State).FirstAsync(ct);
+            var variables = JsonDocument.Parse(state).RootElement.GetProperty("variables");
+            Assert.Equal(yesterday.ToString("yyyy-MM-dd"), variables.GetProperty("interviewDate").GetString());
+            Assert.Equal("Tigrinya and Amharic", variables.GetProperty("interpreterLanguage").GetString());
+            Assert.True(variables.GetProperty("sameGenderRequested").GetBoolean());
+            Assert.False(variables.GetProperty("representativePresent").GetBoolean());
+        }
+    }
 }
