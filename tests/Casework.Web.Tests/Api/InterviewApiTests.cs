@@ -460,6 +460,67 @@ public sealed class InterviewApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Forbidden, (await (await host.ClientForAsync("auditor")).GetAsync("/api/interviews/awaiting-outcome", Ct)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheInterviewTask_OffersItsFormsPrefilledValues_OnceTheInterviewIsHeld_InTheShapeItsCompletionTakes(string store)
+    {
+        await using var host = await StartAsync(store);
+        var clerk = await host.ClientForAsync("clerk");
+        var officer = await host.ClientForAsync("officer.f");
+        var (caseId, number) = await CaseInAssessmentAsync(host, clerk, "Saba");
+        Guid task;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            task = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+                .Where(w => w.CaseId == number && w.FormKey == "interview" && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
+                .Select(w => w.Id).SingleAsync(Ct);
+        }
+
+        async Task<JsonElement?> PrefillAsync()
+        {
+            var view = await officer.GetFromJsonAsync<JsonElement>($"/api/tasks/{task}", Ct);
+            Assert.Equal("interview", view.GetProperty("form").GetProperty("key").GetString());
+            return view.TryGetProperty("prefill", out var prefill) && prefill.ValueKind != JsonValueKind.Null ? prefill : null;
+        }
+
+        // No interview yet, then one still to come: nothing is offered.
+        Assert.Null(await PrefillAsync());
+        var booked = await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews",
+            Booking(Monday, interpreter: "Amanuel Haile", requestedInterviewerGender: "Female"), Ct);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var interviewId = (await booked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Null(await PrefillAsync());
+
+        // Held yesterday: the interview it comes from and the values, typed as the completion takes them.
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        await MoveInterviewAsync(host, interviewId, yesterday);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/cases/{caseId}/interviews/{interviewId}/outcome", new { outcome = "Held" }, Ct))
+            .StatusCode);
+        var offered = (await PrefillAsync())!.Value;
+        Assert.Equal(interviewId, offered.GetProperty("interviewId").GetGuid());
+        Assert.Equal(yesterday.ToString("yyyy-MM-dd"), offered.GetProperty("interviewDate").GetString());
+        Assert.Equal("Held", offered.GetProperty("interviewStatus").GetString());
+        var data = offered.GetProperty("data");
+        Assert.Equal(["interpreterLanguage", "interviewDate", "sameGenderRequested"], data.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(yesterday.ToString("yyyy-MM-dd"), data.GetProperty("interviewDate").GetString());
+        Assert.Equal("Tigrinya", data.GetProperty("interpreterLanguage").GetString());
+        Assert.Equal(JsonValueKind.True, data.GetProperty("sameGenderRequested").ValueKind);
+
+        // The values as offered complete the task; the workflow keeps them, and the closed task offers nothing more.
+        var completed = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
+        Assert.True(completed.IsSuccessStatusCode, await completed.Content.ReadAsStringAsync(Ct));
+        Assert.Null(await PrefillAsync());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var state = await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().Instances.AsNoTracking()
+                .Where(i => i.BusinessKey == number).OrderBy(i => i.CreatedAt).Select(i => i.State).FirstAsync(Ct);
+            var variables = JsonDocument.Parse(state).RootElement.GetProperty("variables");
+            Assert.Equal(yesterday.ToString("yyyy-MM-dd"), variables.GetProperty("interviewDate").GetString());
+            Assert.True(variables.GetProperty("sameGenderRequested").GetBoolean());
+        }
+    }
+
     /// <summary>Moves an interview to another day, as if the days until it had passed (a booking is for today or later).</summary>
     internal static async Task MoveInterviewAsync(ApiHost host, Guid interviewId, DateOnly day)
     {

@@ -11,10 +11,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Tasks;
 
-/// <summary>A task with its form and the case context its assignee needs.</summary>
+/// <summary>A task with its form, the case context its assignee needs and, while it is open, what its form is prefilled with.</summary>
 public sealed record TaskView(Guid Id, string? Name, string ElementId, string Status, string? CaseId, string? Office, string? Track,
     int Priority, DateTimeOffset? DueAt, IReadOnlyList<string> CandidateRoles, string? Assignee, string? ClaimedBy, FormDefinition? Form,
-    TaskCaseContext? Case);
+    TaskCaseContext? Case, TaskPrefillView? Prefill);
 
 /// <summary>
 /// What the person working a task needs of its case without opening it: who the applicant is, which languages they
@@ -36,7 +36,7 @@ public static class TaskEndpoints
     {
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
-            .WithSummary("A task with its form and case context; 403 to anyone it is not visible to (see VisibleTo).");
+            .WithSummary("A task with its form, case context and, while open, its form's prefilled values; 403 to anyone it is not visible to (see VisibleTo).");
         group.MapPost("/{id:guid}/claim", ClaimAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Take a task from a queue.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Put a claimed task back in its queue.");
         group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAuthorization(ApiSetup.CaseWorkers)
@@ -45,7 +45,7 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskView>, NotFound, ForbidHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db,
-        FormCatalog forms, TimeProvider clock, CancellationToken cancellationToken)
+        FormCatalog forms, Casework.Web.Features.Cases.Interviews bookings, TimeProvider clock, CancellationToken cancellationToken)
     {
         var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
@@ -59,9 +59,16 @@ public static class TaskEndpoints
         }
 
         var context = await CaseContextAsync(db, w, clock, cancellationToken);
+        var form = w.FormKey is null ? null : forms.Find(w.FormKey);
+        TaskPrefillView? prefill = null;
+        if (w.Status == WorkItemStatus.Open && form is not null)
+        {
+            var (from, values) = TaskPrefill.For(form, await TaskPrefill.InterviewAsync(context, bookings, cancellationToken), Dates.Today(clock));
+            prefill = TaskPrefill.View(form, from, values);
+        }
+
         return TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
-            w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy,
-            w.FormKey is null ? null : forms.Find(w.FormKey), context));
+            w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy, form, context, prefill));
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ClaimAsync(

@@ -1,9 +1,17 @@
 using System.Globalization;
+using System.Text.Json;
 using Casework.Data.Cases;
 using Casework.Engine.Forms;
 using Casework.Web.Features.Cases;
 
 namespace Casework.Web.Features.Tasks;
+
+/// <summary>
+/// What a task's form is prefilled with, for API clients as the task screen shows it: the interview the values come from and the
+/// values by field name, typed as <c>POST /api/tasks/{id}/complete</c> takes them (a date or text as a string, a checked box as true).
+/// They are suggestions for the person completing the task to check; only what is submitted is kept.
+/// </summary>
+public sealed record TaskPrefillView(Guid InterviewId, DateOnly InterviewDate, string InterviewStatus, IReadOnlyDictionary<string, JsonElement> Data);
 
 /// <summary>
 /// The starting values of a task form's prefilled fields (<see cref="FormField.Prefill"/>), so the officer checks what the
@@ -42,6 +50,17 @@ public static class TaskPrefill
 
         return (values.Count == 0 ? null : interview, values);
     }
+
+    /// <summary>The interview the task screen shows and prefill comes from: the case's current one, while the case is in assessment.</summary>
+    internal static async Task<InterviewView?> InterviewAsync(TaskCaseContext? applicant, Interviews bookings, CancellationToken cancellationToken) =>
+        applicant is { Stage: nameof(Casework.Domain.Cases.CaseStage.Assessment) } ? await bookings.CurrentAsync(applicant.Id, cancellationToken) : null;
+
+    /// <summary>The values of <see cref="For"/> as the API shows them; null when nothing is prefilled.</summary>
+    public static TaskPrefillView? View(FormDefinition? form, InterviewView? from, IReadOnlyDictionary<string, string> values) =>
+        form is null || from is null || values.Count == 0 ? null : new TaskPrefillView(from.Id, from.Date, from.Status,
+            form.Fields.Where(f => values.ContainsKey(f.Name)).ToDictionary(f => f.Name, f => f.Type == FieldType.Boolean
+                ? JsonSerializer.SerializeToElement(values[f.Name] == "true")
+                : JsonSerializer.SerializeToElement(values[f.Name]), StringComparer.Ordinal));
 
     private static string? Checked(bool yes) => yes ? "true" : null;
 }
