@@ -17,7 +17,22 @@ namespace Casework.Web.Features.Audit;
 public static class AuditEndpoints
 {
     public const string Auditors = "auditors";
-    private static readonly string[] CaseData = ["/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/api/admin", "/api/audit/entries", "/api/audit/export", "/audit", "/queue", "/tasks", "/partner", "/representations", "/cases", "/admin"];
+
+    /// <summary>
+    /// The paths whose requests are audited: everything that reads or changes a case, its tasks, interviews or workflow instance
+    /// (case numbers in a calendar or a migration plan included), the audit trail itself, administration and the procedure's
+    /// definitions. Not audited: signing in and out, tokens, the caller's own account, health, the API description, static files
+    /// and the statistics (counts with no case in them).
+    /// </summary>
+    private static readonly string[] CaseData =
+    [
+        "/api/cases", "/api/tasks", "/api/queues", "/api/instances", "/api/partner", "/api/admin", "/api/audit/entries", "/api/audit/export",
+        "/api/interviews", "/api/me/interviews", "/api/workflow-definitions", "/api/migrations",
+        "/audit", "/queue", "/tasks", "/partner", "/representations", "/cases", "/admin", "/interviews", "/workflows",
+    ];
+
+    /// <summary>Whether requests to <paramref name="path"/> are written to the audit trail.</summary>
+    internal static bool IsAudited(PathString path) => CaseData.Any(prefix => path.StartsWithSegments(prefix));
 
     public static WebApplicationBuilder AddCaseworkAudit(this WebApplicationBuilder builder)
     {
@@ -28,7 +43,7 @@ public static class AuditEndpoints
 
     public static WebApplication UseCaseworkAudit(this WebApplication app)
     {
-        app.UseWhen(http => CaseData.Any(prefix => http.Request.Path.StartsWithSegments(prefix)), branch => branch.Use(async (http, next) =>
+        app.UseWhen(http => IsAudited(http.Request.Path), branch => branch.Use(async (http, next) =>
         {
             await next(http);
             var user = http.User.Identity?.IsAuthenticated == true ? http.User.UserName() : "anonymous";
