@@ -129,6 +129,8 @@ public sealed class WorkflowRuntime(
             {
                 return new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"The data does not fit form '{formKey}'.", item.InstanceId) { Errors = errors };
             }
+
+            variables = Engine.Forms.FormValidator.Completion(form, variables);
         }
 
         var command = new CompleteTask(item.TaskId, variables);

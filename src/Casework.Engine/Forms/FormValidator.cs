@@ -11,6 +11,30 @@ public static class FormValidator
 {
     public const string OutcomeField = "outcome";
 
+    private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>
+    /// The variables a completion of a task with this form sets: the data submitted, each of the form's fields it leaves out as
+    /// null, and <see cref="OutcomeField"/> as null when the form has no outcomes. So what a form sets always describes its latest
+    /// completion: a field left empty in a second round of the same task does not keep the first round's value, and a gateway
+    /// after a task without outcomes never sees the outcome of an earlier task (a review that returned a decision).
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonElement> Completion(FormDefinition form, IReadOnlyDictionary<string, JsonElement>? data)
+    {
+        var variables = data is null ? new Dictionary<string, JsonElement>(StringComparer.Ordinal) : new Dictionary<string, JsonElement>(data);
+        foreach (var field in form.Fields)
+        {
+            variables.TryAdd(field.Name, Null);
+        }
+
+        if (form.Outcomes.Count == 0)
+        {
+            variables.TryAdd(OutcomeField, Null);
+        }
+
+        return variables;
+    }
+
     public static IReadOnlyList<FieldError> Validate(FormDefinition form, IReadOnlyDictionary<string, JsonElement>? data)
     {
         data ??= new Dictionary<string, JsonElement>();

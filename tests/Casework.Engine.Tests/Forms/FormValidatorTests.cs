@@ -28,6 +28,21 @@ public sealed class FormValidatorTests
     }
 
     [Fact]
+    public void ACompletion_SetsEveryFieldTheSubmissionLeavesOutToNull_AndTheOutcomeOnlyWhenTheFormHasNone()
+    {
+        var review = FormValidator.Completion(Review, Scenario.Vars(new { outcome = "return", outcomeDate = "2026-03-02", urgent = false }));
+        Assert.Equal(["comments", "outcome", "outcomeDate", "score", "track", "urgent"], review.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("return", review["outcome"].GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.False, review["urgent"].ValueKind);
+        Assert.All(new[] { "comments", "score", "track" }, name => Assert.Equal(System.Text.Json.JsonValueKind.Null, review[name].ValueKind));
+
+        var noOutcomes = Review with { Outcomes = [] };
+        var completed = FormValidator.Completion(noOutcomes, null);
+        Assert.Equal(["comments", "outcome", "outcomeDate", "score", "track", "urgent"], completed.Keys.Order(StringComparer.Ordinal));
+        Assert.All(completed.Values, value => Assert.Equal(System.Text.Json.JsonValueKind.Null, value.ValueKind));
+    }
+
+    [Fact]
     public void EachBadField_IsNamed()
     {
         var errors = FormValidator.Validate(Review, Scenario.Vars(new

@@ -1,6 +1,7 @@
+using System.Text.Json;
+using System.Xml.Linq;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
-using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -165,6 +166,38 @@ public sealed class ProcedureScenarioTests
         var review = await d.OpenTaskAsync("NBO-2026-000005", "exclusionReview");
         Assert.NotNull(review);
         Assert.Equal("Supervisor", review.CandidateRoles);
+    }
+
+    [Fact]
+    public async Task TheSeniorExclusionReview_LeadsToNotification_AndLeavesNoOutcomeBehind()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000025", new { caseId = "NBO-2026-000025", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000025", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+        await d.CompleteAsync("NBO-2026-000025", "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        await d.CompleteAsync("NBO-2026-000025", "interviewRegular", Officer, new { interviewDate = "2026-04-01" });
+        await d.CompleteAsync("NBO-2026-000025", "draftDecision", Officer, new { decision = "Rejected", reasons = "Not credible.", exclusionFlagged = true });
+        await d.CompleteAsync("NBO-2026-000025", "exclusionReview", Supervisor, new { exclusionConfirmed = false });
+        Assert.Equal(["notify"], await d.OpenTasksAsync("NBO-2026-000025"));
+        Assert.Equal(JsonValueKind.Null, (await d.VariableAsync((await d.InstancesAsync("NBO-2026-000025")).Single().Id, "outcome")).ValueKind);
+    }
+
+    [Fact]
+    public async Task ADecisionReturnedForRedrafting_ThenFlaggedForExclusion_GoesFromTheSeniorReviewToNotification_NotBackToRedrafting()
+    {
+        await using var d = new ProcedureDriver();
+        const string Case = "NBO-2026-000026";
+        await d.RegisterAsync(Case, new { caseId = Case, office = "NBO" });
+        await d.CompleteAsync(Case, "register", "clerk.one", new { registeredOn = "2026-03-02" });
+        await d.CompleteAsync(Case, "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        await d.CompleteAsync(Case, "interviewRegular", Officer, new { interviewDate = "2026-04-01" });
+
+        // Returned once: the redraft flags exclusion, and the senior review (no outcomes) leads on to notification.
+        await d.CompleteAsync(Case, "draftDecision", Officer, new { decision = "Rejected", reasons = "Not credible." });
+        await d.CompleteAsync(Case, "reviewDecision", Supervisor, new { outcome = "return" });
+        await d.CompleteAsync(Case, "draftDecision", Officer, new { decision = "Excluded", reasons = "Article 1F indicators.", exclusionFlagged = true });
+        await d.CompleteAsync(Case, "exclusionReview", Supervisor, new { exclusionConfirmed = true });
+        Assert.Equal(["notify"], await d.OpenTasksAsync(Case));
     }
 
     [Fact]
