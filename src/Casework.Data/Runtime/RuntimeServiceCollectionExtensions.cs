@@ -7,6 +7,7 @@ using Casework.Engine.Forms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Casework.Data.Runtime;
 
@@ -31,7 +32,18 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton<DefinitionCatalog>();
         services.TryAddSingleton<DirectSql>();
         services.TryAddSingleton(new WorkflowVocabulary());
-        services.TryAddSingleton(_ => FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms")));
+        services.TryAddSingleton(sp =>
+        {
+            var forms = FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms"));
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<FormCatalog>();
+            foreach (var problem in forms.Problems)
+            {
+                // Names a form file and its fields, never case data.
+                logger.LogWarning("Form problem: {Problem}", problem);
+            }
+
+            return forms;
+        });
         services.TryAddSingleton<IWorkItemContextProvider, VariablesWorkItemContext>();
         services.AddScoped<DefinitionService>();
         services.AddScoped<Audit.AuditTrail>();

@@ -25,8 +25,43 @@ public sealed class FormCatalog
     private static FormDefinition Normalise(FormDefinition form) => form with
     {
         Outcomes = form.Outcomes ?? [],
-        Fields = [.. (form.Fields ?? []).Select(f => f with { Options = f.Options ?? [] })],
+        Fields = [.. (form.Fields ?? []).Select(f => f with
+        {
+            Options = f.Options ?? [],
+            RequiredWhen = f.RequiredWhen is { } when ? when with { Is = when.Is ?? [] } : null,
+        })],
     };
+
+    /// <summary>
+    /// A required-when condition must name another choice field of the form and only values among its options; one that
+    /// does not is reported and dropped, so the field is simply optional.
+    /// </summary>
+    private static FormDefinition CheckConditions(FormDefinition form, string file, List<string> problems)
+    {
+        var fields = form.Fields.Select(field =>
+        {
+            if (field.RequiredWhen is not { } when)
+            {
+                return field;
+            }
+
+            var other = form.Fields.FirstOrDefault(f => f.Name == when.Field && f != field);
+            var problem = other is null ? $"is required when '{when.Field}' holds a value, but the form has no other field of that name."
+                : other.Type != FieldType.Choice ? $"is required when '{when.Field}' holds a value, but '{when.Field}' is a {other.Type} field, not a Choice field."
+                : when.Is.Count == 0 ? $"is required when '{when.Field}' is one of no values; name them under \"is\"."
+                : when.Is.FirstOrDefault(v => !other.Options.Contains(v)) is { } unknown
+                    ? $"is required when '{when.Field}' is '{unknown}', which is not one of its options: {string.Join(", ", other.Options)}."
+                : null;
+            if (problem is null)
+            {
+                return field;
+            }
+
+            problems.Add($"{file}: field '{field.Name}' {problem}");
+            return field with { RequiredWhen = null };
+        }).ToList();
+        return form with { Fields = fields };
+    }
 
     /// <summary>
     /// A prefill that is not one of <see cref="FormPrefill.Sources"/>, or does not fit its field's type, is reported and
@@ -81,7 +116,7 @@ public sealed class FormCatalog
                     continue;
                 }
 
-                forms[form.Key] = CheckPrefills(Normalise(form), Path.GetFileName(file), problems);
+                forms[form.Key] = CheckConditions(CheckPrefills(Normalise(form), Path.GetFileName(file), problems), Path.GetFileName(file), problems);
             }
             catch (JsonException ex)
             {

@@ -29,6 +29,20 @@ public sealed record FormField
     /// one of <see cref="FormPrefill.Sources"/>, such as <c>interview.date</c>. It only fills the screen; what is submitted counts.
     /// </summary>
     public string? Prefill { get; init; }
+
+    /// <summary>
+    /// Makes the field required only when another field of the form holds one of some values (the partner organisation
+    /// when the return option is an assisted return). The other field must be a choice field of the same form, and each
+    /// value one of its options; a condition that is not is reported when the forms are read and dropped.
+    /// </summary>
+    public FieldCondition? RequiredWhen { get; init; }
+}
+
+/// <summary>A condition on another field of the same form: it holds one of <see cref="Is"/>.</summary>
+public sealed record FieldCondition
+{
+    public required string Field { get; init; }
+    public IReadOnlyList<string> Is { get; init; } = [];
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Casework.Engine.Forms;
 /// <summary>A submitted value that does not fit its form, naming the field.</summary>
 public sealed record FieldError(string Field, string Message);
 
-/// <summary>Checks submitted task data against a form: required fields, types, lengths, options, outcome, unknown fields.</summary>
+/// <summary>Checks submitted task data against a form: required fields (always, or when another field holds a value), types, lengths, options, outcome, unknown fields.</summary>
 public static class FormValidator
 {
     public const string OutcomeField = "outcome";
@@ -49,6 +49,10 @@ public static class FormValidator
                 {
                     errors.Add(new FieldError(field.Name, $"'{field.Label ?? field.Name}' is required."));
                 }
+                else if (RequiredBy(form, field, data) is { } reason)
+                {
+                    errors.Add(new FieldError(field.Name, $"'{field.Label ?? field.Name}' is required when {reason}."));
+                }
 
                 continue;
             }
@@ -77,6 +81,19 @@ public static class FormValidator
         }
 
         return errors;
+    }
+
+    /// <summary>When the field's <see cref="FormField.RequiredWhen"/> holds for the data, says why ("'Return option' is AssistedWithPartner").</summary>
+    private static string? RequiredBy(FormDefinition form, FormField field, IReadOnlyDictionary<string, JsonElement> data)
+    {
+        if (field.RequiredWhen is not { } when || !data.TryGetValue(when.Field, out var value) || value.ValueKind != JsonValueKind.String
+            || value.GetString() is not { } chosen || !when.Is.Contains(chosen))
+        {
+            return null;
+        }
+
+        var other = form.Fields.FirstOrDefault(f => f.Name == when.Field);
+        return $"'{other?.Label ?? when.Field}' is {chosen}";
     }
 
     private static string? TypeError(FormField field, JsonElement value) => field.Type switch

@@ -56,6 +56,64 @@ public sealed class FormValidatorTests
     }
 
     [Fact]
+    public void AFieldRequiredWhenAnotherHoldsAValue_IsRequiredOnlyThen_AndTheErrorSaysWhy()
+    {
+        var counselling = new FormDefinition
+        {
+            Key = "return-counselling",
+            Fields =
+            [
+                new FormField { Name = "returnOption", Label = "Return option", Type = FieldType.Choice, Required = true, Options = ["Voluntary", "AssistedWithPartner", "Other"] },
+                new FormField { Name = "partnerOrganisation", Label = "Partner organisation", RequiredWhen = new FieldCondition { Field = "returnOption", Is = ["AssistedWithPartner", "Other"] } },
+            ],
+        };
+
+        var missing = Assert.Single(FormValidator.Validate(counselling, Scenario.Vars(new { returnOption = "AssistedWithPartner", partnerOrganisation = " " })));
+        Assert.Equal("partnerOrganisation", missing.Field);
+        Assert.Equal("'Partner organisation' is required when 'Return option' is AssistedWithPartner.", missing.Message);
+        Assert.Equal("partnerOrganisation", Assert.Single(FormValidator.Validate(counselling, Scenario.Vars(new { returnOption = "Other" }))).Field);
+        Assert.Empty(FormValidator.Validate(counselling, Scenario.Vars(new { returnOption = "AssistedWithPartner", partnerOrganisation = "IOM" })));
+        Assert.Empty(FormValidator.Validate(counselling, Scenario.Vars(new { returnOption = "Voluntary" })));
+        Assert.Equal(["returnOption"], FormValidator.Validate(counselling, null).Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Catalog_ReportsAndDropsARequiredWhenConditionThatDoesNotNameAnotherChoiceFieldAndItsOptions()
+    {
+        var folder = Directory.CreateTempSubdirectory("forms-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "counselling.json"), """
+                { "key": "counselling", "fields": [
+                    { "name": "option", "type": "choice", "options": [ "Voluntary", "Assisted" ] },
+                    { "name": "notes", "type": "text" },
+                    { "name": "partner", "type": "text", "requiredWhen": { "field": "option", "is": [ "Assisted" ] } },
+                    { "name": "a", "type": "text", "requiredWhen": { "field": "opton", "is": [ "Assisted" ] } },
+                    { "name": "b", "type": "text", "requiredWhen": { "field": "notes", "is": [ "x" ] } },
+                    { "name": "c", "type": "text", "requiredWhen": { "field": "option", "is": [ "Assisted", "Forced" ] } },
+                    { "name": "d", "type": "choice", "options": [ "x" ], "requiredWhen": { "field": "d", "is": [ "x" ] } },
+                    { "name": "e", "type": "text", "requiredWhen": { "field": "option" } } ] }
+                """);
+
+            var catalog = FormCatalog.Load(folder.FullName);
+
+            var form = catalog.Find("counselling")!;
+            Assert.Equal(["option"], form.Fields.Where(f => f.RequiredWhen is not null).Select(f => f.RequiredWhen!.Field));
+            Assert.Equal(["Assisted"], form.Fields.Single(f => f.Name == "partner").RequiredWhen!.Is);
+            Assert.Equal(5, catalog.Problems.Count);
+            Assert.Contains("field 'a' is required when 'opton' holds a value, but the form has no other field of that name", catalog.Problems[0], StringComparison.Ordinal);
+            Assert.Contains("'notes' is a Text field, not a Choice field", catalog.Problems[1], StringComparison.Ordinal);
+            Assert.Contains("'Forced', which is not one of its options: Voluntary, Assisted", catalog.Problems[2], StringComparison.Ordinal);
+            Assert.Contains("field 'd' is required when 'd' holds a value, but the form has no other field", catalog.Problems[3], StringComparison.Ordinal);
+            Assert.Contains("field 'e' is required when 'option' is one of no values", catalog.Problems[4], StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Catalog_LoadsFormsByKey_AndReportsAFileWhoseKeyDoesNotMatchItsName()
     {
         var folder = Directory.CreateTempSubdirectory("forms-");

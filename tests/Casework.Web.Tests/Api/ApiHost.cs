@@ -220,6 +220,14 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>The case's one open work item, as stored.</summary>
+    public async Task<List<WorkItemRecord>> OpenItemsAsync(string caseNumber)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        return await db.WorkItems.AsNoTracking().Where(w => w.CaseId == caseNumber && w.Status == WorkItemStatus.Open)
+            .ToListAsync(TestContext.Current.CancellationToken);
+    }
+
     public async Task<WorkItemRecord> OpenItemAsync(string caseNumber)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -111,6 +111,14 @@ public sealed class ProcedureDriver : IAsyncDisposable
         }
     }
 
+    /// <summary>The return workflow's non-refoulement risk assessment, completed with the risk found.</summary>
+    public static object RiskAssessed(string risk) => new
+    {
+        refoulementRisk = risk,
+        riskAssessedOn = "2026-03-10",
+        riskAssessmentBasis = "Current country information and the person's profile",
+    };
+
     public static IReadOnlyDictionary<string, JsonElement> Vars(object values) =>
         JsonSerializer.SerializeToElement(values).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
 

@@ -92,6 +92,7 @@ public sealed class ProcedureScenarioTests
         await d.AdvanceToAsync(new DateTimeOffset(2026, 6, 2, 9, 0, 0, TimeSpan.Zero));
 
         await d.CompleteAsync("NBO-2026-000003", "counselling", Officer, new { returnOption = "Voluntary" });
+        await d.CompleteAsync("NBO-2026-000003", "riskAssessment", Officer, ProcedureDriver.RiskAssessed("NoRealRisk"));
         await d.CompleteAsync("NBO-2026-000003", "travelDocument", Officer, new { travelDocumentType = "LaissezPasser", issuedOn = "2026-05-20" });
         await d.CompleteAsync("NBO-2026-000003", "departure", Officer, new { departedOn = "2026-06-01" });
         Assert.Equal(["monitoring"], await d.OpenTasksAsync("NBO-2026-000003"));
@@ -374,7 +375,74 @@ public sealed class ReferenceWorkflowTests
         }
 
         await d.CompleteAsync("NBO-2026-000011", "counselling", "officer.one", new { returnOption = "AssistedWithPartner", partnerOrganisation = "IOM" });
+        await d.CompleteAsync("NBO-2026-000011", "riskAssessment", "officer.one", ProcedureDriver.RiskAssessed("NoRealRisk"));
 
         Assert.Equal(["reviewBlocked"], await d.OpenTasksAsync("NBO-2026-000011"));
+    }
+
+    [Fact]
+    public async Task AnAssistedReturn_NamesItsPartner_AndARealRiskOfRefoulementFoundInTheAssessment_BlocksAnyDepartureStep()
+    {
+        await using var d = new ProcedureDriver();
+        await StartReturnAsync(d, "NBO-2026-000027");
+
+        var refused = await d.TryCompleteAsync("NBO-2026-000027", "counselling", "officer.one", new { returnOption = "AssistedWithPartner" });
+        Assert.False(refused.Succeeded);
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("partnerOrganisation", error.Field);
+        Assert.Equal("'Partner organisation' is required when 'Return option' is AssistedWithPartner.", error.Message);
+        Assert.Equal(["counselling"], await d.OpenTasksAsync("NBO-2026-000027"));
+
+        await d.CompleteAsync("NBO-2026-000027", "counselling", "officer.one", new { returnOption = "AssistedWithPartner", partnerOrganisation = "IOM" });
+        Assert.Equal(["riskAssessment"], await d.OpenTasksAsync("NBO-2026-000027"));
+        await d.CompleteAsync("NBO-2026-000027", "riskAssessment", "officer.one", ProcedureDriver.RiskAssessed("RealRisk"));
+
+        Assert.Equal(["reviewBlocked"], await d.OpenTasksAsync("NBO-2026-000027"));
+    }
+
+    [Fact]
+    public async Task TheCheckBeforeAnyDepartureStep_RefusesAReturnWhoseRiskOfRefoulementWasNeverAssessed()
+    {
+        // An instance started on a version without the assessment, or moved past it, still meets the check.
+        var handler = new Casework.Web.Features.Procedure.DepartureCheckHandler(TimeProvider.System);
+        var context = new Casework.Data.Runtime.Handlers.ServiceTaskContext(Guid.NewGuid(), "NBO-2026-000028", "checkDeparture",
+            ProcedureDriver.Vars(new { returnOption = "Voluntary" }), null!);
+
+        var blocked = await Assert.ThrowsAsync<Casework.Data.Runtime.Handlers.BpmnErrorException>(() => handler.HandleAsync(context, TestContext.Current.CancellationToken));
+
+        Assert.Equal("DEPARTURE_BLOCKED", blocked.ErrorCode);
+        Assert.Equal("The risk of refoulement has not been assessed.", blocked.Message);
+        var cleared = await handler.HandleAsync(context with { Variables = ProcedureDriver.Vars(new { refoulementRisk = "NoRealRisk" }) }, TestContext.Current.CancellationToken);
+        Assert.True(cleared!["departureCleared"].GetBoolean());
+    }
+
+    [Fact]
+    public async Task AlternativeLegalMigration_SkipsTheDepartureSteps_ARefusedPermitComesBackToCounselling_AndAGrantedOneEndsTheReturn()
+    {
+        await using var d = new ProcedureDriver();
+        await StartReturnAsync(d, "NBO-2026-000029");
+
+        await d.CompleteAsync("NBO-2026-000029", "counselling", "officer.one", new { returnOption = "AlternativeLegalMigration" });
+        Assert.Equal(["legalMigration"], await d.OpenTasksAsync("NBO-2026-000029"));
+        var unnamed = await d.TryCompleteAsync("NBO-2026-000029", "legalMigration", "officer.one", new { migrationPathway = "Other", migrationDecidedOn = "2026-04-01", outcome = "refused" });
+        Assert.Equal("migrationPathwayName", Assert.Single(unnamed.Errors).Field);
+        await d.CompleteAsync("NBO-2026-000029", "legalMigration", "officer.one", new { migrationPathway = "WorkPermit", migrationDecidedOn = "2026-04-01", outcome = "refused" });
+        Assert.Equal(["counselling"], await d.OpenTasksAsync("NBO-2026-000029"));
+
+        await d.CompleteAsync("NBO-2026-000029", "counselling", "officer.one", new { returnOption = "AlternativeLegalMigration" });
+        await d.CompleteAsync("NBO-2026-000029", "legalMigration", "officer.one",
+            new { migrationPathway = "Other", migrationPathwayName = "Seasonal work scheme", migrationDecidedOn = "2026-05-04", outcome = "granted" });
+
+        Assert.Empty(await d.OpenTasksAsync("NBO-2026-000029"));
+        var instance = Assert.Single(await d.InstancesAsync("NBO-2026-000029"));
+        Assert.Equal(Casework.Data.Runtime.Records.InstanceStatus.Completed, instance.Status);
+    }
+
+    private static async Task StartReturnAsync(ProcedureDriver d, string number)
+    {
+        await using var scope = d.Host.Services.CreateAsyncScope();
+        var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", number,
+            ProcedureDriver.Vars(new { caseId = number }), "officer.one", TestContext.Current.CancellationToken);
+        Assert.True(started.Succeeded, started.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Testing;
 using Casework.Web.Tests.Api;
@@ -85,6 +86,43 @@ public sealed class TaskPageTests(PostgresFixture postgres)
         var response = await HeadlessChromium.SignInAsync(partner, $"/tasks/{interview.Id}", "partner.a", ApiHost.Password);
         Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
         Assert.DoesNotContain("Amina", await partner.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFieldRequiredOnlyForOneChoice_SaysSoBesideItsLabel_AndIsAskedForOnlyWhenThatChoiceIsMade()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"));
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Amina");
+        Guid counselling;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", number,
+                Procedure.ProcedureDriver.Vars(new { caseId = number }), "officer.a", Ct);
+            Assert.True(started.Succeeded, started.Message);
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            counselling = await db.WorkItems.Where(w => w.CaseId == number && w.ElementId == "counselling").Select(w => w.Id).SingleAsync(Ct);
+        }
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{counselling}", "officer.a", ApiHost.Password);
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
+        Assert.Equal("Return option (required)", await page.Locator("label[for=field-returnOption]").InnerTextAsync());
+        Assert.Equal("Partner organisation (required when Return option is Assisted with partner)",
+            await page.Locator("label[for=field-partnerOrganisation]").InnerTextAsync());
+
+        await page.Locator("#field-returnOption").SelectOptionAsync("AssistedWithPartner");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("'Partner organisation' is required when 'Return option' is AssistedWithPartner.",
+            await page.Locator("[data-error=partnerOrganisation]").InnerTextAsync());
+        Assert.Equal("AssistedWithPartner", await page.Locator("#field-returnOption").InputValueAsync());
+        Assert.Equal(counselling, (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "counselling").Id);
+
+        await page.Locator("#field-returnOption").SelectOptionAsync("Voluntary");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
+        Assert.Contains("riskAssessment", (await host.OpenItemsAsync(number)).Select(w => w.ElementId));
     }
 
     [Fact]

@@ -130,8 +130,10 @@ public sealed class AppealOutcomeHandler : IServiceTaskHandler
 }
 
 /// <summary>
-/// <c>return.check-departure-allowed</c>: no departure step while an appeal is pending or the appeal window is open;
-/// a blocked return raises the BPMN error <c>DEPARTURE_BLOCKED</c> for the diagram to route.
+/// <c>return.check-departure-allowed</c>: no departure step while an appeal is pending or the appeal window is open, nor
+/// before the risk of refoulement has been assessed (<c>refoulementRisk</c>, from the non-refoulement assessment's form)
+/// or when a real risk was found; a blocked return raises the BPMN error <c>DEPARTURE_BLOCKED</c> for the diagram to route.
+/// The return workflow runs it before the travel document and again before departure.
 /// </summary>
 public sealed class DepartureCheckHandler(TimeProvider clock) : IServiceTaskHandler
 {
@@ -149,6 +151,16 @@ public sealed class DepartureCheckHandler(TimeProvider clock) : IServiceTaskHand
             && DateTimeOffset.Parse(cutoff, System.Globalization.CultureInfo.InvariantCulture) >= clock.GetUtcNow())
         {
             throw new BpmnErrorException("DEPARTURE_BLOCKED", $"The appeal window is open until {cutoff}.");
+        }
+
+        switch (vars.Text("refoulementRisk"))
+        {
+            case null:
+                throw new BpmnErrorException("DEPARTURE_BLOCKED", "The risk of refoulement has not been assessed.");
+            case "NoRealRisk":
+                break;
+            default:
+                throw new BpmnErrorException("DEPARTURE_BLOCKED", "The non-refoulement assessment found a real risk on return.");
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(new Dictionary<string, JsonElement>
