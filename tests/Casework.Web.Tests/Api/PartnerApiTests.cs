@@ -183,6 +183,47 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AfterAnAppealRemittedForReExamination_ThePartnerWaitsForTheNewDecision_ThenLodgesAgainWithAReasonOfItsOwn(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("officer.b", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var org = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var (caseId, caseNumber) = await NotifiedCaseAsync(host, org, Today(-35));
+        var lawyer = await host.ClientForAsync("lawyer.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        async Task<string?> StatusAsync() => (await lawyer.GetFromJsonAsync<JsonElement>("/api/partner/appeals", Ct))[0].GetProperty("status").GetString();
+
+        var first = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Not interpreted.", lateReason = "The letter came late." }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await host.CompleteTaskAsync(supervisor, caseNumber, "assignAppealOfficer", new { appealOfficer = "officer.b" });
+        await host.CompleteTaskAsync(await host.ClientForAsync("officer.b"), caseNumber, "decideAppeal",
+            new { appealOutcome = "RemittedForReExamination", appealReasons = "Interview to be held again." });
+        var outbox = host.Services.GetRequiredService<Casework.Data.Runtime.Workers.OutboxDispatcher>();
+        while (await outbox.RunOnceAsync(Ct) > 0)
+        {
+            // The appeal's outcome reaches the claim through the outbox.
+        }
+
+        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.NoDecision, await StatusAsync());
+        var early = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Again." }, Ct);
+        await ApiHost.AssertProblemAsync(early, HttpStatusCode.Conflict);
+
+        await host.CompleteTaskAsync(officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Re-examined: still not credible." });
+        await host.CompleteTaskAsync(supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, caseNumber, "notify", new { notifiedOn = Today(-35), deliveryMethod = "InPerson" });
+        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.LateWithinGrace, await StatusAsync());
+        var unexplained = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Still not interpreted." }, Ct);
+        var problem = await ApiHost.AssertProblemAsync(unexplained, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("late-reason-required", problem.GetProperty("rule").GetString());
+        var second = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Still not interpreted.", lateReason = "Counsel changed." }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal("Lodged", await StatusAsync());
+    }
+
     /// <summary>A case registered, decided (rejected) and notified on <paramref name="notifiedOn"/>, represented by <paramref name="organisation"/>.</summary>
     private static async Task<(Guid Id, string Number)> NotifiedCaseAsync(ApiHost host, Guid organisation, string notifiedOn)
     {

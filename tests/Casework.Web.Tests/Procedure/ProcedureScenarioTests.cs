@@ -41,6 +41,33 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task Resettlement_NamesTheState_TheStatesDecisionIsRecorded_ANotAcceptedCaseIsAssessedAgain_AndAnAcceptedOneDeparts()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000031", new { caseId = "NBO-2026-000031", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000031", "RecognisedRefugee");
+
+        var unnamed = await d.TryCompleteAsync("NBO-2026-000031", "chooseSolution", Officer, new { solution = "Resettlement" });
+        Assert.Equal("resettlementState", Assert.Single(unnamed.Errors).Field);
+        await d.CompleteAsync("NBO-2026-000031", "chooseSolution", Officer, new { solution = "Resettlement", resettlementState = "Canada" });
+        await d.CompleteAsync("NBO-2026-000031", "prepareRrf", Officer, new { notes = "Registration form prepared." });
+        await d.CompleteAsync("NBO-2026-000031", "submitResettlement", Supervisor, new { completedOn = "2026-04-01" });
+        Assert.Equal(["stateDecision"], await d.OpenTasksAsync("NBO-2026-000031"));
+        await d.CompleteAsync("NBO-2026-000031", "stateDecision", Officer, new { resettlementOutcome = "NotAccepted", resettlementDecidedOn = "2026-07-01" });
+
+        Assert.Equal(["chooseSolution"], await d.OpenTasksAsync("NBO-2026-000031"));
+        await d.CompleteAsync("NBO-2026-000031", "chooseSolution", Officer, new { solution = "Resettlement", resettlementState = "Norway" });
+        await d.CompleteAsync("NBO-2026-000031", "prepareRrf", Officer, new { notes = "Submission to a second state." });
+        await d.CompleteAsync("NBO-2026-000031", "submitResettlement", Supervisor, new { completedOn = "2026-07-15" });
+        await d.CompleteAsync("NBO-2026-000031", "stateDecision", Officer, new { resettlementOutcome = "Accepted", resettlementDecidedOn = "2026-09-01" });
+        Assert.Equal(["departure"], await d.OpenTasksAsync("NBO-2026-000031"));
+        await d.CompleteAsync("NBO-2026-000031", "departure", Officer, new { departedOn = "2026-10-01" });
+
+        Assert.Empty(await d.OpenTasksAsync("NBO-2026-000031"));
+        Assert.All(await d.InstancesAsync("NBO-2026-000031"), i => Assert.Equal(InstanceStatus.Completed, i.Status));
+    }
+
+    [Fact]
     public async Task RegularRejection_AppealLodgedInTime_Upheld_LeadsToLocalIntegration()
     {
         await using var d = new ProcedureDriver();
@@ -59,6 +86,46 @@ public sealed class ProcedureScenarioTests
         Assert.Equal(["chooseSolution"], await d.OpenTasksAsync("NBO-2026-000002"));
         await d.CompleteAsync("NBO-2026-000002", "chooseSolution", Officer, new { solution = "LocalIntegration" });
         Assert.Equal(["integration"], await d.OpenTasksAsync("NBO-2026-000002"));
+    }
+
+    [Fact]
+    public async Task AnAppealRemittedForReExamination_LeavesNothingOfTheFirstNotificationOrAppeal_SoTheNewDecisionHasItsOwnWindowAndALateAppealItsOwnReason()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000030", new { caseId = "NBO-2026-000030", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000030", "Rejected");
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero)); // deadline 2026-04-20 passed, within grace
+        var first = await d.LodgeAppealAsync("NBO-2026-000030", new { appealGrounds = "New evidence", lateReason = "Hospitalised during the window" });
+        Assert.True(first.Succeeded, first.Message);
+        await d.CompleteAsync("NBO-2026-000030", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
+        await d.CompleteAsync("NBO-2026-000030", "decideAppeal", "officer.two", new { appealOutcome = "RemittedForReExamination", appealReasons = "Interview record incomplete." });
+
+        Assert.Equal(["draftDecision"], await d.OpenTasksAsync("NBO-2026-000030"));
+        foreach (var name in Casework.Web.Features.Procedure.AppealRemittalHandler.Cleared)
+        {
+            Assert.Equal(JsonValueKind.Null, (await d.VariableAsync(claim, name)).ValueKind);
+        }
+
+        Assert.Equal(1, (await d.VariableAsync(claim, "remittedAppeals")).GetInt32());
+        await using (var scope = d.Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+            Assert.Equal(1, await db.Instances.CountAsync(i => i.BusinessKey == "NBO-2026-000030" && i.ProcessId == "appeal"
+                && i.Status == Casework.Data.Runtime.Records.InstanceStatus.Completed, TestContext.Current.CancellationToken));
+        }
+
+        // The new decision is notified with a window of its own; a late second appeal needs its own reason.
+        await d.CompleteAsync("NBO-2026-000030", "draftDecision", Officer, new { decision = "Rejected", reasons = "Re-examined after a complete interview." });
+        await d.CompleteAsync("NBO-2026-000030", "reviewDecision", Supervisor, new { outcome = "approve" });
+        await d.CompleteAsync("NBO-2026-000030", "notify", Officer, new { notifiedOn = "2026-05-04", deliveryMethod = "InPerson" });
+        Assert.Equal("2026-06-03", (await d.VariableAsync(claim, "appealDeadline")).GetString());
+        await d.AdvanceToAsync(new DateTimeOffset(2026, 6, 10, 9, 0, 0, TimeSpan.Zero));
+
+        var unexplained = await Assert.ThrowsAsync<Casework.Domain.Common.DomainException>(() => d.LodgeAppealAsync("NBO-2026-000030", new { appealGrounds = "Second appeal" }));
+        Assert.Equal("late-reason-required", unexplained.Code);
+        var second = await d.LodgeAppealAsync("NBO-2026-000030", new { appealGrounds = "Second appeal", lateReason = "Legal aid assigned late" });
+        Assert.True(second.Succeeded, second.Message);
+        Assert.Equal(["assignAppealOfficer"], await d.OpenTasksAsync("NBO-2026-000030"));
     }
 
     [Fact]

@@ -117,6 +117,34 @@ public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) :
     }
 }
 
+/// <summary>
+/// <c>appeal.reopen-after-remittal</c>: an appeal remitted for re-examination sends the claim back for a new decision, which is
+/// notified with an appeal window of its own. What belonged to the first decision's notification and appeal is cleared, so the
+/// new decision is not shown as notified before it is, a second appeal is timed against the new deadline and needs its own
+/// reason when late, and the legal aid partner is offered to lodge it. The first appeal stays in its own (completed) instance.
+/// </summary>
+public sealed class AppealRemittalHandler : IServiceTaskHandler
+{
+    /// <summary>The variables a notification and an appeal set in the asylum-claim instance.</summary>
+    public static readonly IReadOnlyList<string> Cleared =
+    [
+        "notifiedOn", "deliveryMethod", "appealDeadline", "appealDeadlineExplanation", "appealCutoff", "appealCutoffExplanation",
+        "appealGrounds", "lateReason", "representingOrganisation", "appealLodgedOn", "appealTiming", "appealOutcome",
+    ];
+
+    private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement.Clone();
+
+    public string Key => "appeal.reopen-after-remittal";
+
+    public Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var variables = Cleared.ToDictionary(name => name, _ => Null, StringComparer.Ordinal);
+        variables["remittedAppeals"] = Variables.Json((context.Variables.TryGetValue("remittedAppeals", out var count) && count.ValueKind == JsonValueKind.Number
+            ? count.GetInt32() : 0) + 1);
+        return Task.FromResult<IReadOnlyDictionary<string, JsonElement>?>(variables);
+    }
+}
+
 /// <summary><c>appeal.record-outcome</c>: records the appeal's outcome for the parent process.</summary>
 public sealed class AppealOutcomeHandler : IServiceTaskHandler
 {

@@ -14,6 +14,7 @@ public static class ProcedureSetup
         builder.Services.AddServiceTaskHandler<AppealDeadlineHandler>();
         builder.Services.AddServiceTaskHandler<AppealTimingHandler>();
         builder.Services.AddServiceTaskHandler<AppealOutcomeHandler>();
+        builder.Services.AddServiceTaskHandler<AppealRemittalHandler>();
         builder.Services.AddServiceTaskHandler<DepartureCheckHandler>();
         builder.Services.AddServiceTaskHandler<DerivativeStatusHandler>();
         builder.Services.AddScoped<Casework.Data.Runtime.Handlers.IInstanceProjection, CaseStageProjection>();
