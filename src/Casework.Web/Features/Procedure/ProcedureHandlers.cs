@@ -161,7 +161,7 @@ public sealed class AppealOutcomeHandler : IServiceTaskHandler
 /// <c>return.check-departure-allowed</c>: no departure step while an appeal is pending or the appeal window is open, nor
 /// before the risk of refoulement has been assessed (<c>refoulementRisk</c>, from the non-refoulement assessment's form)
 /// or when a real risk was found; a blocked return raises the BPMN error <c>DEPARTURE_BLOCKED</c> for the diagram to route.
-/// The return workflow runs it before the travel document and again before departure.
+/// The return workflow runs it once, before the first departure step (the travel document).
 /// </summary>
 public sealed class DepartureCheckHandler(TimeProvider clock) : IServiceTaskHandler
 {
