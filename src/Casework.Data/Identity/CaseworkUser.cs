@@ -6,6 +6,9 @@ namespace Casework.Data.Identity;
 /// <summary>A person who signs in: staff of an office, or a lawyer of a partner organisation.</summary>
 public sealed class CaseworkUser : IdentityUser
 {
+    /// <summary>The lockout end an administrator's disablement sets: far beyond any lockout after failed sign-ins.</summary>
+    public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private string? displayName;
 
     /// <summary>The name shown to colleagues (staff only; not an applicant's data).</summary>

@@ -34,6 +34,7 @@ public sealed class WorkflowRuntime(
 
     private readonly Dictionary<string, IServiceTaskHandler> handlerByKey = handlers.ToDictionary(h => h.Key, StringComparer.Ordinal);
     private readonly IInstanceProjection[] projectionList = [.. projections];
+    private readonly TaskAssignments assignments = new(db, executor);
 
     /// <summary>Starts an instance of the latest published version (or the given one) of a process.</summary>
     public async Task<RuntimeOutcome> StartAsync(string processId, string? businessKey, IReadOnlyDictionary<string, JsonElement>? variables,
@@ -112,7 +113,7 @@ public sealed class WorkflowRuntime(
         }
 
         var definition = await catalog.GetAsync(db, instance.DefinitionId, cancellationToken);
-        if (await FourEyesRefusalAsync(item, instance, definition, actor, cancellationToken) is { } refusal)
+        if (await assignments.FourEyesRefusalAsync(item, instance, definition, actor, cancellationToken) is { } refusal)
         {
             return refusal;
         }
@@ -132,6 +133,14 @@ public sealed class WorkflowRuntime(
 
             variables = Engine.Forms.FormValidator.Completion(form, variables);
         }
+
+        var (misassigned, checkedVariables) = await assignments.CheckAssigneesAsync(item, instance, definition, variables, clock.GetUtcNow(), cancellationToken);
+        if (misassigned is not null)
+        {
+            return misassigned;
+        }
+
+        variables = checkedVariables;
 
         var command = new CompleteTask(item.TaskId, variables);
         var outcome = direct is not null ? await CompleteDirectAsync(direct, item, instance, definition, command, actor, cancellationToken) : null;
@@ -234,33 +243,6 @@ public sealed class WorkflowRuntime(
         {
             write?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Four-eyes (<c>cw:fourEyesWith</c>): refuses when the actor completed one of the named tasks in this instance
-    /// or in an instance that called it (a first-instance drafter deciding the appeal).
-    /// </summary>
-    private async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition,
-        string actor, CancellationToken cancellationToken)
-    {
-        if (definition.Nodes.GetValueOrDefault(item.ElementId) is not UserTask { FourEyesWith.Count: > 0 } task)
-        {
-            return null;
-        }
-
-        var chain = new List<Guid> { instance.Id };
-        for (var parent = instance.ParentInstanceId; parent is { } id && chain.Count < 20; )
-        {
-            chain.Add(id);
-            parent = await db.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => i.ParentInstanceId).SingleOrDefaultAsync(cancellationToken);
-        }
-
-        var earlier = await db.WorkItems.AsNoTracking()
-            .Where(w => chain.Contains(w.InstanceId) && task.FourEyesWith.Contains(w.ElementId) && w.Status == WorkItemStatus.Completed && w.ClosedBy == actor)
-            .Select(w => w.Name ?? w.ElementId).FirstOrDefaultAsync(cancellationToken);
-        return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
-            $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.",
-            item.InstanceId, "four-eyes");
     }
 
     /// <summary>

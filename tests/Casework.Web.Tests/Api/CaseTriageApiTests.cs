@@ -168,7 +168,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
     public async Task AnOverrideDuringTheAppeal_ReachesTheAppealInstance_AndItsNextTasks(string store)
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
-            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("officer.b", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");

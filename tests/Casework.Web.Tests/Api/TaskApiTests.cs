@@ -306,4 +306,58 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
             await supervisor.PostAsJsonAsync("/api/tasks/reassign", new { taskIds = ids, assignee = "clerk.b" }, ct), HttpStatusCode.BadRequest);
         Assert.Equal("clerk.b's account is disabled.", disabled.GetProperty("errors").GetProperty("assignee")[0].GetString());
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheAppealOfficerNamedByTheSupervisor_GetsTheDecisionInTheirOwnQueue_AndTheDrafterCannotBeNamed(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("officer.b", CaseworkRoles.EligibilityOfficer), ("officer.c", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (_, number) = await host.TriagedCaseAsync(clerk, "Hassan");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await host.CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await host.CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
+                Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", ct);
+            Assert.True(lodged.Succeeded, lodged.Message);
+        }
+
+        Guid assign;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            assign = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+                scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().WorkItems
+                    .Where(w => w.CaseId == number && w.ElementId == "assignAppealOfficer" && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
+                    .Select(w => w.Id), ct);
+        }
+
+        var drafter = await ApiHost.AssertProblemAsync(
+            await supervisor.PostAsJsonAsync($"/api/tasks/{assign}/complete", new { data = new { appealOfficer = "officer.a" } }, ct), HttpStatusCode.BadRequest);
+        Assert.Equal("officer.a completed 'Draft decision' on this case, so someone else must work 'Decide the appeal' (four-eyes).",
+            drafter.GetProperty("errors").GetProperty("data.appealOfficer")[0].GetString());
+        var unknown = await ApiHost.AssertProblemAsync(
+            await supervisor.PostAsJsonAsync($"/api/tasks/{assign}/complete", new { data = new { appealOfficer = "officer.z" } }, ct), HttpStatusCode.BadRequest);
+        Assert.Equal("There is no account 'officer.z'.", unknown.GetProperty("errors").GetProperty("data.appealOfficer")[0].GetString());
+
+        await host.CompleteTaskAsync(supervisor, number, "assignAppealOfficer", new { appealOfficer = "officer.b" });
+        var mine = await (await host.ClientForAsync("officer.b")).GetFromJsonAsync<JsonElement>("/api/queues/mine", ct);
+        var decide = Assert.Single(mine.GetProperty("items").EnumerateArray());
+        Assert.Equal(("decideAppeal", "officer.b"), (decide.GetProperty("elementId").GetString(), decide.GetProperty("assignee").GetString()));
+
+        // Another officer of the same role may not take it; the named one decides.
+        var other = await (await host.ClientForAsync("officer.c")).PostAsJsonAsync($"/api/tasks/{decide.GetProperty("id").GetGuid()}/complete",
+            new { data = new { appealOutcome = "Upheld", appealReasons = "Credible." } }, ct);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        await host.CompleteTaskAsync(await host.ClientForAsync("officer.b"), number, "decideAppeal", new { appealOutcome = "Upheld", appealReasons = "Credible." });
+    }
 }

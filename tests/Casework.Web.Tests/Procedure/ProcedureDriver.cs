@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Casework.Data;
+using Casework.Data.Identity;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Data.Runtime.Workers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,21 @@ public sealed class ProcedureDriver : IAsyncDisposable
         var outcome = await RuntimeAsync(r => r.StartAsync("asylum-claim", caseId, Vars(variables), "clerk.one", Ct));
         Assert.True(outcome.Succeeded, outcome.Message);
         return outcome.InstanceId!.Value;
+    }
+
+    /// <summary>
+    /// An account holding <paramref name="roles"/>, for tasks assigned by name (the appeal officer): the runtime checks an assignee has one.
+    /// </summary>
+    public async Task AccountAsync(string userName, params string[] roles)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<CaseworkUser>>();
+        var user = new CaseworkUser { UserName = userName, OfficeCode = "NBO" };
+        Assert.True((await users.CreateAsync(user)).Succeeded);
+        foreach (var role in roles)
+        {
+            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        }
     }
 
     /// <summary>Completes the open task at <paramref name="elementId"/> on the case; must succeed.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Casework.Data.Identity;
 using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Microsoft.EntityFrameworkCore;
@@ -78,6 +79,7 @@ public sealed class ProcedureScenarioTests
         await d.AdvanceAsync(TimeSpan.FromDays(25));
         var lodged = await d.LodgeAppealAsync("NBO-2026-000002", new { appealGrounds = "New evidence" });
         Assert.True(lodged.Succeeded, lodged.Message);
+        await d.AccountAsync("officer.two", CaseworkRoles.EligibilityOfficer);
         await d.CompleteAsync("NBO-2026-000002", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
         var refused = await d.TryCompleteAsync("NBO-2026-000002", "decideAppeal", Officer, new { appealOutcome = "Upheld", appealReasons = "r" });
         await d.CompleteAsync("NBO-2026-000002", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Credible new evidence." });
@@ -89,6 +91,56 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task TheAppealGoesToTheOfficerTheSupervisorNames_NeverToTheDrafterTheReviewerAnUnknownNameANonOfficerOrADisabledAccount()
+    {
+        await using var d = new ProcedureDriver();
+        await d.AccountAsync(Officer, CaseworkRoles.EligibilityOfficer);
+        await d.AccountAsync(Supervisor, CaseworkRoles.Supervisor, CaseworkRoles.EligibilityOfficer);
+        await d.AccountAsync("officer.two", CaseworkRoles.EligibilityOfficer);
+        await d.AccountAsync("officer.gone", CaseworkRoles.EligibilityOfficer);
+        await d.AccountAsync("clerk.one", CaseworkRoles.RegistrationClerk);
+        await using (var scope = d.Host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
+            Assert.True((await users.SetLockoutEndDateAsync((await users.FindByNameAsync("officer.gone"))!, CaseworkUser.DisabledUntil)).Succeeded);
+        }
+
+        await d.RegisterAsync("NBO-2026-000040", new { caseId = "NBO-2026-000040", office = "NBO" });
+        await ThroughNotificationAsync(d, "NBO-2026-000040", "Rejected");
+        await d.AdvanceAsync(TimeSpan.FromDays(5));
+        Assert.True((await d.LodgeAppealAsync("NBO-2026-000040", new { appealGrounds = "New evidence" })).Succeeded);
+
+        var refusals = new Dictionary<string, string>
+        {
+            ["nobody.here"] = "There is no account 'nobody.here'.",
+            ["clerk.one"] = "clerk.one does not hold the role of 'Decide the appeal' (EligibilityOfficer).",
+            ["officer.gone"] = "officer.gone's account is disabled.",
+            [Officer] = $"{Officer} completed 'Draft decision' on this case, so someone else must work 'Decide the appeal' (four-eyes).",
+            [Supervisor] = $"{Supervisor} completed 'Review decision (four-eyes)' on this case, so someone else must work 'Decide the appeal' (four-eyes).",
+        };
+        foreach (var (named, message) in refusals)
+        {
+            var refused = await d.TryCompleteAsync("NBO-2026-000040", "assignAppealOfficer", Supervisor, new { appealOfficer = named });
+            Assert.Equal(RuntimeOutcomeKind.Invalid, refused.Kind);
+            var error = Assert.Single(refused.Errors);
+            Assert.Equal(("appealOfficer", message), (error.Field, error.Message));
+        }
+
+        // Nothing was kept of the refused assignments.
+        Assert.Equal(["assignAppealOfficer"], await d.OpenTasksAsync("NBO-2026-000040"));
+        var appeal = (await d.InstancesAsync("NBO-2026-000040")).Single(i => i.ProcessId == "appeal");
+        Assert.False(JsonDocument.Parse(appeal.State).RootElement.GetProperty("variables").TryGetProperty("appealOfficer", out _));
+
+        // A name written in another case or with spaces is the account's own spelling on the task, so it is in that officer's queue.
+        await d.CompleteAsync("NBO-2026-000040", "assignAppealOfficer", Supervisor, new { appealOfficer = "  Officer.Two " });
+        var decide = await d.OpenTaskAsync("NBO-2026-000040", "decideAppeal");
+        Assert.Equal("officer.two", decide!.Assignee);
+        Assert.Equal("officer.two", (await d.VariableAsync(decide.InstanceId, "appealOfficer")).GetString());
+        await d.CompleteAsync("NBO-2026-000040", "decideAppeal", "officer.two", new { appealOutcome = "Rejected", appealReasons = "No new element." });
+        Assert.DoesNotContain("decideAppeal", await d.OpenTasksAsync("NBO-2026-000040"));
+    }
+
+    [Fact]
     public async Task AnAppealRemittedForReExamination_LeavesNothingOfTheFirstNotificationOrAppeal_SoTheNewDecisionHasItsOwnWindowAndALateAppealItsOwnReason()
     {
         await using var d = new ProcedureDriver();
@@ -97,6 +149,7 @@ public sealed class ProcedureScenarioTests
         await d.AdvanceToAsync(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero)); // deadline 2026-04-20 passed, within grace
         var first = await d.LodgeAppealAsync("NBO-2026-000030", new { appealGrounds = "New evidence", lateReason = "Hospitalised during the window" });
         Assert.True(first.Succeeded, first.Message);
+        await d.AccountAsync("officer.two", CaseworkRoles.EligibilityOfficer);
         await d.CompleteAsync("NBO-2026-000030", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
         await d.CompleteAsync("NBO-2026-000030", "decideAppeal", "officer.two", new { appealOutcome = "RemittedForReExamination", appealReasons = "Interview record incomplete." });
 
@@ -137,6 +190,7 @@ public sealed class ProcedureScenarioTests
             registration: new { registeredOn = "2026-03-02", dependants = new[] { "Dependant One", "Dependant Two" } });
         await d.AdvanceAsync(TimeSpan.FromDays(10));
         await d.LodgeAppealAsync("NBO-2026-000012", new { appealGrounds = "Family unity" });
+        await d.AccountAsync("officer.two", CaseworkRoles.EligibilityOfficer);
         await d.CompleteAsync("NBO-2026-000012", "assignAppealOfficer", Supervisor, new { appealOfficer = "officer.two" });
 
         await d.CompleteAsync("NBO-2026-000012", "decideAppeal", "officer.two", new { appealOutcome = "Upheld", appealReasons = "Recognised on appeal." });

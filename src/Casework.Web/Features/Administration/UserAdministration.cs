@@ -53,7 +53,7 @@ public sealed class UserAdministration(UserManager<CaseworkUser> users, Casework
     IOpenIddictAuthorizationManager authorizations, TimeProvider clock, ILogger<UserAdministration> logger)
 {
     /// <summary>A disabled account is locked out until this date: far enough, and exact on every store.</summary>
-    public static readonly DateTimeOffset DisabledUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset DisabledUntil = CaseworkUser.DisabledUntil;
 
     private static readonly string[] StaffRoles =
         [CaseworkRoles.RegistrationClerk, CaseworkRoles.EligibilityOfficer, CaseworkRoles.Supervisor];

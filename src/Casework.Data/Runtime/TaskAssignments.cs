@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Casework.Data.Identity;
+using Casework.Data.Runtime.Records;
+using Casework.Engine.Execution;
+using Casework.Engine.Forms;
+using Casework.Engine.Model;
+using Casework.Engine.State;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Data.Runtime;
+
+/// <summary>
+/// The people rules of user tasks. Four-eyes (<c>cw:fourEyesWith</c>): whoever completed one of the named tasks of
+/// this case (in the instance or an instance that called it) may not complete the task. Assignment
+/// (<c>cw:assignee</c>): a completion that would open a task assigned to someone is refused unless that someone has
+/// an enabled account holding one of the task's candidate roles and is not excluded by the task's four-eyes rule, so
+/// a supervisor cannot hand an appeal to the officer who drafted the decision, to a misspelt name, or to a disabled
+/// account, and find out only when nobody works it.
+/// </summary>
+internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExecutor executor)
+{
+    private const int MaxChain = 20;
+
+    /// <summary>Refuses <paramref name="actor"/> completing <paramref name="item"/> when its four-eyes rule excludes them.</summary>
+    public async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition,
+        string actor, CancellationToken cancellationToken)
+    {
+        if (definition.Nodes.GetValueOrDefault(item.ElementId) is not UserTask { FourEyesWith.Count: > 0 } task)
+        {
+            return null;
+        }
+
+        var earlier = await CompletedByAsync(await ChainAsync(instance, cancellationToken), task.FourEyesWith, actor, cancellationToken);
+        return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
+            $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.",
+            item.InstanceId, "four-eyes");
+    }
+
+    /// <summary>
+    /// Runs the completion on the engine without keeping anything (it is pure) to see which assigned tasks it would open,
+    /// and checks each assignee. Answers the variables to complete with (a user name written in another case, or with
+    /// spaces around it, becomes the account's own spelling when the assignee is one submitted field, so the queue of that
+    /// person finds the task), or a refusal naming the field (or the task when the assignee is computed otherwise).
+    /// Only definitions with an assigned user task pay for this.
+    /// </summary>
+    public async Task<(RuntimeOutcome? Refusal, IReadOnlyDictionary<string, JsonElement>? Variables)> CheckAssigneesAsync(WorkItemRecord item,
+        WorkflowInstanceRecord instance, ProcessDefinition definition, IReadOnlyDictionary<string, JsonElement>? variables, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (!definition.Nodes.Values.Any(n => n is UserTask { Assignee: not null }))
+        {
+            return (null, variables);
+        }
+
+        var result = executor.Execute(definition, InstanceStateSerializer.Deserialize(instance.State), new CompleteTask(item.TaskId, variables), now);
+        if (!result.Accepted)
+        {
+            return (null, variables); // the real run refuses it with the engine's reason
+        }
+
+        var errors = new List<FieldError>();
+        var fixedUp = variables is null ? null : new Dictionary<string, JsonElement>(variables, StringComparer.Ordinal);
+        List<Guid>? chain = null;
+        foreach (var opened in result.Effects.OfType<TaskOpened>())
+        {
+            if (opened.Assignee is not { } written || definition.Nodes.GetValueOrDefault(opened.ElementId) is not UserTask task)
+            {
+                continue;
+            }
+
+            var field = FieldOf(task.Assignee) is { } name && variables?.ContainsKey(name) == true ? name : null;
+            var taskName = task.Name ?? task.Id;
+            var account = await FindAsync(written.Trim(), cancellationToken);
+            string? problem = null;
+            if (account is null)
+            {
+                problem = string.IsNullOrWhiteSpace(written) ? $"Name who works '{taskName}'." : $"There is no account '{written.Trim()}'.";
+            }
+            else if (account.LockoutEnd >= CaseworkUser.DisabledUntil)
+            {
+                problem = $"{account.UserName}'s account is disabled.";
+            }
+            else if (task.CandidateRoles.Count > 0 && !await HoldsAnyAsync(account.Id, task.CandidateRoles, cancellationToken))
+            {
+                problem = $"{account.UserName} does not hold the role of '{taskName}' ({string.Join(" or ", task.CandidateRoles)}).";
+            }
+            else if (task.FourEyesWith.Count > 0
+                && await CompletedByAsync(chain ??= await ChainAsync(instance, cancellationToken), task.FourEyesWith, account.UserName!, cancellationToken)
+                    is { } earlier)
+            {
+                problem = $"{account.UserName} completed '{earlier}' on this case, so someone else must work '{taskName}' (four-eyes).";
+            }
+
+            if (problem is not null)
+            {
+                errors.Add(new FieldError(field ?? task.Id, problem));
+            }
+            else if (field is not null && fixedUp is not null && account!.UserName != written)
+            {
+                fixedUp[field] = JsonSerializer.SerializeToElement(account.UserName);
+            }
+        }
+
+        return errors.Count == 0
+            ? (null, fixedUp)
+            : (new RuntimeOutcome(RuntimeOutcomeKind.Invalid, "The task would go to someone who cannot work it.", item.InstanceId) { Errors = errors }, variables);
+    }
+
+    /// <summary>This instance and the ones that called it, nearest first.</summary>
+    private async Task<List<Guid>> ChainAsync(WorkflowInstanceRecord instance, CancellationToken cancellationToken)
+    {
+        var chain = new List<Guid> { instance.Id };
+        for (var parent = instance.ParentInstanceId; parent is { } id && chain.Count < MaxChain; )
+        {
+            chain.Add(id);
+            parent = await db.Instances.AsNoTracking().Where(i => i.Id == id).Select(i => i.ParentInstanceId).SingleOrDefaultAsync(cancellationToken);
+        }
+
+        return chain;
+    }
+
+    /// <summary>The name of one of <paramref name="elements"/> that <paramref name="person"/> completed in <paramref name="chain"/>, if any.</summary>
+    private Task<string?> CompletedByAsync(List<Guid> chain, IReadOnlyList<string> elements, string person, CancellationToken cancellationToken) =>
+        db.WorkItems.AsNoTracking()
+            .Where(w => chain.Contains(w.InstanceId) && elements.Contains(w.ElementId) && w.Status == WorkItemStatus.Completed && w.ClosedBy == person)
+            .Select(w => w.Name ?? w.ElementId).FirstOrDefaultAsync(cancellationToken);
+
+    private async Task<Account?> FindAsync(string userName, CancellationToken cancellationToken)
+    {
+        if (userName.Length == 0)
+        {
+            return null;
+        }
+
+        // Identity's default lookup normaliser: upper case, invariant culture.
+        var normalized = userName.ToUpperInvariant();
+        return await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized)
+            .Select(u => new Account { Id = u.Id, UserName = u.UserName, LockoutEnd = u.LockoutEnd }).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private Task<bool> HoldsAnyAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
+        var normalized = roles.Select(r => r.ToUpperInvariant()).ToList();
+        return db.UserRoles.Where(ur => ur.UserId == userId)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.NormalizedName)
+            .AnyAsync(n => normalized.Contains(n!), cancellationToken);
+    }
+
+    /// <summary>The variable an assignee expression is when it is exactly one, as in <c>${appealOfficer}</c>.</summary>
+    internal static string? FieldOf(string? expression) =>
+        expression is not null && OneVariable().Match(expression) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [GeneratedRegex(@"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")]
+    private static partial Regex OneVariable();
+
+    private sealed class Account
+    {
+        public required string Id { get; init; }
+
+        public string? UserName { get; init; }
+
+        public DateTimeOffset? LockoutEnd { get; init; }
+    }
+}
