@@ -34,7 +34,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(new WorkflowVocabulary());
         services.TryAddSingleton(sp =>
         {
-            var forms = FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms"));
+            var forms = FormCatalog.Load(Path.Combine(WorkflowsFolder(configuration), "forms"), Identity.CaseworkRoles.All);
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<FormCatalog>();
             foreach (var problem in forms.Problems)
             {

@@ -94,8 +94,35 @@ public sealed class FormCatalog
         return form with { Fields = fields };
     }
 
-    /// <summary>Reads every <c>*.json</c> file; a file's key must match its name.</summary>
-    public static FormCatalog Load(string folder)
+    /// <summary>An <c>accountOf</c> must be on a text field and name one of <paramref name="roles"/> (when they are given).</summary>
+    private static FormDefinition CheckAccounts(FormDefinition form, string file, IReadOnlyCollection<string>? roles, List<string> problems)
+    {
+        var fields = form.Fields.Select(field =>
+        {
+            if (field.AccountOf is not { } role)
+            {
+                return field;
+            }
+
+            var problem = field.Type != FieldType.Text ? $"is a {field.Type} field; only a Text field can name an account."
+                : roles is not null && !roles.Contains(role) ? $"offers the accounts of '{role}', which is not a role; roles: {string.Join(", ", roles)}."
+                : null;
+            if (problem is null)
+            {
+                return field;
+            }
+
+            problems.Add($"{file}: field '{field.Name}' {problem}");
+            return field with { AccountOf = null };
+        }).ToList();
+        return form with { Fields = fields };
+    }
+
+    /// <summary>
+    /// Reads every <c>*.json</c> file; a file's key must match its name. <paramref name="roles"/>, when given, are the roles
+    /// an <c>accountOf</c> may name.
+    /// </summary>
+    public static FormCatalog Load(string folder, IReadOnlyCollection<string>? roles = null)
     {
         var forms = new Dictionary<string, FormDefinition>(StringComparer.Ordinal);
         var problems = new List<string>();
@@ -116,7 +143,8 @@ public sealed class FormCatalog
                     continue;
                 }
 
-                forms[form.Key] = CheckConditions(CheckPrefills(Normalise(form), Path.GetFileName(file), problems), Path.GetFileName(file), problems);
+                var fileName = Path.GetFileName(file);
+                forms[form.Key] = CheckAccounts(CheckConditions(CheckPrefills(Normalise(form), fileName, problems), fileName, problems), fileName, roles, problems);
             }
             catch (JsonException ex)
             {

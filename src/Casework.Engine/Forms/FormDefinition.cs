@@ -36,6 +36,13 @@ public sealed record FormField
     /// value one of its options; a condition that is not is reported when the forms are read and dropped.
     /// </summary>
     public FieldCondition? RequiredWhen { get; init; }
+
+    /// <summary>
+    /// For a text field that names a person (the appeal officer): the role whose enabled accounts the task screen offers
+    /// to choose from. It only helps the person working the task; when the name assigns a task, the runtime checks it.
+    /// A role the application does not know, or a field that is not text, is reported when the forms are read and dropped.
+    /// </summary>
+    public string? AccountOf { get; init; }
 }
 
 /// <summary>A condition on another field of the same form: it holds one of <see cref="Is"/>.</summary>

@@ -160,4 +160,30 @@ public sealed class FormValidatorTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Catalog_KeepsAnAccountFieldOfAKnownRole_AndReportsAndDropsOneOfAnUnknownRoleOrOnAFieldThatIsNotText()
+    {
+        var folder = Directory.CreateTempSubdirectory("forms-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "assign.json"), """
+                { "key": "assign", "fields": [
+                    { "name": "officer", "type": "text", "accountOf": "EligibilityOfficer" },
+                    { "name": "deputy", "type": "text", "accountOf": "EligibiltyOfficer" },
+                    { "name": "when", "type": "date", "accountOf": "EligibilityOfficer" } ] }
+                """);
+
+            var catalog = FormCatalog.Load(folder.FullName, ["EligibilityOfficer", "Supervisor"]);
+
+            Assert.Equal(["EligibilityOfficer", null, null], catalog.Find("assign")!.Fields.Select(f => f.AccountOf));
+            Assert.Equal(2, catalog.Problems.Count);
+            Assert.Contains("'deputy' offers the accounts of 'EligibiltyOfficer', which is not a role", catalog.Problems[0], StringComparison.Ordinal);
+            Assert.Contains("'when' is a Date field; only a Text field can name an account", catalog.Problems[1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

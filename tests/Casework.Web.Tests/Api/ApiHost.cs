@@ -187,6 +187,26 @@ public sealed class ApiHost : IAsyncDisposable
         return (id, number);
     }
 
+    /// <summary>
+    /// A case whose rejection <paramref name="officer"/> drafted and <paramref name="supervisor"/> approved, notified today, with an appeal
+    /// lodged: its appeal waits for a supervisor to name the appeal officer (<c>assignAppealOfficer</c>).
+    /// </summary>
+    public async Task<(Guid Id, string Number)> AppealedCaseAsync(HttpClient clerk, HttpClient officer, HttpClient supervisor, string givenName)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (id, number) = await TriagedCaseAsync(clerk, givenName);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
+        await using var scope = Services.CreateAsyncScope();
+        var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
+            Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", ct);
+        Assert.True(lodged.Succeeded, lodged.Message);
+        return (id, number);
+    }
+
     /// <summary>Completes the open task at <paramref name="element"/> of a case through the API, as <paramref name="client"/>'s user.</summary>
     public async Task CompleteTaskAsync(HttpClient client, string caseNumber, string element, object data)
     {

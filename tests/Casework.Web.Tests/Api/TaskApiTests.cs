@@ -319,27 +319,8 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
-        var (_, number) = await host.TriagedCaseAsync(clerk, "Hassan");
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
-        await host.CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
-        await host.CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
-                Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", ct);
-            Assert.True(lodged.Succeeded, lodged.Message);
-        }
-
-        Guid assign;
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            assign = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-                scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>().WorkItems
-                    .Where(w => w.CaseId == number && w.ElementId == "assignAppealOfficer" && w.Status == Casework.Data.Runtime.Records.WorkItemStatus.Open)
-                    .Select(w => w.Id), ct);
-        }
+        var (_, number) = await host.AppealedCaseAsync(clerk, officer, supervisor, "Hassan");
+        var assign = (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "assignAppealOfficer").Id;
 
         var drafter = await ApiHost.AssertProblemAsync(
             await supervisor.PostAsJsonAsync($"/api/tasks/{assign}/complete", new { data = new { appealOfficer = "officer.a" } }, ct), HttpStatusCode.BadRequest);

@@ -126,6 +126,45 @@ public sealed class TaskPageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task TheAppealOfficerIsChosenFromTheEnabledEligibilityOfficers_AndTheDrafterIsRefusedBesideTheField()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("officer.b", CaseworkRoles.EligibilityOfficer), ("officer.gone", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CaseworkUser>>();
+            var named = (await users.FindByNameAsync("officer.b"))!;
+            named.DisplayName = "Beatrice Okafor";
+            Assert.True((await users.UpdateAsync(named)).Succeeded);
+            Assert.True((await users.SetLockoutEndDateAsync((await users.FindByNameAsync("officer.gone"))!, CaseworkUser.DisabledUntil)).Succeeded);
+        }
+
+        var (_, number) = await host.AppealedCaseAsync(await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"),
+            await host.ClientForAsync("supervisor.a"), "Amina");
+        var assign = (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "assignAppealOfficer").Id;
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{assign}", "supervisor.a", ApiHost.Password);
+        await HeadlessChromium.PostFormAsync(page, "Claim this task");
+        Assert.Equal(["", "Beatrice Okafor (officer.b)", "officer.a"],
+            (await page.Locator("#field-appealOfficer option").AllInnerTextsAsync()).Select(t => t.Trim() == "Choose…" ? "" : t.Trim()));
+
+        await page.Locator("#field-appealOfficer").SelectOptionAsync("officer.a");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("officer.a completed 'Draft decision' on this case, so someone else must work 'Decide the appeal' (four-eyes).",
+            await page.Locator("[data-error=appealOfficer]").InnerTextAsync());
+        Assert.Equal("officer.a", await page.Locator("#field-appealOfficer").InputValueAsync());
+        Assert.Equal(assign, (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "assignAppealOfficer").Id);
+
+        await page.Locator("#field-appealOfficer").SelectOptionAsync("officer.b");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
+        Assert.Equal("officer.b", (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "decideAppeal").Assignee);
+    }
+
+    [Fact]
     public async Task AClaimOrAPutBackTheDatabaseGivesUpOn_IsSaidOnTheTaskPage_AndChangesNothing()
     {
         await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
