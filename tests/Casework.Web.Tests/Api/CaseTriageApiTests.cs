@@ -172,18 +172,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         var clerk = await host.ClientForAsync("clerk.a");
         var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
-        var (id, number) = await host.TriagedCaseAsync(clerk, "Hassan");
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
-        await host.CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
-        await host.CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
-                Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", Ct);
-            Assert.True(lodged.Succeeded, lodged.Message);
-        }
+        var (id, number) = await host.AppealedCaseAsync(clerk, officer, supervisor, "Hassan");
 
         var appeal = await AppealAsync(host, number);
         Assert.Equal(("Regular", 0), (appeal.Variables["track"].GetString(), appeal.Variables["casePriority"].GetInt32()));
