@@ -118,7 +118,20 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// </summary>
     public static async Task<IResponse> RunAndLoadAsync(IPage page, Func<Task> action, Func<IResponse, bool> match)
     {
-        await page.EvaluateAsync("() => { window.caseworkPreviousDocument = true; }");
+        // A page that reloads itself (a running move's meta refresh) may swap documents while the marker is set: set it on the new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.EvaluateAsync("() => { window.caseworkPreviousDocument = true; }");
+                break;
+            }
+            catch (PlaywrightException ex) when (attempt < 5 && ex.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+            {
+                await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+            }
+        }
+
         var response = await page.RunAndWaitForResponseAsync(action, match);
         await page.WaitForFunctionAsync("() => window.caseworkPreviousDocument !== true && document.readyState !== 'loading'");
         return response;
