@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Casework.Data.Identity;
@@ -21,6 +22,9 @@ namespace Casework.Data.Runtime;
 internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExecutor executor)
 {
     private const int MaxChain = 20;
+
+    /// <summary>Whether a definition has an assigned user task, worked out once per loaded definition (they are immutable).</summary>
+    private static readonly ConditionalWeakTable<ProcessDefinition, StrongBox<bool>> Assigned = new();
 
     /// <summary>Refuses <paramref name="actor"/> completing <paramref name="item"/> when its four-eyes rule excludes them.</summary>
     public async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition,
@@ -48,7 +52,7 @@ internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExec
         WorkflowInstanceRecord instance, ProcessDefinition definition, IReadOnlyDictionary<string, JsonElement>? variables, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        if (!definition.Nodes.Values.Any(n => n is UserTask { Assignee: not null }))
+        if (!Assigned.GetValue(definition, d => new StrongBox<bool>(d.Nodes.Values.Any(n => n is UserTask { Assignee: not null }))).Value)
         {
             return (null, variables);
         }
