@@ -61,6 +61,7 @@ try
     api.MapCaseDetailEndpoints();
     api.MapCaseCorrectionEndpoints();
     api.MapCaseTriageEndpoints();
+    api.MapCaseClosureEndpoints();
     api.MapInterviewEndpoints();
     api.MapQueueEndpoints();
     api.MapTaskEndpoints();

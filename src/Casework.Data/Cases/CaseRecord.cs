@@ -37,6 +37,14 @@ public sealed class CaseRecord
 
     /// <summary>The first-instance decision once it is notified (kept in step with the procedure).</summary>
     public string? Decision { get; set; }
+    /// <summary>
+    /// Why a supervisor closed the claim before a decision was notified (<c>Withdrawn</c> or <c>Abandoned</c>), with who,
+    /// when and why; null while the claim was never closed that way. See <c>CaseClosure</c> in the host.
+    /// </summary>
+    public string? ClosedAs { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? ClosedBy { get; set; }
+    public string? ClosureReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public long Revision { get; set; }
@@ -62,6 +70,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<CaseRecord>
         builder.Property(c => c.Languages).HasMaxLength(200);
         builder.Property(c => c.SpecificNeeds).HasMaxLength(1000);
         builder.Property(c => c.CreatedBy).HasMaxLength(200);
+        builder.Property(c => c.ClosedAs).HasMaxLength(16);
+        builder.Property(c => c.ClosedBy).HasMaxLength(200);
+        builder.Property(c => c.ClosureReason).HasMaxLength(2000);
         builder.Property(c => c.Revision).IsConcurrencyToken();
         builder.HasIndex(c => c.CaseNumber).IsUnique();
         builder.HasIndex(c => new { c.Office, c.Year, c.Sequence }).IsUnique();

@@ -33,7 +33,7 @@ public sealed record CaseView(Guid Id, string CaseNumber, string Office, DateOnl
     string GivenName, string FamilyName, IReadOnlyList<string> Transliterations, DateOnly DateOfBirth, bool DateOfBirthApproximate, string Sex,
     IReadOnlyList<string> Nationalities, IReadOnlyList<string> Languages, IReadOnlyList<string> SpecificNeeds, Guid? InstanceId,
     string? Decision, IReadOnlyList<DocumentView> Documents, IReadOnlyList<FamilyMemberView> FamilyMembers, ProfilingView? Profiling,
-    ExclusionView? Exclusion);
+    ExclusionView? Exclusion, ClosureView? Closure = null);
 
 /// <summary>Cases: register (which starts the asylum-claim workflow), read one, search with paging.</summary>
 public static class CaseEndpoints
@@ -169,7 +169,7 @@ public static class CaseEndpoints
         var (documents, family, profiling, exclusion) = await CaseDetails.ForAsync(c, user, db, cancellationToken);
         return new CaseView(c.Id, c.CaseNumber, c.Office, c.RegisteredOn, c.Stage, c.Track, c.Priority, c.GivenName, c.FamilyName,
             Split(c.Transliterations), c.DateOfBirth, c.DateOfBirthApproximate, c.Sex, Split(c.Nationalities), Split(c.Languages),
-            Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion);
+            Split(c.SpecificNeeds), c.InstanceId, c.Decision, documents, family, profiling, exclusion, CaseClosure.ViewOf(c));
     }
 
     /// <summary>The longest name search term (a search box's worth).</summary>

@@ -1,0 +1,62 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Casework.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class CaseClosure : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ClosedAs",
+                table: "cases",
+                type: "nvarchar(16)",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ClosedAt",
+                table: "cases",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ClosedBy",
+                table: "cases",
+                type: "nvarchar(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ClosureReason",
+                table: "cases",
+                type: "nvarchar(2000)",
+                maxLength: 2000,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClosedAs",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "ClosedAt",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "ClosedBy",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "ClosureReason",
+                table: "cases");
+        }
+    }
+}
