@@ -17,30 +17,6 @@ public sealed record CloseClaimRequest(string? Outcome, string? Reason);
 /// <summary>How and why a claim was closed before its decision was notified.</summary>
 public sealed record ClosureView(string Outcome, DateTimeOffset At, string By, string Reason);
 
-/// <summary>How a closure ended; <see cref="ClosureOutcome.Case"/> is the case after a done one.</summary>
-public enum ClosureResult
-{
-    Done,
-    NotFound,
-
-    /// <summary>The request has problems (<see cref="ClosureOutcome.Errors"/>, by field); nothing was written.</summary>
-    Invalid,
-
-    /// <summary>The caller named no revision of the case (no If-Match).</summary>
-    PreconditionRequired,
-
-    /// <summary>The case changed after the caller loaded it.</summary>
-    Stale,
-
-    /// <summary>A concurrent command changed the case's workflow first.</summary>
-    Conflict,
-
-    /// <summary>The claim cannot be closed now (already closed, or decided); <see cref="ClosureOutcome.Message"/> says why.</summary>
-    Refused,
-}
-
-public sealed record ClosureOutcome(ClosureResult Kind, CaseRecord? Case = null, Dictionary<string, string[]>? Errors = null, string? Message = null);
-
 /// <summary>
 /// Closing a claim that will not be decided: the applicant withdrew it, or abandoned it (stopped reporting, could not be
 /// reached). The procedure's rule is that withdrawn and abandoned claims close the case, and that can happen at any stage
@@ -81,56 +57,33 @@ public static class CaseClosure
         [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         var outcome = await ApplyAsync(id, request, CaseCorrections.RevisionFrom(ifMatch), user, db, runtime, clock, cancellationToken);
-        switch (outcome.Kind)
-        {
-            case ClosureResult.Done:
-                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Case!);
-                return TypedResults.Ok(await CaseEndpoints.ViewAsync(outcome.Case!, user, db, cancellationToken));
-            case ClosureResult.NotFound:
-                return TypedResults.NotFound();
-            case ClosureResult.Invalid:
-                return TypedResults.ValidationProblem(outcome.Errors!);
-            case ClosureResult.PreconditionRequired:
-                return CaseCorrections.PreconditionRequired(id, "Closing a claim");
-            case ClosureResult.Stale:
-                return CaseCorrections.Stale();
-            case ClosureResult.Conflict:
-                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case changed");
-            default:
-                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The claim cannot be closed");
-        }
+        return await CaseChange.AnswerAsync(outcome, id, http, "Closing a claim", "The claim cannot be closed",
+            c => CaseEndpoints.ViewAsync(c, user, db, cancellationToken));
     }
 
     /// <summary>
     /// Closes the claim decided on the case's revision <paramref name="expected"/> (null when the caller named none):
     /// everything in the workflow command's one transaction, or nothing. The API and the case screen both come here.
     /// </summary>
-    internal static async Task<ClosureOutcome> ApplyAsync(Guid id, CloseClaimRequest request, long? expected, ClaimsPrincipal user,
+    internal static async Task<CaseChangeOutcome> ApplyAsync(Guid id, CloseClaimRequest request, long? expected, ClaimsPrincipal user,
         CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
         {
-            return new ClosureOutcome(ClosureResult.Invalid, Errors: errors);
+            return new CaseChangeOutcome(CaseChangeResult.Invalid, Errors: errors);
         }
 
-        if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } before)
+        var (before, stop) = await CaseChange.LoadAsync(id, expected, db, cancellationToken);
+        if (before is null)
         {
-            return new ClosureOutcome(ClosureResult.NotFound);
+            return stop!;
         }
 
-        if (expected is not { } revision)
-        {
-            return new ClosureOutcome(ClosureResult.PreconditionRequired);
-        }
-
-        if (before.Revision != revision)
-        {
-            return new ClosureOutcome(ClosureResult.Stale);
-        }
+        var revision = before.Revision;
 
         if (Refusal(before) is { } refusal)
         {
-            return new ClosureOutcome(ClosureResult.Refused, Message: refusal);
+            return new CaseChangeOutcome(CaseChangeResult.Refused, Message: refusal);
         }
 
         var outcomeName = Outcomes.First(o => string.Equals(o, request.Outcome!.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -154,7 +107,7 @@ public static class CaseClosure
                         .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
                     if (updated == 0)
                     {
-                        throw new StaleCaseException();
+                        throw new CaseChange.StaleCaseException();
                     }
 
                     await db.Interviews.Where(i => i.CaseId == id && i.Status == InterviewRecord.Scheduled && i.Date >= today)
@@ -165,17 +118,17 @@ public static class CaseClosure
                             .SetProperty(i => i.CancellationReason, $"The claim was closed as {outcomeName.ToLowerInvariant()}."), cancellationToken);
                 });
         }
-        catch (StaleCaseException)
+        catch (CaseChange.StaleCaseException)
         {
-            return new ClosureOutcome(ClosureResult.Stale);
+            return new CaseChangeOutcome(CaseChangeResult.Stale);
         }
 
         return outcome.Kind switch
         {
-            RuntimeOutcomeKind.Completed => new ClosureOutcome(ClosureResult.Done, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken)),
-            RuntimeOutcomeKind.Conflict => new ClosureOutcome(ClosureResult.Conflict,
+            RuntimeOutcomeKind.Completed => new CaseChangeOutcome(CaseChangeResult.Done, await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken)),
+            RuntimeOutcomeKind.Conflict => new CaseChangeOutcome(CaseChangeResult.Conflict,
                 Message: "Someone else worked on the case's procedure a moment ago; nothing was closed. Check the case as it is now and close it again if you still need to."),
-            _ => new ClosureOutcome(ClosureResult.Refused, Message: $"The case's procedure cannot be closed now: {outcome.Message}"),
+            _ => new CaseChangeOutcome(CaseChangeResult.Refused, Message: $"The case's procedure cannot be closed now: {outcome.Message}"),
         };
     }
 
@@ -223,7 +176,4 @@ public static class CaseClosure
 
         return errors;
     }
-
-    /// <summary>The case moved on after the supervisor loaded it: the command's transaction is rolled back.</summary>
-    private sealed class StaleCaseException : Exception;
 }

@@ -23,30 +23,6 @@ public sealed record TriageOverrideRequest(string? Track, int? Priority, string?
 public sealed record TriageOverrideView(Guid Id, DateTimeOffset At, string By, string? FromTrack, string ToTrack, int FromPriority, int ToPriority,
     string Reason);
 
-/// <summary>How an override ended; <see cref="OverrideOutcome.Case"/> is the case after a done one.</summary>
-public enum OverrideResult
-{
-    Done,
-    NotFound,
-
-    /// <summary>The request has problems (<see cref="OverrideOutcome.Errors"/>, by field); nothing was written.</summary>
-    Invalid,
-
-    /// <summary>The caller named no revision of the case (no If-Match).</summary>
-    PreconditionRequired,
-
-    /// <summary>The case changed after the caller loaded it.</summary>
-    Stale,
-
-    /// <summary>A concurrent command changed the case's workflow first.</summary>
-    Conflict,
-
-    /// <summary>The case cannot be overridden now (not triaged, or the procedure refuses); <see cref="OverrideOutcome.Message"/> says why.</summary>
-    Refused,
-}
-
-public sealed record OverrideOutcome(OverrideResult Kind, CaseRecord? Case = null, Dictionary<string, string[]>? Errors = null, string? Message = null);
-
 /// <summary>
 /// The case's processing track and priority now, the reasons triage gave for them, and every override since, oldest first.
 /// </summary>
@@ -92,56 +68,33 @@ public static class CaseTriage
         CancellationToken cancellationToken, [FromHeader(Name = "If-Match")] string? ifMatch = null)
     {
         var outcome = await ApplyAsync(id, request, CaseCorrections.RevisionFrom(ifMatch), user, db, runtime, clock, cancellationToken);
-        switch (outcome.Kind)
-        {
-            case OverrideResult.Done:
-                http.Response.Headers.ETag = CaseEndpoints.ETag(outcome.Case!);
-                return TypedResults.Ok(await ViewAsync(outcome.Case!, user, db, cancellationToken));
-            case OverrideResult.NotFound:
-                return TypedResults.NotFound();
-            case OverrideResult.Invalid:
-                return TypedResults.ValidationProblem(outcome.Errors!);
-            case OverrideResult.PreconditionRequired:
-                return CaseCorrections.PreconditionRequired(id, "An override");
-            case OverrideResult.Stale:
-                return CaseCorrections.Stale();
-            case OverrideResult.Conflict:
-                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case changed");
-            default:
-                return TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The case cannot be overridden now");
-        }
+        return await CaseChange.AnswerAsync(outcome, id, http, "An override", "The case cannot be overridden now",
+            c => ViewAsync(c, user, db, cancellationToken));
     }
 
     /// <summary>
     /// Applies an override decided on the case's revision <paramref name="expected"/> (null when the caller named none):
     /// everything in the command's one transaction, or nothing. The API and the case screen both come here.
     /// </summary>
-    internal static async Task<OverrideOutcome> ApplyAsync(Guid id, TriageOverrideRequest request, long? expected, ClaimsPrincipal user,
+    internal static async Task<CaseChangeOutcome> ApplyAsync(Guid id, TriageOverrideRequest request, long? expected, ClaimsPrincipal user,
         CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Validate(request) is { Count: > 0 } errors)
         {
-            return new OverrideOutcome(OverrideResult.Invalid, Errors: errors);
+            return new CaseChangeOutcome(CaseChangeResult.Invalid, Errors: errors);
         }
 
-        if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } before)
+        var (before, stop) = await CaseChange.LoadAsync(id, expected, db, cancellationToken);
+        if (before is null)
         {
-            return new OverrideOutcome(OverrideResult.NotFound);
+            return stop!;
         }
 
-        if (expected is not { } revision)
-        {
-            return new OverrideOutcome(OverrideResult.PreconditionRequired);
-        }
-
-        if (before.Revision != revision)
-        {
-            return new OverrideOutcome(OverrideResult.Stale);
-        }
+        var revision = before.Revision;
 
         if (before.Track is null || before.InstanceId is not { } instanceId)
         {
-            return new OverrideOutcome(OverrideResult.Refused,
+            return new CaseChangeOutcome(CaseChangeResult.Refused,
                 Message: "The case has not been triaged yet; its track is set when profiling refers it to refugee status determination.");
         }
 
@@ -149,7 +102,7 @@ public static class CaseTriage
         var priority = request.Priority ?? before.Priority;
         if (track == before.Track && priority == before.Priority)
         {
-            return new OverrideOutcome(OverrideResult.Invalid, Errors: new Dictionary<string, string[]>
+            return new CaseChangeOutcome(CaseChangeResult.Invalid, Errors: new Dictionary<string, string[]>
             {
                 [request.Track is null ? "priority" : "track"] = [$"The case is already on the {track} track with priority {priority}; nothing to override."],
             });
@@ -174,7 +127,7 @@ public static class CaseTriage
                     .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
                 if (updated == 0)
                 {
-                    throw new StaleCaseException();
+                    throw new CaseChange.StaleCaseException();
                 }
 
                 await RequeueAsync(db, before.CaseNumber, before.Priority, track, priority, cancellationToken);
@@ -185,17 +138,17 @@ public static class CaseTriage
                 });
             }, alsoCalled: true);
         }
-        catch (StaleCaseException)
+        catch (CaseChange.StaleCaseException)
         {
-            return new OverrideOutcome(OverrideResult.Stale);
+            return new CaseChangeOutcome(CaseChangeResult.Stale);
         }
 
         return outcome.Kind switch
         {
-            RuntimeOutcomeKind.Completed => new OverrideOutcome(OverrideResult.Done,
+            RuntimeOutcomeKind.Completed => new CaseChangeOutcome(CaseChangeResult.Done,
                 await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken)),
-            RuntimeOutcomeKind.Conflict => new OverrideOutcome(OverrideResult.Conflict, Message: outcome.Message),
-            _ => new OverrideOutcome(OverrideResult.Refused, Message: $"The case's procedure does not accept an override now: {outcome.Message}"),
+            RuntimeOutcomeKind.Conflict => new CaseChangeOutcome(CaseChangeResult.Conflict, Message: outcome.Message),
+            _ => new CaseChangeOutcome(CaseChangeResult.Refused, Message: $"The case's procedure does not accept an override now: {outcome.Message}"),
         };
     }
 
@@ -262,7 +215,4 @@ public static class CaseTriage
         return new TriageView(c.Track, c.Priority, reasons, [.. overrides.OrderBy(o => o.At).ThenBy(o => o.Id)
             .Select(o => new TriageOverrideView(o.Id, o.At, o.By, o.FromTrack, o.ToTrack, o.FromPriority, o.ToPriority, o.Reason))]);
     }
-
-    /// <summary>The case moved on after the supervisor loaded it: the command's transaction is rolled back.</summary>
-    private sealed class StaleCaseException : Exception;
 }
