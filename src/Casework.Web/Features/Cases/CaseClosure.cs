@@ -80,7 +80,6 @@ public static class CaseClosure
         }
 
         var revision = before.Revision;
-
         if (Refusal(before) is { } refusal)
         {
             return new CaseChangeOutcome(CaseChangeResult.Refused, Message: refusal);
@@ -94,7 +93,7 @@ public static class CaseClosure
         RuntimeOutcome outcome;
         try
         {
-            // The instance's journal keeps how the claim ended, not the supervisor's words (they may name people).
+            // The cancel names how the claim ended; the supervisor's words stay on the case, out of the journal (they may name people).
             outcome = await runtime.ExecuteAsync(before.InstanceId!.Value, _ => new Engine.Execution.CancelInstance($"Claim closed as {outcomeName.ToLowerInvariant()}"),
                 by, cancellationToken, async () =>
                 {
