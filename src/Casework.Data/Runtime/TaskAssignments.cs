@@ -30,15 +30,47 @@ internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExec
     public async Task<RuntimeOutcome?> FourEyesRefusalAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition,
         string actor, CancellationToken cancellationToken)
     {
-        if (definition.Nodes.GetValueOrDefault(item.ElementId) is not UserTask { FourEyesWith.Count: > 0 } task)
-        {
-            return null;
-        }
-
-        var earlier = await CompletedByAsync(await ChainAsync(instance, cancellationToken), task.FourEyesWith, actor, cancellationToken);
+        var earlier = await FourEyesEarlierAsync(item, instance, definition, actor, cancellationToken);
         return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
             $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.",
             item.InstanceId, "four-eyes");
+    }
+
+    /// <summary>
+    /// The name of the task of this case whose completion by <paramref name="person"/> keeps them off <paramref name="item"/> under its
+    /// four-eyes rule; null when the rule does not exclude them (or the task has none).
+    /// </summary>
+    public async Task<string?> FourEyesEarlierAsync(WorkItemRecord item, WorkflowInstanceRecord instance, ProcessDefinition definition, string person,
+        CancellationToken cancellationToken) =>
+        definition.Nodes.GetValueOrDefault(item.ElementId) is UserTask { FourEyesWith.Count: > 0 } task
+            ? await CompletedByAsync(await ChainAsync(instance, cancellationToken), task.FourEyesWith, person, cancellationToken)
+            : null;
+
+    /// <summary>
+    /// Who cannot be named in <paramref name="field"/> because a later user task of the definition is assigned to that field and its
+    /// four-eyes rule excludes them: each user name (as the account spells it) with the task they completed on this case.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ExcludedFromFieldAsync(WorkflowInstanceRecord instance, ProcessDefinition definition,
+        string field, CancellationToken cancellationToken)
+    {
+        var elements = definition.Nodes.Values.OfType<UserTask>()
+            .Where(t => t.FourEyesWith.Count > 0 && FieldOf(t.Assignee) == field).SelectMany(t => t.FourEyesWith).Distinct().ToList();
+        if (elements.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var chain = await ChainAsync(instance, cancellationToken);
+        var done = await db.WorkItems.AsNoTracking()
+            .Where(w => chain.Contains(w.InstanceId) && elements.Contains(w.ElementId) && w.Status == WorkItemStatus.Completed && w.ClosedBy != null)
+            .OrderBy(w => w.ElementId).Select(w => new { Person = w.ClosedBy!, Task = w.Name ?? w.ElementId }).ToListAsync(cancellationToken);
+        var excluded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var d in done)
+        {
+            excluded.TryAdd(d.Person, d.Task);
+        }
+
+        return excluded;
     }
 
     /// <summary>

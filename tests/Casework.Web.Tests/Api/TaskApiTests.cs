@@ -310,6 +310,51 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task FourEyes_KeepsTheDrafterFromClaimingTheReview_OrBeingGivenIt_NotOnlyFromCompletingIt(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor), ("supervisor.b", CaseworkRoles.Supervisor));
+        var drafter = await host.ClientForAsync("supervisor.a");
+        var colleague = await host.ClientForAsync("supervisor.b");
+        var (_, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Hassan");
+        await host.CompleteTaskAsync(await host.ClientForAsync("officer.a"), number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(drafter, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        var review = await host.OpenItemAsync(number);
+        Assert.Equal("reviewDecision", review.ElementId);
+
+        // The drafter's claim is refused with the rule's own problem type, and the task stays in the queue.
+        var claim = await ApiHost.AssertProblemAsync(await drafter.PostAsync($"/api/tasks/{review.Id}/claim", null, ct), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:casework:rule:four-eyes", claim.GetProperty("type").GetString());
+        Assert.Equal("Four-eyes: you completed 'Draft decision' on this case, so someone else must complete 'Review decision (four-eyes)'.",
+            claim.GetProperty("detail").GetString());
+        var unclaimed = await host.OpenItemAsync(number);
+        Assert.Equal((null, null, review.Revision), (unclaimed.ClaimedBy, unclaimed.Assignee, unclaimed.Revision));
+
+        // A colleague cannot hand it to the drafter either, in a preview or for real; the other task of the request moves.
+        var (_, other) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Bashir");
+        var registration = (await host.OpenItemAsync(other)).Id;
+        foreach (var preview in new[] { true, false })
+        {
+            var report = await (await colleague.PostAsJsonAsync("/api/tasks/reassign",
+                new { taskIds = new[] { review.Id, registration }, assignee = "supervisor.a", preview }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+            Assert.Equal((1, 1), (report.GetProperty("reassigned").GetInt32(), report.GetProperty("failed").GetInt32()));
+            var line = report.GetProperty("lines")[0];
+            Assert.Equal((false, "supervisor.a completed 'Draft decision' on this case, so someone else must work it (four-eyes)."),
+                (line.GetProperty("ok").GetBoolean(), line.GetProperty("reason").GetString()));
+        }
+
+        Assert.Null((await host.OpenItemAsync(number)).Assignee);
+        Assert.Equal("supervisor.a", (await host.OpenItemAsync(other)).Assignee);
+
+        // Anyone else may take it and complete it.
+        Assert.Equal(HttpStatusCode.NoContent, (await colleague.PostAsync($"/api/tasks/{review.Id}/claim", null, ct)).StatusCode);
+        await host.CompleteTaskAsync(colleague, number, "reviewDecision", new { outcome = "approve" });
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task TheAppealOfficerNamedByTheSupervisor_GetsTheDecisionInTheirOwnQueue_AndTheDrafterCannotBeNamed(string store)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -334,6 +379,13 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
         var mine = await (await host.ClientForAsync("officer.b")).GetFromJsonAsync<JsonElement>("/api/queues/mine", ct);
         var decide = Assert.Single(mine.GetProperty("items").EnumerateArray());
         Assert.Equal(("decideAppeal", "officer.b"), (decide.GetProperty("elementId").GetString(), decide.GetProperty("assignee").GetString()));
+
+        // Nor can it be handed to the drafter afterwards (the draft is in the calling instance), while another officer may take it over.
+        var toDrafter = await (await supervisor.PostAsJsonAsync("/api/tasks/reassign",
+            new { taskIds = new[] { decide.GetProperty("id").GetGuid() }, assignee = "officer.a" }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal("officer.a completed 'Draft decision' on this case, so someone else must work it (four-eyes).",
+            Assert.Single(toDrafter.GetProperty("lines").EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal("officer.b", (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "decideAppeal").Assignee);
 
         // Another officer of the same role may not take it; the named one decides.
         var other = await (await host.ClientForAsync("officer.c")).PostAsJsonAsync($"/api/tasks/{decide.GetProperty("id").GetGuid()}/complete",

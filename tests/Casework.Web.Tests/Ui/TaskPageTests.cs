@@ -147,15 +147,19 @@ public sealed class TaskPageTests(PostgresFixture postgres)
         var page = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(page, $"/tasks/{assign}", "supervisor.a", ApiHost.Password);
         await HeadlessChromium.PostFormAsync(page, "Claim this task");
-        Assert.Equal(["", "Beatrice Okafor (officer.b)", "officer.a"],
+        Assert.Equal(["", "Beatrice Okafor (officer.b)", "officer.a: completed 'Draft decision' on this case (four-eyes)"],
             (await page.Locator("#field-appealOfficer option").AllInnerTextsAsync()).Select(t => t.Trim() == "Choose…" ? "" : t.Trim()));
+        Assert.Equal(new[] { false, false, true }, await page.Locator("#field-appealOfficer option")
+            .EvaluateAllAsync<bool[]>("options => options.map(o => o.disabled)"));
 
+        // The drafter cannot be chosen; a post naming them anyway (the option enabled by hand) is refused beside the field.
+        await page.Locator("#field-appealOfficer option[value='officer.a']").EvaluateAsync("o => o.disabled = false");
         await page.Locator("#field-appealOfficer").SelectOptionAsync("officer.a");
         var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
         Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
         Assert.Equal("officer.a completed 'Draft decision' on this case, so someone else must work 'Decide the appeal' (four-eyes).",
             await page.Locator("[data-error=appealOfficer]").InnerTextAsync());
-        Assert.Equal("officer.a", await page.Locator("#field-appealOfficer").InputValueAsync());
+        Assert.Equal("", await page.Locator("#field-appealOfficer").InputValueAsync());
         Assert.Equal(assign, (await host.OpenItemsAsync(number)).Single(w => w.ElementId == "assignAppealOfficer").Id);
 
         await page.Locator("#field-appealOfficer").SelectOptionAsync("officer.b");
@@ -286,18 +290,24 @@ public sealed class TaskPageTests(PostgresFixture postgres)
         await HeadlessChromium.WaitForPageAsync(page, "**/queue?released=*");
         Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
 
-        // The supervisor drafts the decision, then tries to review it: refused with 422 and why, and the review stays open.
+        // The supervisor drafts the decision: its review says why they cannot take it and offers no claim.
         await host.CompleteTaskAsync(officerA, number, "interviewRegular", new { interviewDate = "2026-03-10" });
         await host.CompleteTaskAsync(supervisor, number, "draftDecision", new { decision = "RecognisedRefugee", reasons = "Well-founded fear." });
         var review = await host.OpenItemAsync(number);
         Assert.Equal("reviewDecision", review.ElementId);
         await page.GotoAsync($"/tasks/{review.Id}");
-        await HeadlessChromium.PostFormAsync(page, "Claim this task");
-        await page.GetByLabel("approve").CheckAsync();
-        var refused = await HeadlessChromium.PostFormAsync(page, "Complete");
+        Assert.Equal("Four-eyes: you completed 'Draft decision' on this case, so someone else must complete 'Review decision (four-eyes)'.",
+            (await page.GetByTestId("four-eyes").InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Claim this task" }).CountAsync());
+
+        // A claim of it forged from another task's page is refused with 422 and why, and the review stays in the queue.
+        var (_, other) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Bashir");
+        await page.GotoAsync($"/tasks/{(await host.OpenItemAsync(other)).Id}");
+        Assert.Equal(0, await page.GetByTestId("four-eyes").CountAsync());
+        var refused = await HeadlessChromium.ForgePostAsync(page, $"/tasks/{review.Id}", new Dictionary<string, string> { ["_handler"] = "claim" });
         Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
-        Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(review.Id, (await host.OpenItemAsync(number)).Id);
+        Assert.Contains("you completed 'Draft decision' on this case, so someone else must complete", await page.GetByRole(AriaRole.Alert).First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Null((await host.OpenItemAsync(number)).ClaimedBy);
     }
 
     [Fact]

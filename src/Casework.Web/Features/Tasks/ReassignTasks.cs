@@ -1,5 +1,6 @@
 using Casework.Data;
 using Casework.Data.Identity;
+using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Casework.Web.Features.Administration;
 using Casework.Web.Features.Api;
@@ -29,11 +30,11 @@ public static class ReassignTasks
         return app;
     }
 
-    private static async Task<Results<Ok<ReassignReport>, ValidationProblem>> HandleAsync(
-        ReassignRequest request, CaseworkDbContext db, UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReassignReport>, ValidationProblem>> HandleAsync(ReassignRequest request, CaseworkDbContext db,
+        WorkflowRuntime runtime, UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        return await RunAsync(request, errors, db, users, http, cancellationToken) is { } report
+        return await RunAsync(request, errors, db, runtime, users, http, cancellationToken) is { } report
             ? TypedResults.Ok(report)
             : TypedResults.ValidationProblem(errors);
     }
@@ -43,7 +44,7 @@ public static class ReassignTasks
     /// in <paramref name="errors"/> when nothing could be tried. The audit trail records the request under each case whose task it read.
     /// </summary>
     public static async Task<ReassignReport?> RunAsync(ReassignRequest request, Dictionary<string, string[]> errors, CaseworkDbContext db,
-        UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
+        WorkflowRuntime runtime, UserManager<CaseworkUser> users, HttpContext http, CancellationToken cancellationToken)
     {
         if (request.TaskIds is not { Count: > 0 and <= MaxTasks })
         {
@@ -73,6 +74,8 @@ public static class ReassignTasks
             var reason = item is null ? "No such task."
                 : item.Status != WorkItemStatus.Open ? $"The task is {item.Status.ToString().ToLowerInvariant()}."
                 : !TaskEndpoints.Split(item.CandidateRoles).Any(roles.Contains) ? $"{assignee!.UserName} has none of the task's roles ({item.CandidateRoles})."
+                : await runtime.FourEyesConflictAsync(item, assignee!.UserName!, cancellationToken) is { } earlier
+                    ? $"{assignee.UserName} completed '{earlier}' on this case, so someone else must work it (four-eyes)."
                 : null;
             if (reason is null && !request.Preview)
             {

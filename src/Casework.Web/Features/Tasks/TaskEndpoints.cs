@@ -72,20 +72,21 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ClaimAsync(
-        Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        await TryClaimAsync(id, user, db, clock, cancellationToken) switch
+        Guid id, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock, CancellationToken cancellationToken) =>
+        await TryClaimAsync(id, user, db, runtime, clock, cancellationToken) switch
         {
             (StatusCodes.Status404NotFound, _) => TypedResults.NotFound(),
             (StatusCodes.Status403Forbidden, _) => TypedResults.Forbid(),
+            (StatusCodes.Status422UnprocessableEntity, var rule) => FourEyes(rule!),
             (_, { } conflict) => Problems.Conflict("The task was not claimed", conflict),
             _ => TypedResults.NoContent(),
         };
 
     /// <summary>
-    /// Claims a task for the caller (the API and the task screen): 204 with no message, or 404, 403 or 409 with why.
+    /// Claims a task for the caller (the API and the task screen): 204 with no message, or 404, 403, 409 or (four-eyes) 422 with why.
     /// </summary>
-    internal static async Task<(int Status, string? Message)> TryClaimAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db, TimeProvider clock,
-        CancellationToken cancellationToken)
+    internal static async Task<(int Status, string? Message)> TryClaimAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db, WorkflowRuntime runtime,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
@@ -102,6 +103,12 @@ public static class TaskEndpoints
         if (Unclaimable(w, me) is { } why)
         {
             return (StatusCodes.Status409Conflict, why);
+        }
+
+        // Taking a task one may not complete would only hold it back from the colleagues who may.
+        if (await runtime.FourEyesConflictAsync(w, me, cancellationToken) is { } earlier)
+        {
+            return (StatusCodes.Status422UnprocessableEntity, FourEyesMessage(earlier, w));
         }
 
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
@@ -123,6 +130,14 @@ public static class TaskEndpoints
         w.Status != WorkItemStatus.Open ? Closed(w)
         : w.ClaimedBy is { } holder && holder != me ? $"{holder} has claimed this task."
         : null;
+
+    /// <summary>A refusal under the four-eyes rule (a completion or a claim): 422 with its own problem type.</summary>
+    private static ProblemHttpResult FourEyes(string message) =>
+        TypedResults.Problem(message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Four-eyes rule", type: "urn:casework:rule:four-eyes");
+
+    /// <summary>Why four-eyes keeps the caller off a task, worded as the runtime words it at completion.</summary>
+    internal static string FourEyesMessage(string earlier, WorkItemRecord w) =>
+        $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{w.Name ?? w.ElementId}'.";
 
     /// <summary>Why a task can no longer be worked: what closed it.</summary>
     internal static string Closed(WorkItemRecord w) => w.Status == WorkItemStatus.Completed
@@ -209,8 +224,7 @@ public static class TaskEndpoints
             RuntimeOutcomeKind.Invalid => TypedResults.ValidationProblem(
                 outcome.Errors.GroupBy(e => "data." + e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                 detail: outcome.Message),
-            RuntimeOutcomeKind.Rejected when outcome.Reason == "four-eyes" =>
-                TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Four-eyes rule", type: "urn:casework:rule:four-eyes"),
+            RuntimeOutcomeKind.Rejected when outcome.Reason == "four-eyes" => FourEyes(outcome.Message),
             RuntimeOutcomeKind.Rejected => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "The task is no longer open"),
             _ => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else"),
         };
