@@ -62,6 +62,7 @@ try
     api.MapCaseCorrectionEndpoints();
     api.MapCaseTriageEndpoints();
     api.MapCaseClosureEndpoints();
+    api.MapCaseDeadlineEndpoints();
     api.MapInterviewEndpoints();
     api.MapQueueEndpoints();
     api.MapTaskEndpoints();

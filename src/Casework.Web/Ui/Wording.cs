@@ -42,6 +42,31 @@ internal static partial class Wording
         _ => $"Scheduled by {interview.ScheduledBy}, {Dates.Show(interview.ScheduledAt)}",
     };
 
+    /// <summary>A computed deadline's name as staff read it.</summary>
+    public static string Deadline(string kind) => kind switch
+    {
+        Casework.Web.Features.Cases.CaseDeadlines.InterviewTarget => "Interview target",
+        Casework.Web.Features.Cases.CaseDeadlines.AppealDeadline => "Appeal deadline",
+        Casework.Web.Features.Cases.CaseDeadlines.LateAppealCutoff => "Late appeals accepted until",
+        _ => Of(kind),
+    };
+
+    /// <summary>Where a case stands against a deadline: days left (or due today), passed how long ago, or done and when.</summary>
+    public static string Standing(Casework.Web.Features.Cases.CaseDeadlineView deadline) => deadline switch
+    {
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Open, DaysLeft: 0 } => "Due today",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Open } => Days(deadline.DaysLeft) + " left",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Passed } => $"Passed {Days(-deadline.DaysLeft)} ago",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Held, DoneOn: { } on } when on > deadline.Date =>
+            $"Interview held on {Dates.Show(on)}, {Days(on.DayNumber - deadline.Date.DayNumber)} after the target",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Held, DoneOn: { } on } => $"Interview held on {Dates.Show(on)}",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Lodged, DoneOn: { } on } => $"Appeal lodged on {Dates.Show(on)}",
+        { Status: Casework.Web.Features.Cases.CaseDeadlines.Lodged } => "Appeal lodged",
+        _ => "No longer applies: the case left this stage without it",
+    };
+
+    private static string Days(int count) => count == 1 ? "1 day" : $"{count} days";
+
     /// <summary>A recorded interview outcome as words: "Held" or "The applicant did not come".</summary>
     public static string Outcome(string outcome) =>
         outcome == Casework.Data.Cases.InterviewRecord.Held ? "Held" : "The applicant did not come";

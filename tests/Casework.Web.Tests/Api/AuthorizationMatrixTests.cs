@@ -74,6 +74,7 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["GET /api/cases/{id:guid}/triage"] = Readers,
         ["PUT /api/cases/{id:guid}/triage"] = [Supervisor],
         ["POST /api/cases/{id:guid}/closure"] = [Supervisor],
+        ["GET /api/cases/{id:guid}/deadlines"] = Readers,
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

@@ -331,13 +331,16 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
         var unclaimed = await host.OpenItemAsync(number);
         Assert.Equal((null, null, review.Revision), (unclaimed.ClaimedBy, unclaimed.Assignee, unclaimed.Revision));
 
-        // A colleague cannot hand it to the drafter either, in a preview or for real; the other task of the request moves.
-        var (_, other) = await ApiHost.RegisterCaseAsync(await host.ClientForAsync("clerk.a"), "Bashir");
-        var registration = (await host.OpenItemAsync(other)).Id;
+        // A colleague cannot hand it to the drafter either, in a preview or for real; the review of another case, which an officer
+        // drafted, moves.
+        var (_, other) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Bashir");
+        await host.CompleteTaskAsync(await host.ClientForAsync("officer.a"), other, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(await host.ClientForAsync("officer.a"), other, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        var otherReview = (await host.OpenItemAsync(other)).Id;
         foreach (var preview in new[] { true, false })
         {
             var report = await (await colleague.PostAsJsonAsync("/api/tasks/reassign",
-                new { taskIds = new[] { review.Id, registration }, assignee = "supervisor.a", preview }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+                new { taskIds = new[] { review.Id, otherReview }, assignee = "supervisor.a", preview }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
             Assert.Equal((1, 1), (report.GetProperty("reassigned").GetInt32(), report.GetProperty("failed").GetInt32()));
             var line = report.GetProperty("lines")[0];
             Assert.Equal((false, "supervisor.a completed 'Draft decision' on this case, so someone else must work it (four-eyes)."),

@@ -74,6 +74,13 @@ public sealed class CasePageTests(PostgresFixture postgres)
         var triage = await page.GetByTestId("triage").InnerTextAsync();
         Assert.Contains("Seeks asylum", triage, StringComparison.Ordinal);
         Assert.Contains("Similar profile recognition rate high", triage, StringComparison.Ordinal);
+        // The interview target, with how the office's rules computed it, met by the interview.
+        var target = page.GetByTestId("deadlines").Locator("tr[data-deadline=InterviewTarget]");
+        Assert.Equal("Held", await target.GetAttributeAsync("data-status"));
+        var targetText = await target.InnerTextAsync();
+        Assert.Contains("Interview target", targetText, StringComparison.Ordinal);
+        Assert.Contains("Interview held on 10 Mar 2026", targetText, StringComparison.Ordinal);
+        Assert.Contains("(UNHCR mandate)", targetText, StringComparison.Ordinal);
 
         // Exclusion material, and the supervisor's exclusion review, stay out of the officer's view.
         var content = await page.ContentAsync();
@@ -91,6 +98,7 @@ public sealed class CasePageTests(PostgresFixture postgres)
         await page.GetByTestId("family").GetByRole(AriaRole.Link, new() { Name = relative }).ClickAsync();
         await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{relative}");
         Assert.Contains("Hodan Test", await page.GetByTestId("principal").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("deadlines").CountAsync()); // not triaged: nothing computed yet
 
         // The supervisor sees the exclusion material and the review task.
         var supervisorPage = await chromium.NewPageAsync(host.Server);
@@ -290,6 +298,12 @@ public sealed class CasePageTests(PostgresFixture postgres)
         var stale = await chromium.NewPageAsync(host.Server);
         await HeadlessChromium.SignInAsync(stale, $"/cases/{number}", "supervisor.a", ApiHost.Password);
         Assert.Equal(track, await page.GetByLabel("Processing track").InputValueAsync());
+        // Registered on 2 March 2026 and never interviewed: the target has passed, and the screen says how long ago.
+        var deadline = (await supervisorApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{id}/deadlines", Ct))[0];
+        var overdue = page.GetByTestId("deadlines").Locator("tr[data-deadline=InterviewTarget]");
+        Assert.Equal("Passed", await overdue.GetAttributeAsync("data-status"));
+        Assert.Contains($"Passed {-deadline.GetProperty("daysLeft").GetInt32()} days ago", await overdue.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(deadline.GetProperty("explanation").GetString()!, await overdue.InnerTextAsync(), StringComparison.Ordinal);
 
         // Without a reason: told so beside the field, the choices kept, nothing changed.
         await page.GetByLabel("Processing track").SelectOptionAsync(newTrack);

@@ -42,4 +42,21 @@ public sealed class WordingTests
     [InlineData("documents", "Passport 2030-01-01", "Passport 2030-01-01")]
     public void Corrected_ShowsDatesAndDocumentsAsTheScreensDo(string field, string? value, string shown) =>
         Assert.Equal(shown, Casework.Web.Ui.Wording.Corrected(field, value));
+
+    [Theory]
+    [InlineData("Open", "2026-03-10", 0, null, "Due today")]
+    [InlineData("Open", "2026-03-10", 1, null, "1 day left")]
+    [InlineData("Open", "2026-03-10", 12, null, "12 days left")]
+    [InlineData("Passed", "2026-03-10", -1, null, "Passed 1 day ago")]
+    [InlineData("Passed", "2026-03-10", -40, null, "Passed 40 days ago")]
+    [InlineData("Held", "2026-03-10", -5, "2026-03-09", "Interview held on 9 Mar 2026")]
+    [InlineData("Held", "2026-03-10", -5, "2026-03-10", "Interview held on 10 Mar 2026")]
+    [InlineData("Held", "2026-03-10", -5, "2026-03-13", "Interview held on 13 Mar 2026, 3 days after the target")]
+    [InlineData("Lodged", "2026-03-10", 4, "2026-03-06", "Appeal lodged on 6 Mar 2026")]
+    [InlineData("Lodged", "2026-03-10", 4, null, "Appeal lodged")]
+    [InlineData("Ended", "2026-03-10", -5, null, "No longer applies: the case left this stage without it")]
+    public void Standing_SaysWhereTheCaseStandsAgainstADeadline(string status, string date, int daysLeft, string? doneOn, string shown) =>
+        Assert.Equal(shown, Casework.Web.Ui.Wording.Standing(new Casework.Web.Features.Cases.CaseDeadlineView("InterviewTarget",
+            DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), "—", status, daysLeft,
+            doneOn is null ? null : DateOnly.Parse(doneOn, System.Globalization.CultureInfo.InvariantCulture))));
 }
