@@ -246,7 +246,7 @@ internal sealed class CommandUnit(
             try
             {
                 var output = await handler.HandleAsync(
-                    new ServiceTaskContext(record.Id, record.BusinessKey, service.ElementId, state.Variables, db), cancellationToken);
+                    new ServiceTaskContext(record.Id, record.BusinessKey, service.ElementId, state.Variables, db) { Actor = actor }, cancellationToken);
                 answer = new CompleteServiceTask(service.TaskId, output);
             }
             catch (BpmnErrorException error)

@@ -185,6 +185,38 @@ public sealed class CaseClosureApiTests(Casework.Testing.PostgresFixture postgre
         return record.Id;
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AnOfficerDraftingTheDecisionAsAbandoned_ClosesTheClaim_AndTheCaseShowsTheClosureAsASupervisorsWouldBe(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (id, number) = await host.TriagedCaseAsync(await host.ClientForAsync("clerk.a"), "Hassan");
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        var before = DateTimeOffset.UtcNow;
+
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Abandoned", reasons = "No contact since the interview despite three letters." });
+
+        var response = await supervisor.GetAsync($"/api/cases/{id}", Ct);
+        var view = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("Closed", view.GetProperty("stage").GetString());
+        var closure = view.GetProperty("closure");
+        Assert.Equal(("Abandoned", "officer.a", "No contact since the interview despite three letters."),
+            (closure.GetProperty("outcome").GetString(), closure.GetProperty("by").GetString(), closure.GetProperty("reason").GetString()));
+        Assert.InRange(closure.GetProperty("at").GetDateTimeOffset(), before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        var after = await SnapshotAsync(host, number);
+        Assert.Equal((InstanceStatus.Completed, 0, "Abandoned"), (after.Status, after.OpenTasks, after.ClosedAs));
+
+        // A supervisor's closure of it is refused as for any closed claim, naming how and by whom.
+        var again = await PostAsync(supervisor, id, new { outcome = "Withdrawn", reason = "Again." }, response.Headers.ETag!.Tag);
+        var problem = await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.Contains("already closed as abandoned by officer.a", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(after, await SnapshotAsync(host, number));
+    }
+
     private sealed record Snapshot(Guid InstanceId, InstanceStatus Status, long InstanceRevision, int OpenTasks, int Timers, string Stage, string? ClosedAs,
         long CaseRevision, int ScheduledInterviews);
 

@@ -8,7 +8,11 @@ public sealed record ServiceTaskContext(
     string? BusinessKey,
     string ElementId,
     IReadOnlyDictionary<string, JsonElement> Variables,
-    CaseworkDbContext Database);
+    CaseworkDbContext Database)
+{
+    /// <summary>Who gave the command that reached the task (a user, or the worker that fired a timer).</summary>
+    public string Actor { get; init; } = string.Empty;
+}
 
 /// <summary>
 /// Performs a BPMN service task identified by <see cref="Key"/> (<c>cw:handler</c>). It runs inside the command's

@@ -22,6 +22,29 @@ public sealed class RecordReferralHandler(TimeProvider clock) : IServiceTaskHand
 }
 
 /// <summary>
+/// <c>case.record-closure</c>: a decision drafted as withdrawn or abandoned closes the claim without a review, and the case keeps
+/// how, when, by whom (the officer who drafted it) and why (the drafted reasons), as a supervisor's closure is kept, so the case
+/// shows the closure whichever way it came. A case already closed keeps its first closure.
+/// </summary>
+public sealed class ClosureByDecisionHandler(TimeProvider clock) : IServiceTaskHandler
+{
+    public string Key => "case.record-closure";
+
+    public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var outcome = context.Variables.Enum<DecisionOutcome>("decision").ToString();
+        var reasons = context.Variables.Text("reasons") ?? string.Empty;
+        var now = clock.GetUtcNow();
+        await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey && c.ClosedAs == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClosedAs, outcome).SetProperty(c => c.ClosedAt, now)
+                .SetProperty(c => c.ClosedBy, context.Actor).SetProperty(c => c.ClosureReason, reasons.Length > Cases.CaseClosure.MaxReasonLength
+                    ? reasons[..Cases.CaseClosure.MaxReasonLength] : reasons)
+                .SetProperty(c => c.Revision, c => c.Revision + 1), cancellationToken);
+        return null;
+    }
+}
+
+/// <summary>
 /// <c>case.triage</c>: track and priority with their reasons, and the interview target date; the registered case (if
 /// any) records its track and priority in the same transaction (its stage follows from <see cref="CaseStageProjection"/>).
 /// </summary>

@@ -11,6 +11,7 @@ public static class ProcedureSetup
         builder.Services.AddSingleton<OfficeRules>();
         builder.Services.AddServiceTaskHandler<RecordReferralHandler>();
         builder.Services.AddServiceTaskHandler<TriageHandler>();
+        builder.Services.AddServiceTaskHandler<ClosureByDecisionHandler>();
         builder.Services.AddServiceTaskHandler<AppealDeadlineHandler>();
         builder.Services.AddServiceTaskHandler<AppealTimingHandler>();
         builder.Services.AddServiceTaskHandler<AppealOutcomeHandler>();
