@@ -31,10 +31,12 @@ internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExec
         string actor, CancellationToken cancellationToken)
     {
         var earlier = await FourEyesEarlierAsync(item, instance, definition, actor, cancellationToken);
-        return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected,
-            $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.",
-            item.InstanceId, "four-eyes");
+        return earlier is null ? null : new RuntimeOutcome(RuntimeOutcomeKind.Rejected, FourEyesMessage(earlier, item), item.InstanceId, "four-eyes");
     }
+
+    /// <summary>Why four-eyes keeps the caller off <paramref name="item"/>, naming the task of the case they completed.</summary>
+    public static string FourEyesMessage(string earlier, WorkItemRecord item) =>
+        $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.";
 
     /// <summary>
     /// The name of the task of this case whose completion by <paramref name="person"/> keeps them off <paramref name="item"/> under its

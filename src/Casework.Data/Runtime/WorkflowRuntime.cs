@@ -40,25 +40,29 @@ public sealed class WorkflowRuntime(
     /// Whether the four-eyes rule of an open task keeps <paramref name="person"/> off it, checked before the work is given (a claim, a
     /// reassignment) as well as at completion: the name of the task of this case they completed, or null when they may work it.
     /// </summary>
-    public async Task<string?> FourEyesConflictAsync(WorkItemRecord item, string person, CancellationToken cancellationToken)
-    {
-        var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == item.InstanceId, cancellationToken);
-        return instance is null ? null
-            : await assignments.FourEyesEarlierAsync(item, instance, await catalog.GetAsync(db, instance.DefinitionId, cancellationToken), person,
-                cancellationToken);
-    }
+    public async Task<string?> FourEyesConflictAsync(WorkItemRecord item, string person, CancellationToken cancellationToken) =>
+        await InstanceOfAsync(item, cancellationToken) is (var instance, var definition)
+            ? await assignments.FourEyesEarlierAsync(item, instance, definition, person, cancellationToken)
+            : null;
+
+    /// <summary>The wording of a four-eyes refusal (a completion's, and a claim's before the work is given).</summary>
+    public static string FourEyesMessage(string earlier, WorkItemRecord item) => TaskAssignments.FourEyesMessage(earlier, item);
 
     /// <summary>
     /// The people the form field <paramref name="field"/> of an open task cannot name, because the task it assigns excludes them under
     /// four-eyes (an appeal officer who drafted the decision): each user name with the task they completed on this case.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ExcludedAssigneesAsync(WorkItemRecord item, string field, CancellationToken cancellationToken)
-    {
-        var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == item.InstanceId, cancellationToken);
-        return instance is null ? new Dictionary<string, string>()
-            : await assignments.ExcludedFromFieldAsync(instance, await catalog.GetAsync(db, instance.DefinitionId, cancellationToken), field,
-                cancellationToken);
-    }
+    public async Task<IReadOnlyDictionary<string, string>> ExcludedAssigneesAsync(WorkItemRecord item, string field, CancellationToken cancellationToken) =>
+        await InstanceOfAsync(item, cancellationToken) is (var instance, var definition)
+            ? await assignments.ExcludedFromFieldAsync(instance, definition, field, cancellationToken)
+            : new Dictionary<string, string>();
+
+    /// <summary>A work item's instance with its definition; null when the instance is gone.</summary>
+    private async Task<(WorkflowInstanceRecord Instance, ProcessDefinition Definition)?> InstanceOfAsync(WorkItemRecord item,
+        CancellationToken cancellationToken) =>
+        await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == item.InstanceId, cancellationToken) is { } instance
+            ? (instance, await catalog.GetAsync(db, instance.DefinitionId, cancellationToken))
+            : null;
 
     /// <summary>Starts an instance of the latest published version (or the given one) of a process.</summary>
     public async Task<RuntimeOutcome> StartAsync(string processId, string? businessKey, IReadOnlyDictionary<string, JsonElement>? variables,

@@ -108,7 +108,7 @@ public static class TaskEndpoints
         // Taking a task one may not complete would only hold it back from the colleagues who may.
         if (await runtime.FourEyesConflictAsync(w, me, cancellationToken) is { } earlier)
         {
-            return (StatusCodes.Status422UnprocessableEntity, FourEyesMessage(earlier, w));
+            return (StatusCodes.Status422UnprocessableEntity, WorkflowRuntime.FourEyesMessage(earlier, w));
         }
 
         var claimed = await db.WorkItems.Where(x => x.Id == id && x.Revision == w.Revision && x.Status == WorkItemStatus.Open)
@@ -134,10 +134,6 @@ public static class TaskEndpoints
     /// <summary>A refusal under the four-eyes rule (a completion or a claim): 422 with its own problem type.</summary>
     private static ProblemHttpResult FourEyes(string message) =>
         TypedResults.Problem(message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Four-eyes rule", type: "urn:casework:rule:four-eyes");
-
-    /// <summary>Why four-eyes keeps the caller off a task, worded as the runtime words it at completion.</summary>
-    internal static string FourEyesMessage(string earlier, WorkItemRecord w) =>
-        $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{w.Name ?? w.ElementId}'.";
 
     /// <summary>Why a task can no longer be worked: what closed it.</summary>
     internal static string Closed(WorkItemRecord w) => w.Status == WorkItemStatus.Completed
