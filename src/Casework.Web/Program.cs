@@ -22,6 +22,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.AddCaseworkLogging();
+    builder.AddCaseworkTelemetry();
     builder.AddCaseworkData();
     builder.AddCaseworkRuntime();
     builder.AddCaseworkProcedure();

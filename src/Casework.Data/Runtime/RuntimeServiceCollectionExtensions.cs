@@ -31,6 +31,7 @@ public static class RuntimeServiceCollectionExtensions
         services.TryAddSingleton(sp => new WorkflowExecutor(sp.GetRequiredService<IExpressionEvaluator>()));
         services.TryAddSingleton<DefinitionCatalog>();
         services.TryAddSingleton<DirectSql>();
+        services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton(new WorkflowVocabulary());
         services.TryAddSingleton(sp =>
         {

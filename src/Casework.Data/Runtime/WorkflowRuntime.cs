@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Casework.Data.Definitions;
 using Casework.Data.Runtime.Handlers;
@@ -27,6 +28,7 @@ public sealed class WorkflowRuntime(
     DirectSql directSql,
     Engine.Forms.FormCatalog forms,
     TimeProvider clock,
+    RuntimeMetrics metrics,
     ILogger<WorkflowRuntime> logger) : IWorkflowRuntime
 {
     /// <summary>The context this runtime writes through (for callers in the same scope, such as seeding).</summary>
@@ -77,14 +79,14 @@ public sealed class WorkflowRuntime(
         }
 
         var id = Guid.CreateVersion7(clock.GetUtcNow());
-        var outcome = await AgainAfterClashAsync(() => InTransactionAsync(id, actor, async unit =>
+        var outcome = await MeasuredAsync("start", () => AgainAfterClashAsync(() => InTransactionAsync(id, actor, async unit =>
         {
             var record = await unit.StartAsync(target.Record, target.Definition, new StartInstance(id.ToString(), variables, startEventId),
                 businessKey, id, null, null, null, cancellationToken);
             return record is null
                 ? new RuntimeOutcome(RuntimeOutcomeKind.Invalid, $"Process '{processId}' cannot be started{(startEventId is null ? " without a start event name" : $" at '{startEventId}'")}.")
                 : null;
-        }, cancellationToken), cancellationToken);
+        }, cancellationToken), cancellationToken));
         if (outcome.Succeeded)
         {
             logger.LogInformation("Started {ProcessId} version {Version} as instance {InstanceId}", processId, target.Definition.Version, id);
@@ -94,7 +96,11 @@ public sealed class WorkflowRuntime(
     }
 
     /// <summary>Completes the user task behind a work item with the submitted variables.</summary>
-    public async Task<RuntimeOutcome> CompleteTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
+    public Task<RuntimeOutcome> CompleteTaskAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
+        CancellationToken cancellationToken) =>
+        MeasuredAsync("complete-task", () => CompleteTaskOnConnectionAsync(workItemId, actor, variables, cancellationToken));
+
+    private async Task<RuntimeOutcome> CompleteTaskOnConnectionAsync(Guid workItemId, string actor, IReadOnlyDictionary<string, JsonElement>? variables,
         CancellationToken cancellationToken)
     {
         // One connection for the whole command: read, check, write, commit.
@@ -277,7 +283,11 @@ public sealed class WorkflowRuntime(
     /// Delivers a message to the instance waiting for its name and correlation key. Messages are not buffered: when
     /// nothing waits, the answer says so and nothing is stored.
     /// </summary>
-    public async Task<RuntimeOutcome> CorrelateMessageAsync(string messageName, string? correlationKey,
+    public Task<RuntimeOutcome> CorrelateMessageAsync(string messageName, string? correlationKey,
+        IReadOnlyDictionary<string, JsonElement>? variables, string actor, CancellationToken cancellationToken) =>
+        MeasuredAsync("correlate-message", () => CorrelateAsync(messageName, correlationKey, variables, actor, cancellationToken));
+
+    private async Task<RuntimeOutcome> CorrelateAsync(string messageName, string? correlationKey,
         IReadOnlyDictionary<string, JsonElement>? variables, string actor, CancellationToken cancellationToken)
     {
         var waiting = await db.MessageSubscriptions.AsNoTracking()
@@ -288,10 +298,13 @@ public sealed class WorkflowRuntime(
             return RuntimeOutcome.NotFound($"No workflow is waiting for message '{messageName}' with correlation key '{correlationKey}'.");
         }
 
-        return await ExecuteAsync(waiting, _ => new CorrelateMessage(messageName, correlationKey, variables), actor, cancellationToken);
+        return await ExecuteUnmeasuredAsync(waiting, _ => new CorrelateMessage(messageName, correlationKey, variables), actor, cancellationToken);
     }
 
-    public async Task<RuntimeOutcome> FireTimerAsync(Guid timerRowId, string actor, CancellationToken cancellationToken)
+    public Task<RuntimeOutcome> FireTimerAsync(Guid timerRowId, string actor, CancellationToken cancellationToken) =>
+        MeasuredAsync("fire-timer", () => FireAsync(timerRowId, actor, cancellationToken));
+
+    private async Task<RuntimeOutcome> FireAsync(Guid timerRowId, string actor, CancellationToken cancellationToken)
     {
         var timer = await db.Timers.AsNoTracking().SingleOrDefaultAsync(t => t.Id == timerRowId, cancellationToken);
         if (timer is null)
@@ -299,7 +312,7 @@ public sealed class WorkflowRuntime(
             return RuntimeOutcome.NotFound($"Timer {timerRowId} does not exist (fired or cancelled).");
         }
 
-        var outcome = await ExecuteAsync(timer.InstanceId, _ => new FireTimer(timer.TimerId), actor, cancellationToken,
+        var outcome = await ExecuteUnmeasuredAsync(timer.InstanceId, _ => new FireTimer(timer.TimerId), actor, cancellationToken,
             afterApply: () => db.Timers.Where(t => t.Id == timerRowId).ExecuteDeleteAsync(cancellationToken));
         if (outcome.Kind is RuntimeOutcomeKind.Rejected or RuntimeOutcomeKind.NotFound)
         {
@@ -311,17 +324,20 @@ public sealed class WorkflowRuntime(
     }
 
     public Task<RuntimeOutcome> CancelAsync(Guid instanceId, string actor, string reason, CancellationToken cancellationToken) =>
-        ExecuteAsync(instanceId, _ => new CancelInstance(reason), actor, cancellationToken);
+        MeasuredAsync("cancel", () => ExecuteUnmeasuredAsync(instanceId, _ => new CancelInstance(reason), actor, cancellationToken));
 
     /// <summary>
     /// Retries an incident: the engine re-runs the element it stopped at; a timer parked by the timer worker after its
     /// last attempt is put back in the queue with its attempts reset.
     /// </summary>
-    public async Task<RuntimeOutcome> RetryIncidentAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken)
+    public Task<RuntimeOutcome> RetryIncidentAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken) =>
+        MeasuredAsync("retry-incident", () => RetryAsync(instanceId, incidentRef, actor, cancellationToken));
+
+    private async Task<RuntimeOutcome> RetryAsync(Guid instanceId, string incidentRef, string actor, CancellationToken cancellationToken)
     {
         if (!incidentRef.StartsWith(Workers.TimerWorker.IncidentPrefix, StringComparison.Ordinal))
         {
-            return await ExecuteAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
+            return await ExecuteUnmeasuredAsync(instanceId, _ => new RetryIncident(incidentRef), actor, cancellationToken);
         }
 
         return await AgainAfterClashAsync(() => ReleaseParkedTimerAsync(instanceId, incidentRef, actor, cancellationToken), cancellationToken);
@@ -350,9 +366,9 @@ public sealed class WorkflowRuntime(
 
     /// <summary>Resumes a parent whose child ended (from the outbox, in its own transaction).</summary>
     public Task<RuntimeOutcome> ResumeParentAsync(ChildOutcome outcome, CancellationToken cancellationToken) =>
-        ExecuteAsync(outcome.ParentInstanceId, _ => outcome.FaultMessage is null
+        MeasuredAsync("resume-parent", () => ExecuteUnmeasuredAsync(outcome.ParentInstanceId, _ => outcome.FaultMessage is null
             ? new ChildCompleted(outcome.ChildRef, outcome.Variables)
-            : new ChildFaulted(outcome.ChildRef, outcome.FaultMessage, outcome.ErrorCode), "system:child", cancellationToken);
+            : new ChildFaulted(outcome.ChildRef, outcome.FaultMessage, outcome.ErrorCode), "system:child", cancellationToken));
 
     /// <summary>
     /// Runs one engine command on an instance in one transaction; with <paramref name="alsoCalled"/>, the same command
@@ -360,7 +376,44 @@ public sealed class WorkflowRuntime(
     /// </summary>
     public Task<RuntimeOutcome> ExecuteAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
         CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false) =>
+        MeasuredAsync("execute", () => ExecuteUnmeasuredAsync(instanceId, commandFor, actor, cancellationToken, afterApply, alsoCalled));
+
+    private Task<RuntimeOutcome> ExecuteUnmeasuredAsync(Guid instanceId, Func<InstanceState, WorkflowCommand> commandFor, string actor,
+        CancellationToken cancellationToken, Func<Task>? afterApply = null, bool alsoCalled = false) =>
         AgainAfterClashAsync(() => ExecuteOnceAsync(instanceId, commandFor, actor, cancellationToken, afterApply, alsoCalled), cancellationToken);
+
+    /// <summary>
+    /// Runs a public command under its span ("workflow {command}", with the outcome and the instance id) and records it in
+    /// <see cref="RuntimeMetrics"/>: one command, one measurement, however many clashes it was run again after. An exception
+    /// is recorded as <see cref="RuntimeMetrics.Error"/> by its type only (a message may quote case data) and rethrown.
+    /// </summary>
+    private async Task<RuntimeOutcome> MeasuredAsync(string command, Func<Task<RuntimeOutcome>> run)
+    {
+        using var span = RuntimeTracing.Source.StartActivity(RuntimeTracing.CommandSpan(command));
+        span?.SetTag(RuntimeTracing.CommandTag, command);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var outcome = await run();
+            var name = RuntimeMetrics.OutcomeName(outcome.Kind);
+            metrics.Command(command, name, Stopwatch.GetElapsedTime(started));
+            span?.SetTag(RuntimeTracing.OutcomeTag, name);
+            if (outcome.InstanceId is { } instanceId)
+            {
+                span?.SetTag(RuntimeTracing.InstanceTag, instanceId.ToString());
+            }
+
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            var name = ex is OperationCanceledException ? "cancelled" : RuntimeMetrics.Error;
+            metrics.Command(command, name, Stopwatch.GetElapsedTime(started));
+            span?.SetTag(RuntimeTracing.OutcomeTag, name);
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Runs a command, and runs it again from the start when the database ended its transaction to settle a clash with

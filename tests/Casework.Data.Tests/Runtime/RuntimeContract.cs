@@ -85,6 +85,7 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         await using var _ = host;
         var workItem = await FirstOpenWorkItemAsync();
         var before = await SnapshotAsync();
+        using var recorded = new RecordedCommands(host.Metrics);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", RuntimeHost.Vars(new { failHandler = true }), Ct)));
@@ -92,6 +93,10 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         Assert.Equal(before, await SnapshotAsync());
         var retried = await host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, "officer", RuntimeHost.Vars(new { failHandler = false }), Ct));
         Assert.True(retried.Succeeded, retried.Message);
+        // Operators see the failure and the retry in the metrics: one measurement per command, the failure as "error".
+        Assert.Equal(new[] { ("complete-task", "error"), ("complete-task", "completed") }, recorded.Counted);
+        Assert.Equal(recorded.Counted, recorded.Timed.Select(t => (t.Command, t.Outcome)));
+        Assert.All(recorded.Timed, t => Assert.True(t.Seconds > 0));
         await using var db = Database.NewContext();
         Assert.Single(await db.Organisations.ToListAsync(Ct));
     }
@@ -102,12 +107,15 @@ public abstract class RuntimeContract<TFixture>(TFixture fixture) : StoreContrac
         var (host, id) = await StartReviewAsync();
         await using var _ = host;
         var workItem = await FirstOpenWorkItemAsync();
+        using var recorded = new RecordedCommands(host.Metrics);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
             host.WithRuntimeAsync(r => r.CompleteTaskAsync(workItem, $"officer-{i}", null, Ct)), Ct)));
 
         Assert.Single(outcomes, o => o.Succeeded);
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Contains(o.Kind, new[] { RuntimeOutcomeKind.Conflict, RuntimeOutcomeKind.Rejected }));
+        // The metrics count what the callers were told: twenty commands, one completed, the rest by their own outcome.
+        Assert.Equal(outcomes.Select(o => ("complete-task", RuntimeMetrics.OutcomeName(o.Kind))).Order(), recorded.Counted.Order());
         await using var db = Database.NewContext();
         var instance = await db.Instances.SingleAsync(Ct);
         Assert.Equal(2, instance.Revision); // start 0, completion 1, service task 2: one winner only

@@ -40,6 +40,7 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
     {
         var runtime = new ScriptedRuntime(Database) { Failure = () => new InvalidOperationException("handler down") };
         await using var host = Host(runtime);
+        using var recorded = new RecordedCommands(host.Metrics);
         var instance = await SeedInstanceWithTimerAsync(clock.GetUtcNow());
 
         Assert.Equal(1, await host.Timers.RunOnceAsync(Ct));
@@ -61,6 +62,9 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
         Assert.Contains("handler down", incident.Error, StringComparison.Ordinal);
         Assert.True((await db.Instances.SingleAsync(i => i.Id == instance, Ct)).HasIncident);
         Assert.Equal(3, runtime.Attempts);
+        // An operator's dashboard sees three failed attempts and one timer waiting for them.
+        Assert.Equal(3, recorded.Sum(RuntimeMetrics.WorkerFailures, "casework.worker", "timer"));
+        Assert.Equal(1, recorded.Sum(RuntimeMetrics.WorkerParked, "casework.worker", "timer"));
     }
 
     [Fact]
@@ -101,7 +105,7 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
 
     protected WorkflowRuntime RuntimeOn(CaseworkDbContext db) =>
         new(db, new Definitions.DefinitionCatalog(), new Casework.Engine.Execution.WorkflowExecutor(new Casework.Engine.Expressions.JintExpressionEvaluator()),
-            [], new VariablesWorkItemContext(), [], new DirectSql(), Casework.Engine.Forms.FormCatalog.Empty, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
+            [], new VariablesWorkItemContext(), [], new DirectSql(), Casework.Engine.Forms.FormCatalog.Empty, clock, new RuntimeMetrics(), Microsoft.Extensions.Logging.Abstractions.NullLogger<WorkflowRuntime>.Instance);
 
     [Fact]
     public async Task TimerWorker_OnAConcurrencyConflict_ReleasesTheTimerForTheNextPass()
@@ -153,6 +157,7 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
             await db.SaveChangesAsync(Ct);
         }
 
+        using var recorded = new RecordedCommands(host.Metrics);
         await host.Outbox.RunOnceAsync(Ct); // fails
         await host.Outbox.RunOnceAsync(Ct); // backing off
         clock.Advance(TimeSpan.FromSeconds(10));
@@ -165,12 +170,16 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
         var row = await check.Outbox.SingleAsync(Ct);
         Assert.NotNull(row.ProcessedAt);
         Assert.Null(row.LastError);
+        Assert.Equal(1, recorded.Sum(RuntimeMetrics.WorkerFailures, "casework.worker", "outbox"));
+        Assert.Equal(1, recorded.Sum(RuntimeMetrics.OutboxDelivered, "casework.message_type", CountingHandler.MessageType));
+        Assert.Equal(0, recorded.Sum(RuntimeMetrics.WorkerParked, "casework.worker", "outbox"));
     }
 
     [Fact]
     public async Task OutboxDispatcher_WithoutAHandlerForTheType_ParksTheMessageWithAClearError()
     {
         await using var host = Host(new ScriptedRuntime(Database));
+        using var recorded = new RecordedCommands(host.Metrics);
         await using (var db = Database.NewContext())
         {
             db.Outbox.Add(new OutboxMessageRecord
@@ -192,6 +201,8 @@ public abstract class WorkerContract<TFixture>(TFixture fixture) : StoreContract
         Assert.Equal(3, row.Attempts);
         Assert.Equal(TimerWorker.ParkedUntil, row.LeaseExpiresAt);
         Assert.Contains("No handler is registered for outbox messages of type 'unknown-type'", row.LastError, StringComparison.Ordinal);
+        Assert.Equal(3, recorded.Sum(RuntimeMetrics.WorkerFailures, "casework.worker", "outbox"));
+        Assert.Equal(1, recorded.Sum(RuntimeMetrics.WorkerParked, "casework.worker", "outbox"));
     }
 
     private WorkerHost Host(ScriptedRuntime runtime, Action<IServiceCollection>? configure = null) =>

@@ -37,6 +37,8 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     public DirectSql Direct => provider.GetRequiredService<DirectSql>();
 
+    public RuntimeMetrics Metrics => provider.GetRequiredService<RuntimeMetrics>();
+
     public TimerWorker Timers => provider.GetRequiredService<TimerWorker>();
 
     public OutboxDispatcher Outbox => provider.GetRequiredService<OutboxDispatcher>();

@@ -28,6 +28,7 @@ public sealed class WorkerHost : IAsyncDisposable
         var workerOptions = new WorkerOptions { BatchSize = 10, MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromSeconds(10) };
         options?.Invoke(workerOptions);
         services.AddSingleton(Options.Create(workerOptions));
+        services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<TimerWorker>();
         services.AddSingleton<OutboxDispatcher>();
         configure?.Invoke(services);
@@ -35,6 +36,8 @@ public sealed class WorkerHost : IAsyncDisposable
     }
 
     public IServiceProvider Services => provider;
+
+    public RuntimeMetrics Metrics => provider.GetRequiredService<RuntimeMetrics>();
 
     public TimerWorker Timers => provider.GetRequiredService<TimerWorker>();
 

@@ -27,6 +27,7 @@ public sealed class OutboxDispatcher(
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
     NodeIdentity node,
+    RuntimeMetrics metrics,
     ILogger<OutboxDispatcher> logger) : PollingWorker<OutboxMessageRecord>(scopes, options, clock, logger)
 {
     protected override Task<IReadOnlyList<OutboxMessageRecord>> ClaimAsync(CaseworkDbContext db, WorkerOptions settings, CancellationToken cancellationToken) =>
@@ -65,15 +66,18 @@ public sealed class OutboxDispatcher(
         {
             await db.Outbox.Where(o => o.Id == message.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.ProcessedAt, now).SetProperty(o => o.LastError, (string?)null), cancellationToken);
+            metrics.Delivered(message.Type);
             return;
         }
 
+        metrics.WorkerFailed("outbox");
         var parked = message.Attempts >= settings.MaxAttempts;
         var retryAt = parked ? TimerWorker.ParkedUntil : now + settings.RetryDelay(message.Attempts);
         await db.Outbox.Where(o => o.Id == message.Id && o.LeaseOwner == node.Name)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseExpiresAt, retryAt).SetProperty(o => o.LastError, Truncate(error)), cancellationToken);
         if (parked)
         {
+            metrics.WorkerParkedItem("outbox");
             logger.LogError("Outbox message {MessageId} of type {MessageType} parked after {Attempts} attempts",
                 message.Id, message.Type, message.Attempts);
         }

@@ -20,6 +20,7 @@ public sealed class TimerWorker(
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
     NodeIdentity node,
+    RuntimeMetrics metrics,
     ILogger<TimerWorker> logger) : PollingWorker<TimerRecord>(scopes, options, clock, logger)
 {
     private const string Actor = "system:timer";
@@ -73,6 +74,7 @@ public sealed class TimerWorker(
             return;
         }
 
+        metrics.WorkerFailed("timer");
         var message = Truncate(error ?? outcome.Message);
         if (timer.Attempts >= settings.MaxAttempts)
         {
@@ -108,6 +110,7 @@ public sealed class TimerWorker(
                 .SetProperty(t => t.LeaseExpiresAt, ParkedUntil)
                 .SetProperty(t => t.LastError, message), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.WorkerParkedItem("timer");
         logger.LogWarning("Timer {TimerId} on instance {InstanceId} raised an incident after {Attempts} attempts",
             timer.TimerId, timer.InstanceId, timer.Attempts);
     }
