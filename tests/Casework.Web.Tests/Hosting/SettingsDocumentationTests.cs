@@ -26,6 +26,7 @@ public sealed class SettingsDocumentationTests
         $"{Features.Auth.AuthOptions.Section}:Clients",
         .. ScalarSettings(typeof(Features.Security.SecurityOptions), Features.Security.SecurityOptions.Section),
         .. ScalarSettings(typeof(Casework.Data.Runtime.Workers.WorkerOptions), Casework.Data.Runtime.Workers.WorkerOptions.Section),
+        .. ScalarSettings(typeof(Casework.Web.Hosting.TelemetryOptions), Casework.Web.Hosting.TelemetryOptions.Section),
         "Runtime:NodeName",
         "Workflows:Path",
         "Bootstrap:Administrator:UserName",
