@@ -99,7 +99,14 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
+    public Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default) =>
+        CreateDatabaseAsync(prefix, template: null, cancellationToken);
+
+    /// <summary>
+    /// A fresh database as a copy of <paramref name="template"/> (a database of this cluster no one is connected to), or
+    /// an empty one when it is null; its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, string? template, CancellationToken cancellationToken = default)
     {
         RequireAvailable();
         var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref databaseCounter)}".ToLowerInvariant();
@@ -108,7 +115,8 @@ public sealed class PostgresServer : IAsyncDisposable
             await connection.OpenAsync(cancellationToken);
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            var copy = template is null ? "" : $" TEMPLATE \"{template.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{copy}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
