@@ -1,5 +1,6 @@
 using Casework.Web.Features.Administration;
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Appeals;
 using Casework.Web.Features.Audit;
 using Casework.Web.Features.Auth;
 using Casework.Web.Features.Cases;
@@ -36,6 +37,7 @@ try
     builder.AddCaseworkInterviews();
     builder.AddCaseworkStatistics();
     builder.AddCaseworkPartners();
+    builder.AddCaseworkAppeals();
     builder.AddCaseworkAdministration();
     builder.AddCaseworkQueues();
     builder.AddCaseworkUi();
@@ -64,6 +66,7 @@ try
     api.MapCaseTriageEndpoints();
     api.MapCaseClosureEndpoints();
     api.MapCaseDeadlineEndpoints();
+    api.MapAppealEndpoints();
     api.MapInterviewEndpoints();
     api.MapQueueEndpoints();
     api.MapTaskEndpoints();

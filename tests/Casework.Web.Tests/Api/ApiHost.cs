@@ -188,18 +188,30 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// A case whose rejection <paramref name="officer"/> drafted and <paramref name="supervisor"/> approved, notified
+    /// <paramref name="daysAgo"/> days before today (the host's clock is the system's): it waits for an appeal.
+    /// </summary>
+    public async Task<(Guid Id, string Number)> RejectedCaseAsync(HttpClient clerk, HttpClient officer, HttpClient supervisor, string givenName,
+        int daysAgo = 0)
+    {
+        var (id, number) = await TriagedCaseAsync(clerk, givenName);
+        var notifiedOn = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-daysAgo)
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        await CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
+        await CompleteTaskAsync(officer, number, "notify", new { notifiedOn, deliveryMethod = "InPerson" });
+        return (id, number);
+    }
+
+    /// <summary>
     /// A case whose rejection <paramref name="officer"/> drafted and <paramref name="supervisor"/> approved, notified today, with an appeal
     /// lodged: its appeal waits for a supervisor to name the appeal officer (<c>assignAppealOfficer</c>).
     /// </summary>
     public async Task<(Guid Id, string Number)> AppealedCaseAsync(HttpClient clerk, HttpClient officer, HttpClient supervisor, string givenName)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (id, number) = await TriagedCaseAsync(clerk, givenName);
-        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
-        await CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
-        await CompleteTaskAsync(supervisor, number, "reviewDecision", new { outcome = "approve" });
-        await CompleteTaskAsync(officer, number, "notify", new { notifiedOn = today, deliveryMethod = "InPerson" });
+        var (id, number) = await RejectedCaseAsync(clerk, officer, supervisor, givenName);
         await using var scope = Services.CreateAsyncScope();
         var lodged = await scope.ServiceProvider.GetRequiredService<Casework.Data.Runtime.WorkflowRuntime>().CorrelateMessageAsync("AppealLodged", number,
             Procedure.ProcedureDriver.Vars(new { appealGrounds = "New evidence." }), "lawyer.a", ct);

@@ -75,6 +75,8 @@ public sealed partial class AuthorizationMatrixTests(Casework.Testing.PostgresFi
         ["PUT /api/cases/{id:guid}/triage"] = [Supervisor],
         ["POST /api/cases/{id:guid}/closure"] = [Supervisor],
         ["GET /api/cases/{id:guid}/deadlines"] = Readers,
+        ["GET /api/cases/{id:guid}/appeal/"] = Readers,
+        ["POST /api/cases/{id:guid}/appeal/"] = [Clerk, Supervisor],
         ["POST /api/cases/{id:guid}/profiling"] = [Clerk, Supervisor],
         ["GET /api/partner/appeals"] = [Partner],
         ["POST /api/partner/appeals/{caseId:guid}"] = [Partner],

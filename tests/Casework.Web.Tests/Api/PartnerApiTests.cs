@@ -179,7 +179,7 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("late-reason-required", problem.GetProperty("rule").GetString());
         Assert.Equal("urn:casework:rule:late-reason-required", problem.GetProperty("type").GetString());
         Assert.Contains("late appeal needs the reason", problem.GetProperty("errors").GetProperty("lateReason")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.LateWithinGrace, status); // nothing was lodged
+        Assert.Equal(Casework.Web.Features.Appeals.AppealLodging.LateWithinGrace, status); // nothing was lodged
         Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
     }
 
@@ -208,14 +208,14 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
             // The appeal's outcome reaches the claim through the outbox.
         }
 
-        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.NoDecision, await StatusAsync());
+        Assert.Equal(Casework.Web.Features.Appeals.AppealLodging.NoDecision, await StatusAsync());
         var early = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Again." }, Ct);
         await ApiHost.AssertProblemAsync(early, HttpStatusCode.Conflict);
 
         await host.CompleteTaskAsync(officer, caseNumber, "draftDecision", new { decision = "Rejected", reasons = "Re-examined: still not credible." });
         await host.CompleteTaskAsync(supervisor, caseNumber, "reviewDecision", new { outcome = "approve" });
         await host.CompleteTaskAsync(officer, caseNumber, "notify", new { notifiedOn = Today(-35), deliveryMethod = "InPerson" });
-        Assert.Equal(Casework.Web.Features.Partners.PartnerAppeals.LateWithinGrace, await StatusAsync());
+        Assert.Equal(Casework.Web.Features.Appeals.AppealLodging.LateWithinGrace, await StatusAsync());
         var unexplained = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{caseId}", new { grounds = "Still not interpreted." }, Ct);
         var problem = await ApiHost.AssertProblemAsync(unexplained, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("late-reason-required", problem.GetProperty("rule").GetString());

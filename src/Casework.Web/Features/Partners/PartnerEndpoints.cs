@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Casework.Data.Identity;
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Appeals;
 using Casework.Web.Features.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
@@ -9,17 +10,11 @@ namespace Casework.Web.Features.Partners;
 
 public sealed record GrantRepresentationRequest(Guid? OrganisationId, DateOnly? ValidFrom, DateOnly? ValidUntil);
 
-/// <summary>What a legal aid partner sees of a represented client's case: only what the appeal needs.</summary>
-public sealed record PartnerAppealView(Guid CaseId, string CaseNumber, string? DecisionNotifiedOn, string? AppealDeadline,
-    string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status);
-
 /// <summary>A representation authority as staff see it.</summary>
 public sealed record RepresentationView(Guid Id, Guid OrganisationId, string OrganisationName, DateOnly ValidFrom, DateOnly? ValidUntil, bool Active,
     string GrantedBy, DateTimeOffset GrantedAt, string? RevokedBy, DateTimeOffset? RevokedAt, string? RevocationReason);
 
 public sealed record RevokeRepresentationRequest(string? Reason);
-
-public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
 
 /// <summary>
 /// Legal aid partners: supervisors grant an organisation authority to represent a case's applicant; the partner's
@@ -91,21 +86,14 @@ public static class PartnerEndpoints
     private static ValidationProblem Invalid(RepresentationOutcome outcome) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] });
 
-    private static async Task<Ok<List<PartnerAppealView>>> AppealsAsync(ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<AppealView>>> AppealsAsync(ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken) =>
         TypedResults.Ok(await appeals.ListAsync(OrganisationOf(user), cancellationToken));
 
-    private static async Task<Results<Accepted<PartnerAppealView>, NotFound, ProblemHttpResult, ValidationProblem>> LodgeAsync(
+    private static async Task<Results<Accepted<AppealView>, NotFound, ProblemHttpResult, ValidationProblem>> LodgeAsync(
         Guid caseId, LodgeAppealRequest request, ClaimsPrincipal user, PartnerAppeals appeals, CancellationToken cancellationToken)
     {
         var outcome = await appeals.LodgeAsync(OrganisationOf(user), caseId, request.Grounds, request.LateReason, user.UserName(), cancellationToken);
-        return outcome.Kind switch
-        {
-            LodgeResult.Lodged => TypedResults.Accepted("/api/partner/appeals", outcome.View),
-            LodgeResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [outcome.Field!] = [outcome.Message!] }),
-            LodgeResult.Refused => Problems.Rule(outcome.Code, outcome.Message, outcome.Field),
-            LodgeResult.Conflict => Problems.Conflict("No appeal can be lodged on this case now", outcome.Message),
-            _ => TypedResults.NotFound(),
-        };
+        return AppealEndpoints.Answer(outcome, "/api/partner/appeals");
     }
 
     private static async Task<Ok<List<PartnerInterviewView>>> InterviewsAsync(ClaimsPrincipal user, PartnerInterviews interviews,

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Cases;
+using Casework.Data.Runtime;
+using Casework.Domain.Common;
+using Casework.Web.Features.Api;
+using Microsoft.EntityFrameworkCore;
+
+namespace Casework.Web.Features.Appeals;
+
+/// <summary>
+/// Where a case's appeal stands, as the people who may lodge it see it: the notified decision's deadline and how it was
+/// computed, the last day a late appeal is accepted, and the status (<see cref="AppealLodging.NoDecision"/>,
+/// <see cref="AppealLodging.WindowOpen"/>, <see cref="AppealLodging.LateWithinGrace"/>, <see cref="AppealLodging.WindowClosed"/>,
+/// "Lodged", or the appeal's outcome).
+/// </summary>
+public sealed record AppealView(Guid CaseId, string CaseNumber, string? DecisionNotifiedOn, string? AppealDeadline,
+    string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status);
+
+/// <summary>The grounds of an appeal, and why it is late when it is.</summary>
+public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
+
+/// <summary>How an attempt to lodge an appeal ended.</summary>
+public enum LodgeResult
+{
+    /// <summary>The appeal is lodged; the workflow moved on.</summary>
+    Lodged,
+
+    /// <summary>No such case (or, for a partner, one its organisation does not represent).</summary>
+    NotFound,
+
+    /// <summary>A field is missing or too long (<see cref="LodgeOutcome.Field"/> names it); nothing was saved.</summary>
+    Invalid,
+
+    /// <summary>A rule of the procedure refused it (a late appeal without its reason, a closed window); nothing was saved.</summary>
+    Refused,
+
+    /// <summary>The case is not waiting for an appeal: no notified decision, lodged already, or the window closed.</summary>
+    Conflict,
+}
+
+/// <summary>The answer to a lodging: where the appeal now stands, or why nothing happened.</summary>
+public sealed record LodgeOutcome(LodgeResult Kind, AppealView? View = null, string? Field = null, string? Message = null, string? Code = null);
+
+/// <summary>
+/// Reads where a case's appeal stands and lodges it, in the workflow's own transaction (the claim waits for the
+/// <c>AppealLodged</c> message). A legal aid partner lodges for the clients it represents (<c>PartnerAppeals</c>); the
+/// office records an appeal the appellant lodges there in person (<c>AppealEndpoints</c>).
+/// </summary>
+public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime, TimeProvider clock)
+{
+    public const int MaxGrounds = 20_000;
+    public const int MaxLateReason = 4_000;
+    public const string NoDecision = "No appealable decision yet";
+    public const string WindowOpen = "Appeal window open";
+    public const string LateWithinGrace = "Late appeal possible, with a reason";
+    public const string WindowClosed = "Appeal window closed";
+    public const string Lodged = "Lodged";
+
+    /// <summary>Whether a case in this status can take an appeal now (in time, or late with a reason).</summary>
+    public static bool MayLodge(string status) => status is WindowOpen or LateWithinGrace;
+
+    /// <summary>Where the appeal of each case stands: one query for their instances' state, however many cases.</summary>
+    public async Task<List<AppealView>> ViewsAsync(IReadOnlyList<CaseRecord> cases, CancellationToken cancellationToken)
+    {
+        var instanceIds = cases.Where(c => c.InstanceId is not null).Select(c => c.InstanceId!.Value).ToList();
+        var states = await db.Instances.AsNoTracking().Where(i => instanceIds.Contains(i.Id)).Select(i => new { i.Id, i.State })
+            .ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
+        return [.. cases.Select(c => View(c, c.InstanceId is { } id ? states.GetValueOrDefault(id) : null))];
+    }
+
+    /// <summary>Where the appeal of one case stands.</summary>
+    public async Task<AppealView> ViewAsync(CaseRecord c, CancellationToken cancellationToken) =>
+        View(c, c.InstanceId is null
+            ? null
+            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken));
+
+    /// <summary>
+    /// Lodges the appeal of <paramref name="c"/>: through <paramref name="organisation"/> when a legal aid partner lodges it,
+    /// without one when the appellant lodges it at the office. Nothing is saved unless it is lodged.
+    /// </summary>
+    public async Task<LodgeOutcome> LodgeAsync(CaseRecord c, string? grounds, string? lateReason, Guid? organisation, string actor,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(grounds) || grounds.Length > MaxGrounds)
+        {
+            return new LodgeOutcome(LodgeResult.Invalid, Field: "grounds", Message: $"The grounds are required, at most {MaxGrounds:N0} characters.");
+        }
+
+        if (lateReason is { Length: > MaxLateReason })
+        {
+            return new LodgeOutcome(LodgeResult.Invalid, Field: "lateReason", Message: $"The reason the appeal is late may have at most {MaxLateReason:N0} characters.");
+        }
+
+        var variables = new Dictionary<string, JsonElement> { ["appealGrounds"] = JsonSerializer.SerializeToElement(grounds) };
+        if (!string.IsNullOrWhiteSpace(lateReason))
+        {
+            variables["lateReason"] = JsonSerializer.SerializeToElement(lateReason);
+        }
+
+        variables["representingOrganisation"] = JsonSerializer.SerializeToElement(organisation?.ToString());
+        try
+        {
+            var outcome = await runtime.CorrelateMessageAsync("AppealLodged", c.CaseNumber, variables, actor, cancellationToken);
+            return outcome.Succeeded
+                ? new LodgeOutcome(LodgeResult.Lodged, await ViewAsync(c, cancellationToken))
+                : new LodgeOutcome(LodgeResult.Conflict, Message:
+                    "No appeal can be lodged on this case now: the decision has not been notified, the appeal is lodged already, or the window has closed.");
+        }
+        catch (DomainException rule)
+        {
+            return new LodgeOutcome(LodgeResult.Refused, Field: rule.Code == "late-reason-required" ? "lateReason" : null, Message: rule.Message, Code: rule.Code);
+        }
+    }
+
+    /// <summary>The appeal as its instance's state document has it.</summary>
+    private AppealView View(CaseRecord c, string? state)
+    {
+        using var document = state is null ? null : JsonDocument.Parse(state);
+        var vars = document?.RootElement.GetProperty("variables") ?? default;
+        string? Text(string name) => vars.ValueKind == JsonValueKind.Object && vars.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var status = Text("appealOutcome") ?? (Text("appealGrounds") is not null ? Lodged : Timing(Dates.Parse(Text("appealDeadline")), Dates.Parse(Text("appealCutoff"))));
+        return new AppealView(c.Id, c.CaseNumber, Text("notifiedOn"), Text("appealDeadline"), Text("appealDeadlineExplanation"), Text("appealCutoff"), status);
+    }
+
+    /// <summary>Where the appeal window stands today: open until the deadline, then late within the grace period, then closed.</summary>
+    private string Timing(DateOnly? deadline, DateOnly? cutoff)
+    {
+        var today = Dates.Today(clock);
+        return deadline switch
+        {
+            null => NoDecision,
+            { } d when today <= d => WindowOpen,
+            _ when cutoff is { } last && today <= last => LateWithinGrace,
+            _ => WindowClosed,
+        };
+    }
+}

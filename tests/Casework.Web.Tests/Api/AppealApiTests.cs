@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data;
+using Casework.Data.Identity;
+using Casework.Testing;
+using Casework.Web.Features.Appeals;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Casework.Web.Tests.Api;
+
+/// <summary>
+/// An appeal the appellant lodges at the office, without a legal aid partner: a clerk records it through
+/// <c>/api/cases/{id}/appeal</c>, on the same rules as a partner's lodging.
+/// </summary>
+public sealed class AppealApiTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AClerk_RecordsAnAppealLodgedAtTheOffice_WhichStartsTheAppeal_OnceOnly_AndAnEmptyOneSavesNothing(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor), ("auditor.a", CaseworkRoles.Auditor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (caseId, number) = await host.RejectedCaseAsync(clerk, await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"), "Amina");
+        var auditor = await host.ClientForAsync("auditor.a");
+
+        var before = await auditor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct);
+        Assert.Equal(AppealLodging.WindowOpen, before.GetProperty("status").GetString());
+        Assert.Equal(number, before.GetProperty("caseNumber").GetString());
+        Assert.False(string.IsNullOrEmpty(before.GetProperty("appealDeadline").GetString()));
+        Assert.False(string.IsNullOrEmpty(before.GetProperty("appealDeadlineExplanation").GetString()));
+
+        var empty = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "  " }, Ct);
+        var problem = await ApiHost.AssertProblemAsync(empty, HttpStatusCode.BadRequest);
+        Assert.Contains("required", problem.GetProperty("errors").GetProperty("grounds")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(await host.OpenItemsAsync(number)); // the claim still waits for its appeal
+        Assert.Equal(AppealLodging.WindowOpen, (await auditor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString());
+
+        var lodged = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "The interpreter did not speak my dialect." }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, lodged.StatusCode);
+        Assert.Equal($"/api/cases/{caseId}/appeal", lodged.Headers.Location?.OriginalString);
+        Assert.Equal(AppealLodging.Lodged, (await lodged.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Equal(AppealLodging.Lodged, (await auditor.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString());
+
+        // The appeal's procedure started: a supervisor names the appeal officer. The claim records who lodged it and that no
+        // organisation did.
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var instance = await db.Cases.Where(c => c.Id == caseId).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
+            var correlated = await db.Journal.Where(j => j.InstanceId == instance && j.Command == "CorrelateMessage").Select(j => j.Actor).ToListAsync(Ct);
+            Assert.Equal(["clerk.a"], correlated);
+            using var state = JsonDocument.Parse(await db.Instances.Where(i => i.Id == instance).Select(i => i.State).SingleAsync(Ct));
+            var variables = state.RootElement.GetProperty("variables");
+            Assert.Equal("The interpreter did not speak my dialect.", variables.GetProperty("appealGrounds").GetString());
+            Assert.Equal(JsonValueKind.Null, variables.GetProperty("representingOrganisation").ValueKind);
+            var appeal = await db.Instances.Where(i => i.ParentInstanceId == instance).Select(i => i.State).SingleAsync(Ct);
+            using var appealState = JsonDocument.Parse(appeal);
+            Assert.Equal("InTime", appealState.RootElement.GetProperty("variables").GetProperty("appealTiming").GetString());
+        }
+
+        var again = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "Once more." }, Ct);
+        await ApiHost.AssertProblemAsync(again, HttpStatusCode.Conflict);
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ALateAppealAtTheOffice_NeedsItsReason_AndOnePastTheGracePeriodIsRefused_WithNothingSaved(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (late, lateNumber) = await host.RejectedCaseAsync(clerk, officer, supervisor, "Amina", daysAgo: 35);
+        var (closed, closedNumber) = await host.RejectedCaseAsync(clerk, officer, supervisor, "Hodan", daysAgo: 100);
+
+        Assert.Equal(AppealLodging.LateWithinGrace, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{late}/appeal", Ct)).GetProperty("status").GetString());
+        var unexplained = await clerk.PostAsJsonAsync($"/api/cases/{late}/appeal", new { grounds = "Not interpreted." }, Ct);
+        var problem = await ApiHost.AssertProblemAsync(unexplained, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("late-reason-required", problem.GetProperty("rule").GetString());
+        Assert.Contains("late appeal needs the reason", problem.GetProperty("errors").GetProperty("lateReason")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(await host.OpenItemsAsync(lateNumber));
+
+        var explained = await clerk.PostAsJsonAsync($"/api/cases/{late}/appeal", new { grounds = "Not interpreted.", lateReason = "In hospital until last week." }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, explained.StatusCode);
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(lateNumber)).ElementId);
+
+        Assert.Equal(AppealLodging.WindowClosed, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{closed}/appeal", Ct)).GetProperty("status").GetString());
+        var tooLate = await clerk.PostAsJsonAsync($"/api/cases/{closed}/appeal", new { grounds = "Not interpreted.", lateReason = "Abroad." }, Ct);
+        Assert.Equal("appeal-window-closed", (await ApiHost.AssertProblemAsync(tooLate, HttpStatusCode.UnprocessableEntity)).GetProperty("rule").GetString());
+        Assert.Empty(await host.OpenItemsAsync(closedNumber));
+        Assert.Equal(AppealLodging.WindowClosed, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{closed}/appeal", Ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task OnAnUnknownCase_BothAreNotFound_AndOnACaseWithoutADecision_NothingCanBeLodged()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var (caseId, _) = await ApiHost.RegisterCaseAsync(clerk);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await clerk.GetAsync($"/api/cases/{Guid.NewGuid()}/appeal", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await clerk.PostAsJsonAsync($"/api/cases/{Guid.NewGuid()}/appeal", new { grounds = "x" }, Ct)).StatusCode);
+        Assert.Equal(AppealLodging.NoDecision, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString());
+        await ApiHost.AssertProblemAsync(await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "Too early." }, Ct), HttpStatusCode.Conflict);
+    }
+}

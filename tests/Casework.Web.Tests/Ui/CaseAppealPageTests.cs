@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casework.Data.Identity;
+using Casework.Testing;
+using Casework.Web.Tests.Api;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Casework.Web.Tests.Ui;
+
+/// <summary>
+/// An appeal lodged at the office, in a real browser: a clerk goes from the case's deadlines to its appeal screen and
+/// records a late appeal, which the procedure takes only with the reason it is late. On PostgreSQL, whose lock waits are
+/// short here, so a busy database can be shown.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CaseAppealPageTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AClerk_RecordsALateAppealLodgedAtTheOffice_OnlyWithItsReason_AfterABusyDatabase_AndAnOfficerIsNotOfferedIt()
+    {
+        await using var host = await ApiHost.StartWithShortLockWaitsAsync(postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerkApi = await host.ClientForAsync("clerk.a");
+        var (caseId, number) = await host.RejectedCaseAsync(clerkApi, await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"),
+            "Amina", daysAgo: 35);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // An officer reads the deadlines but is not offered to record the appeal, and its screen is not theirs.
+        var officer = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(officer, $"/cases/{number}", "officer.a", ApiHost.Password);
+        Assert.Equal(1, await officer.GetByTestId("deadlines").CountAsync());
+        Assert.Equal(0, await officer.GetByTestId("lodge-appeal").CountAsync());
+        await officer.GotoAsync($"/cases/{number}/appeal");
+        Assert.Equal(0, await officer.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
+
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
+        await page.GetByTestId("lodge-appeal").ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/appeal");
+        Assert.Equal("Late appeal possible, with a reason", await page.GetByTestId("status").InnerTextAsync());
+        Assert.True(await page.GetByTestId("late-warning").IsVisibleAsync());
+
+        // Without the reason: the procedure's rule refuses it beside the field, keeping the grounds typed; nothing is lodged.
+        await page.GetByLabel("Grounds of appeal").FillAsync("The interpreter did not speak my dialect.");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("late appeal needs the reason", await page.Locator("[data-error=lateReason]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("The interpreter did not speak my dialect.", await page.GetByLabel("Grounds of appeal").InputValueAsync());
+        Assert.Equal("Late appeal possible, with a reason", await StatusAsync(clerkApi, caseId));
+
+        // Another transaction holds the case's workflow instance: nothing is saved, and everything typed stays for a second try.
+        await page.GetByLabel("Why the appeal is late").FillAsync("In hospital until last week.");
+        await using (await host.HoldAsync(async db => Assert.NotEqual(0, await db.Instances.Where(i => i.BusinessKey == number)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), Ct))))
+        {
+            var busy = await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+            Assert.Equal((int)HttpStatusCode.ServiceUnavailable, busy.Status);
+            Assert.Contains("The database was busy, so nothing was saved", await page.GetByRole(AriaRole.Alert).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("In hospital until last week.", await page.GetByLabel("Why the appeal is late").InputValueAsync());
+            Assert.Equal("The interpreter did not speak my dialect.", await page.GetByLabel("Grounds of appeal").InputValueAsync());
+        }
+
+        Assert.Equal("Late appeal possible, with a reason", await StatusAsync(clerkApi, caseId));
+        await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}?appealLodged=true");
+        Assert.Contains("The appeal is recorded as lodged", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByTestId("lodge-appeal").CountAsync());
+        Assert.Equal("Lodged", await StatusAsync(clerkApi, caseId));
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+
+        // A second lodging is not offered; the screen says it is lodged.
+        await page.GotoAsync($"/cases/{number}/appeal");
+        Assert.Contains("lodged", await page.GetByTestId("not-lodgeable").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
+    }
+
+    private static async Task<string?> StatusAsync(HttpClient staff, Guid caseId) =>
+        (await staff.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString();
+}
