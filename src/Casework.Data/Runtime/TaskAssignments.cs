@@ -35,8 +35,11 @@ internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExec
     }
 
     /// <summary>Why four-eyes keeps the caller off <paramref name="item"/>, naming the task of the case they completed.</summary>
-    public static string FourEyesMessage(string earlier, WorkItemRecord item) =>
-        $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{item.Name ?? item.ElementId}'.";
+    public static string FourEyesMessage(string earlier, WorkItemRecord item) => FourEyesMessage(earlier, item.Name ?? item.ElementId);
+
+    /// <summary>Why four-eyes keeps the caller off the task called <paramref name="task"/>.</summary>
+    public static string FourEyesMessage(string earlier, string task) =>
+        $"Four-eyes: you completed '{earlier}' on this case, so someone else must complete '{task}'.";
 
     /// <summary>
     /// The name of the task of this case whose completion by <paramref name="person"/> keeps them off <paramref name="item"/> under its
@@ -47,6 +50,79 @@ internal sealed partial class TaskAssignments(CaseworkDbContext db, WorkflowExec
         definition.Nodes.GetValueOrDefault(item.ElementId) is UserTask { FourEyesWith.Count: > 0 } task
             ? await CompletedByAsync(await ChainAsync(instance, cancellationToken), task.FourEyesWith, person, cancellationToken)
             : null;
+
+    /// <summary>
+    /// <see cref="FourEyesEarlierAsync(WorkItemRecord, WorkflowInstanceRecord, ProcessDefinition, string, CancellationToken)"/> for many
+    /// tasks at once (a page of a queue): each task whose four-eyes rule keeps <paramref name="person"/> off it, with the name of the task
+    /// of its case they completed. A few queries whatever the number of tasks: the tasks, their instances, one per level of callers,
+    /// and what the person completed.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> FourEyesEarlierAsync(IReadOnlyCollection<Guid> itemIds, string person,
+        Func<long, Task<ProcessDefinition>> definitionOf, CancellationToken cancellationToken)
+    {
+        var conflicts = new Dictionary<Guid, string>();
+        var items = itemIds.Count == 0 ? [] : await db.WorkItems.AsNoTracking().Where(w => itemIds.Contains(w.Id))
+            .Select(w => new { w.Id, w.InstanceId, w.ElementId }).ToListAsync(cancellationToken);
+        var instanceIds = items.Select(i => i.InstanceId).Distinct().ToList();
+        var instances = await db.Instances.AsNoTracking().Where(i => instanceIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.DefinitionId, i.ParentInstanceId }).ToListAsync(cancellationToken);
+        var ruled = new List<(Guid Item, Guid Instance, IReadOnlyList<string> With)>();
+        foreach (var item in items)
+        {
+            if (instances.FirstOrDefault(i => i.Id == item.InstanceId) is { } instance
+                && (await definitionOf(instance.DefinitionId)).Nodes.GetValueOrDefault(item.ElementId) is UserTask { FourEyesWith.Count: > 0 } task)
+            {
+                ruled.Add((item.Id, item.InstanceId, task.FourEyesWith));
+            }
+        }
+
+        if (ruled.Count == 0)
+        {
+            return conflicts;
+        }
+
+        // Each ruled instance with its callers, nearest first, as ChainAsync: all the chains grow a level a query.
+        var parentOf = instances.ToDictionary(i => i.Id, i => i.ParentInstanceId);
+        var chains = ruled.Select(r => r.Instance).Distinct().ToDictionary(id => id, id => new List<Guid> { id });
+        var growing = chains.Values.Where(c => parentOf[c[0]] is not null).ToList();
+        while (growing.Count > 0)
+        {
+            var unread = growing.Select(c => parentOf[c[^1]]!.Value).Where(p => !parentOf.ContainsKey(p)).Distinct().ToList();
+            if (unread.Count > 0)
+            {
+                var read = await db.Instances.AsNoTracking().Where(i => unread.Contains(i.Id))
+                    .Select(i => new { i.Id, i.ParentInstanceId }).ToListAsync(cancellationToken);
+                foreach (var id in unread)
+                {
+                    // A caller that is gone ends its chain.
+                    parentOf[id] = read.FirstOrDefault(i => i.Id == id)?.ParentInstanceId;
+                }
+            }
+
+            foreach (var chain in growing)
+            {
+                chain.Add(parentOf[chain[^1]]!.Value);
+            }
+
+            growing = growing.Where(c => c.Count < MaxChain && parentOf[c[^1]] is not null).ToList();
+        }
+
+        var everyInstance = chains.Values.SelectMany(c => c).Distinct().ToList();
+        var elements = ruled.SelectMany(r => r.With).Distinct().ToList();
+        var done = await db.WorkItems.AsNoTracking()
+            .Where(w => everyInstance.Contains(w.InstanceId) && elements.Contains(w.ElementId) && w.Status == WorkItemStatus.Completed && w.ClosedBy == person)
+            .Select(w => new { w.InstanceId, w.ElementId, Name = w.Name ?? w.ElementId }).ToListAsync(cancellationToken);
+        foreach (var (item, instance, with) in ruled)
+        {
+            var chain = chains[instance];
+            if (done.FirstOrDefault(d => chain.Contains(d.InstanceId) && with.Contains(d.ElementId)) is { } earlier)
+            {
+                conflicts[item] = earlier.Name;
+            }
+        }
+
+        return conflicts;
+    }
 
     /// <summary>
     /// Who cannot be named in <paramref name="field"/> because a later user task of the definition is assigned to that field and its

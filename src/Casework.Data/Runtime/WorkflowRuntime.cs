@@ -47,8 +47,19 @@ public sealed class WorkflowRuntime(
             ? await assignments.FourEyesEarlierAsync(item, instance, definition, person, cancellationToken)
             : null;
 
+    /// <summary>
+    /// <see cref="FourEyesConflictAsync"/> for a page of a queue at once: each of the tasks whose four-eyes rule keeps
+    /// <paramref name="person"/> off it, with the name of the task of its case they completed.
+    /// </summary>
+    public Task<IReadOnlyDictionary<Guid, string>> FourEyesConflictsAsync(IReadOnlyCollection<Guid> workItemIds, string person,
+        CancellationToken cancellationToken) =>
+        assignments.FourEyesEarlierAsync(workItemIds, person, id => catalog.GetAsync(db, id, cancellationToken), cancellationToken);
+
     /// <summary>The wording of a four-eyes refusal (a completion's, and a claim's before the work is given).</summary>
     public static string FourEyesMessage(string earlier, WorkItemRecord item) => TaskAssignments.FourEyesMessage(earlier, item);
+
+    /// <summary>The wording of a four-eyes refusal of the task called <paramref name="task"/> (as a queue shows it).</summary>
+    public static string FourEyesMessage(string earlier, string task) => TaskAssignments.FourEyesMessage(earlier, task);
 
     /// <summary>
     /// The people the form field <paramref name="field"/> of an open task cannot name, because the task it assigns excludes them under

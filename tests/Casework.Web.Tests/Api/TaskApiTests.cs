@@ -396,4 +396,47 @@ public sealed class ReassignApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         await host.CompleteTaskAsync(await host.ClientForAsync("officer.b"), number, "decideAppeal", new { appealOutcome = "Upheld", appealReasons = "Credible." });
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TheQueues_SayWhichTasksFourEyesKeepsTheCallerOff_AndWhy_EvenWhenTheEarlierTaskIsInTheCallingInstance(string store)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("officer.b", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor), ("supervisor.b", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officerA = await host.ClientForAsync("officer.a");
+        var supervisorA = await host.ClientForAsync("supervisor.a");
+
+        // An appeal (its own instance, called by the claim's) whose decision officer.a drafted, now with officer.b; a review of a
+        // decision supervisor.a drafted; and a case waiting for its interview, which has no four-eyes rule.
+        var (_, appealed) = await host.AppealedCaseAsync(clerk, officerA, supervisorA, "Hassan");
+        await host.CompleteTaskAsync(supervisorA, appealed, "assignAppealOfficer", new { appealOfficer = "officer.b" });
+        var (_, reviewed) = await host.TriagedCaseAsync(clerk, "Bashir");
+        await host.CompleteTaskAsync(officerA, reviewed, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(supervisorA, reviewed, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        var (_, waiting) = await host.TriagedCaseAsync(clerk, "Amina");
+
+        async Task<Dictionary<(string?, string?), string?>> QueueAsync(string user, string queue)
+        {
+            var page = await (await host.ClientForAsync(user)).GetFromJsonAsync<JsonElement>(queue, ct);
+            return page.GetProperty("items").EnumerateArray().ToDictionary(
+                i => (i.GetProperty("caseId").GetString(), i.GetProperty("elementId").GetString()),
+                i => i.TryGetProperty("fourEyes", out var why) ? why.GetString() : null);
+        }
+
+        var drafterOfTheReview = await QueueAsync("supervisor.a", "/api/queues/roles/Supervisor");
+        Assert.Equal("Four-eyes: you completed 'Draft decision' on this case, so someone else must complete 'Review decision (four-eyes)'.",
+            drafterOfTheReview[(reviewed, "reviewDecision")]);
+        Assert.Null((await QueueAsync("supervisor.b", "/api/queues/roles/Supervisor"))[(reviewed, "reviewDecision")]);
+
+        var officers = await QueueAsync("officer.a", "/api/queues/roles/EligibilityOfficer");
+        Assert.Equal("Four-eyes: you completed 'Draft decision' on this case, so someone else must complete 'Decide the appeal'.",
+            officers[(appealed, "decideAppeal")]);
+        Assert.Null(officers[(waiting, "interviewRegular")]);
+        Assert.Null((await QueueAsync("officer.b", "/api/queues/roles/EligibilityOfficer"))[(appealed, "decideAppeal")]);
+        Assert.Null((await QueueAsync("officer.b", "/api/queues/mine"))[(appealed, "decideAppeal")]);
+    }
 }

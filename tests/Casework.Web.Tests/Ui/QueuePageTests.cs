@@ -158,6 +158,41 @@ public sealed class QueuePageTests
     }
 
     [Fact]
+    public async Task ATaskFourEyesKeepsTheViewerOff_IsMarkedInTheQueue_WithWhy_AndOnlyForThem()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),
+            ("supervisor.a", "Supervisor"), ("supervisor.b", "Supervisor"));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (_, draftedBySupervisor) = await host.TriagedCaseAsync(clerk, "Bashir");
+        var (_, draftedByOfficer) = await host.TriagedCaseAsync(clerk, "Amina");
+        foreach (var (number, drafter) in new[] { (draftedBySupervisor, supervisor), (draftedByOfficer, officer) })
+        {
+            await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+            await host.CompleteTaskAsync(drafter, number, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        }
+
+        var kept = (await host.OpenItemAsync(draftedBySupervisor)).Id;
+        var free = (await host.OpenItemAsync(draftedByOfficer)).Id;
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+
+        // The supervisor who drafted one decision is told, on that review's row only, that someone else must do it.
+        var drafterPage = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(drafterPage, "/queue?view=Supervisor", "supervisor.a", ApiHost.Password);
+        Assert.Equal(2, await drafterPage.Locator("tbody tr").CountAsync());
+        Assert.Equal("Four-eyes: you completed 'Draft decision' on this case, so someone else must complete 'Review decision (four-eyes)'.",
+            (await drafterPage.Locator($"tr[data-task='{kept}'] [data-testid='four-eyes']").InnerTextAsync()).Trim());
+        Assert.Equal(0, await drafterPage.Locator($"tr[data-task='{free}'] [data-testid='four-eyes']").CountAsync());
+
+        // A colleague sees both reviews as theirs to take.
+        var colleaguePage = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(colleaguePage, "/queue?view=Supervisor", "supervisor.b", ApiHost.Password);
+        Assert.Equal(2, await colleaguePage.Locator("tbody tr").CountAsync());
+        Assert.Equal(0, await colleaguePage.GetByTestId("four-eyes").CountAsync());
+    }
+
+    [Fact]
     public async Task QueuesAreShownOnlyToTheirRoles_AndBadAddressesSayWhy()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("partner.a", "LegalAidPartner"),

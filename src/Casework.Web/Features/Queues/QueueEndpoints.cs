@@ -10,7 +10,11 @@ public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSiz
 
 /// <summary>A task as a queue shows it.</summary>
 public sealed record QueueItem(Guid Id, string? Name, string ElementId, string? CaseId, string? Office, string? Track, int Priority,
-    DateTimeOffset? DueAt, string? Assignee, string? ClaimedBy, DateTimeOffset CreatedAt);
+    DateTimeOffset? DueAt, string? Assignee, string? ClaimedBy, DateTimeOffset CreatedAt)
+{
+    /// <summary>Why the task's four-eyes rule keeps the caller off it (they completed an earlier task of the case); null when it does not.</summary>
+    public string? FourEyes { get; init; }
+}
 
 /// <summary>Queues: my tasks, a role's queue (by office), counts. Priority first, then the earliest due date.</summary>
 public static class QueueEndpoints
@@ -54,7 +58,7 @@ public static class QueueEndpoints
             return TypedResults.Forbid();
         }
 
-        return TypedResults.Ok(await queues.RoleAsync(role, office, page, pageSize, cancellationToken));
+        return TypedResults.Ok(await queues.RoleAsync(role, office, user.UserName(), page, pageSize, cancellationToken));
     }
 
     private static async Task<Ok<List<QueueCount>>> CountsAsync(QueueQueries queues, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Casework.Data;
+using Casework.Data.Runtime;
 using Casework.Data.Runtime.Records;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,9 +7,10 @@ namespace Casework.Web.Features.Queues;
 
 /// <summary>
 /// The queue reads the API and the screens share: open tasks, priority first (highest), then the earliest due date
-/// (tasks without one last), then the oldest. Paging is checked by the caller.
+/// (tasks without one last), then the oldest. Paging is checked by the caller. Each task says whether its four-eyes rule keeps
+/// the viewer off it, so nobody opens a task only to be told they may not work it.
 /// </summary>
-public sealed class QueueQueries(CaseworkDbContext db)
+public sealed class QueueQueries(CaseworkDbContext db, WorkflowRuntime runtime)
 {
     /// <summary>Open tasks assigned to or claimed by <paramref name="userName"/>.</summary>
     public async Task<Page<QueueItem>> MineAsync(string userName, int page, int pageSize, CancellationToken cancellationToken)
@@ -17,11 +19,11 @@ public sealed class QueueQueries(CaseworkDbContext db)
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(w => w.Priority).ThenBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt)
             .Skip((page - 1) * pageSize).Take(pageSize).Select(Item).ToListAsync(cancellationToken);
-        return new Page<QueueItem>(items, page, pageSize, total);
+        return new Page<QueueItem>(await MarkedAsync(items, userName, cancellationToken), page, pageSize, total);
     }
 
-    /// <summary>Open tasks <paramref name="role"/> may take, of one office when <paramref name="office"/> is given.</summary>
-    public async Task<Page<QueueItem>> RoleAsync(string role, string? office, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Open tasks <paramref name="role"/> may take, of one office when <paramref name="office"/> is given, as <paramref name="viewer"/> sees them.</summary>
+    public async Task<Page<QueueItem>> RoleAsync(string role, string? office, string viewer, int page, int pageSize, CancellationToken cancellationToken)
     {
         var candidates = db.WorkItemCandidates.AsNoTracking().Where(c => c.Role == role && c.Status == WorkItemStatus.Open);
         if (office is not null)
@@ -34,7 +36,16 @@ public sealed class QueueQueries(CaseworkDbContext db)
             .Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.WorkItemId).ToListAsync(cancellationToken);
         var rows = await db.WorkItems.AsNoTracking().Where(w => ids.Contains(w.Id)).Select(Item).ToListAsync(cancellationToken);
         var items = ids.Select(id => rows.Single(r => r.Id == id)).ToList();
-        return new Page<QueueItem>(items, page, pageSize, total);
+        return new Page<QueueItem>(await MarkedAsync(items, viewer, cancellationToken), page, pageSize, total);
+    }
+
+    /// <summary>The tasks with why four-eyes keeps <paramref name="viewer"/> off each it does.</summary>
+    private async Task<List<QueueItem>> MarkedAsync(List<QueueItem> items, string viewer, CancellationToken cancellationToken)
+    {
+        var conflicts = await runtime.FourEyesConflictsAsync([.. items.Select(i => i.Id)], viewer, cancellationToken);
+        return [.. items.Select(i => conflicts.GetValueOrDefault(i.Id) is { } earlier
+            ? i with { FourEyes = WorkflowRuntime.FourEyesMessage(earlier, i.Name ?? i.ElementId) }
+            : i)];
     }
 
     /// <summary>How many open tasks each role and office has, ordered by role then office.</summary>
