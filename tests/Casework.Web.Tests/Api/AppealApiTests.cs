@@ -101,6 +101,61 @@ public sealed class AppealApiTests(PostgresFixture postgres)
         Assert.Equal(AppealLodging.WindowClosed, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{closed}/appeal", Ct)).GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task APostedAppeal_IsLodgedOnTheDayItReachedTheOffice_SoOneThatArrivedInTimeIsInTime_AndAnImpossibleDaySavesNothing(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Notified 35 days ago, so late today; the appeal arrived by post five days after the notification.
+        var (inTime, inTimeNumber) = await host.RejectedCaseAsync(clerk, officer, supervisor, "Amina", daysAgo: 35);
+        Assert.Equal(AppealLodging.LateWithinGrace, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{inTime}/appeal", Ct)).GetProperty("status").GetString());
+        foreach (var (receivedOn, says) in new[]
+        {
+            ("5 Nov 2026", "as a date (yyyy-MM-dd)"),
+            (Day(today.AddDays(1)), "after today"),
+            (Day(today.AddDays(-36)), "before the decision was notified"),
+        })
+        {
+            var refused = await clerk.PostAsJsonAsync($"/api/cases/{inTime}/appeal", new { grounds = "Not interpreted.", receivedOn }, Ct);
+            var problem = await ApiHost.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
+            Assert.Contains(says, problem.GetProperty("errors").GetProperty("receivedOn")[0].GetString(), StringComparison.Ordinal);
+            Assert.Empty(await host.OpenItemsAsync(inTimeNumber));
+        }
+
+        var posted = await clerk.PostAsJsonAsync($"/api/cases/{inTime}/appeal", new { grounds = "Not interpreted.", receivedOn = Day(today.AddDays(-30)) }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        Assert.Equal(("InTime", Day(today.AddDays(-30))), await AppealTimingAsync(host, inTime));
+
+        // Notified 40 days ago and arrived yesterday, after the deadline: late, so it needs its reason like any late appeal.
+        var (late, lateNumber) = await host.RejectedCaseAsync(clerk, officer, supervisor, "Hodan", daysAgo: 40);
+        var unexplained = await clerk.PostAsJsonAsync($"/api/cases/{late}/appeal", new { grounds = "Not interpreted.", receivedOn = Day(today.AddDays(-1)) }, Ct);
+        Assert.Equal("late-reason-required", (await ApiHost.AssertProblemAsync(unexplained, HttpStatusCode.UnprocessableEntity)).GetProperty("rule").GetString());
+        Assert.Empty(await host.OpenItemsAsync(lateNumber));
+        var explained = await clerk.PostAsJsonAsync($"/api/cases/{late}/appeal",
+            new { grounds = "Not interpreted.", lateReason = "In hospital.", receivedOn = Day(today.AddDays(-1)) }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, explained.StatusCode);
+        Assert.Equal(("LateWithinGrace", Day(today.AddDays(-1))), await AppealTimingAsync(host, late));
+    }
+
+    /// <summary>How the appeal of a case was timed, and the day it counts as lodged, as its own instance recorded them.</summary>
+    internal static async Task<(string? Timing, string? LodgedOn)> AppealTimingAsync(ApiHost host, Guid caseId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+        var claim = await db.Cases.Where(c => c.Id == caseId).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
+        using var state = JsonDocument.Parse(await db.Instances.Where(i => i.ParentInstanceId == claim).Select(i => i.State).SingleAsync(Ct));
+        var variables = state.RootElement.GetProperty("variables");
+        return (variables.GetProperty("appealTiming").GetString(), variables.GetProperty("appealLodgedOn").GetString());
+    }
+
     [Fact]
     public async Task OnAnUnknownCase_BothAreNotFound_AndOnACaseWithoutADecision_NothingCanBeLodged()
     {

@@ -78,6 +78,39 @@ public sealed class CaseAppealPageTests(PostgresFixture postgres)
         Assert.Equal(0, await page.Locator("form:has(input[name=_handler][value=lodge])").CountAsync());
     }
 
+    [Fact]
+    public async Task AClerk_RecordsAnAppealThatCameByPost_OnTheDayItArrived_SoItIsInTimeWithoutALateReason()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var (caseId, number) = await host.RejectedCaseAsync(await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"),
+            await host.ClientForAsync("supervisor.a"), "Amina", daysAgo: 35);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}/appeal", "clerk.a", ApiHost.Password);
+
+        // The day it reached the office is today unless the clerk says otherwise; a day to come is refused beside the field.
+        var arrived = page.GetByLabel("Reached the office on");
+        Assert.Equal(Day(today), await arrived.InputValueAsync());
+        await page.GetByLabel("Grounds of appeal").FillAsync("The interpreter did not speak my dialect.");
+        await arrived.EvaluateAsync("e => e.removeAttribute('max')");
+        await arrived.FillAsync(Day(today.AddDays(1)));
+        var refused = await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        Assert.Equal((int)HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("after today", await page.Locator("[data-error=receivedOn]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(Day(today.AddDays(1)), await arrived.InputValueAsync());
+        Assert.Empty(await host.OpenItemsAsync(number));
+
+        // It came by post five days after the notification: in time, so no late reason is asked for.
+        await arrived.FillAsync(Day(today.AddDays(-30)));
+        await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}?appealLodged=true");
+        Assert.Equal(("InTime", Day(today.AddDays(-30))), await AppealApiTests.AppealTimingAsync(host, caseId));
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+    }
+
     private static async Task<string?> StatusAsync(HttpClient staff, Guid caseId) =>
         (await staff.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString();
 }

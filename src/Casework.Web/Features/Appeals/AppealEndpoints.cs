@@ -27,7 +27,7 @@ public static class AppealEndpoints
         group.MapGet("/", GetAsync).RequireAuthorization(ApiSetup.Readers)
             .WithSummary("Where the case's appeal stands: the notified decision's deadline and how it was computed, the last day for a late appeal, the status.");
         group.MapPost("/", LodgeAsync).RequireAuthorization(CaseEndpoints.Registrars)
-            .WithSummary("Record an appeal the appellant lodged at the office without a legal aid partner; a late one needs the reason it is late.");
+            .WithSummary("Record an appeal the appellant lodged at the office without a legal aid partner (receivedOn: the day it arrived, for one that came by post); a late one needs the reason it is late.");
         return app;
     }
 
@@ -38,14 +38,15 @@ public static class AppealEndpoints
             : TypedResults.NotFound();
 
     private static async Task<Results<Accepted<AppealView>, NotFound, ProblemHttpResult, ValidationProblem>> LodgeAsync(Guid id,
-        LodgeAppealRequest request, ClaimsPrincipal user, CaseworkDbContext db, AppealLodging appeals, CancellationToken cancellationToken)
+        OfficeAppealRequest request, ClaimsPrincipal user, CaseworkDbContext db, AppealLodging appeals, CancellationToken cancellationToken)
     {
         if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } found)
         {
             return TypedResults.NotFound();
         }
 
-        var outcome = await appeals.LodgeAsync(found, request.Grounds, request.LateReason, organisation: null, user.UserName(), cancellationToken);
+        var outcome = await appeals.LodgeAsync(found, request.Grounds, request.LateReason, organisation: null, user.UserName(), cancellationToken,
+            request.ReceivedOn);
         return Answer(outcome, $"/api/cases/{id}/appeal");
     }
 

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
 using Casework.Data.Runtime;
 using Casework.Domain.Common;
 using Casework.Web.Features.Api;
+using Casework.Web.Features.Procedure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Appeals;
@@ -19,6 +21,13 @@ public sealed record AppealView(Guid CaseId, string CaseNumber, string? Decision
 
 /// <summary>The grounds of an appeal, and why it is late when it is.</summary>
 public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
+
+/// <summary>
+/// An appeal the office records: its grounds, why it is late when it is, and the day it reached the office
+/// (<c>yyyy-MM-dd</c>; today when left out), which is the day it was lodged: a posted appeal that arrived in time is in time
+/// however late it is recorded.
+/// </summary>
+public sealed record OfficeAppealRequest(string? Grounds, string? LateReason, string? ReceivedOn);
 
 /// <summary>How an attempt to lodge an appeal ended.</summary>
 public enum LodgeResult
@@ -79,8 +88,12 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     /// Lodges the appeal of <paramref name="c"/>: through <paramref name="organisation"/> when a legal aid partner lodges it,
     /// without one when the appellant lodges it at the office. Nothing is saved unless it is lodged.
     /// </summary>
+    /// <remarks>
+    /// The office may give <paramref name="receivedOn"/>, the day the appeal reached it (a posted appeal recorded later); it
+    /// is the lodging day the timing is checked against, and cannot be after today nor before the decision was notified.
+    /// </remarks>
     public async Task<LodgeOutcome> LodgeAsync(CaseRecord c, string? grounds, string? lateReason, Guid? organisation, string actor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? receivedOn = null)
     {
         if (string.IsNullOrWhiteSpace(grounds) || grounds.Length > MaxGrounds)
         {
@@ -92,7 +105,35 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
             return new LodgeOutcome(LodgeResult.Invalid, Field: "lateReason", Message: $"The reason the appeal is late may have at most {MaxLateReason:N0} characters.");
         }
 
+        DateOnly? received = null;
+        if (!string.IsNullOrWhiteSpace(receivedOn))
+        {
+            if (!DateOnly.TryParseExact(receivedOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return new LodgeOutcome(LodgeResult.Invalid, Field: "receivedOn", Message: "Give the day the appeal reached the office as a date (yyyy-MM-dd).");
+            }
+
+            if (day > Dates.Today(clock))
+            {
+                return new LodgeOutcome(LodgeResult.Invalid, Field: "receivedOn",
+                    Message: $"The appeal cannot have reached the office after today ({Dates.Show(Dates.Today(clock))}).");
+            }
+
+            if (Dates.Parse((await ViewAsync(c, cancellationToken)).DecisionNotifiedOn) is { } notified && day < notified)
+            {
+                return new LodgeOutcome(LodgeResult.Invalid, Field: "receivedOn",
+                    Message: $"The appeal cannot have reached the office before the decision was notified, on {Dates.Show(notified)}.");
+            }
+
+            received = day;
+        }
+
         var variables = new Dictionary<string, JsonElement> { ["appealGrounds"] = JsonSerializer.SerializeToElement(grounds) };
+        if (received is { } arrived)
+        {
+            variables[AppealTimingHandler.ReceivedOn] = JsonSerializer.SerializeToElement(arrived.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
         if (!string.IsNullOrWhiteSpace(lateReason))
         {
             variables["lateReason"] = JsonSerializer.SerializeToElement(lateReason);

@@ -103,12 +103,22 @@ public sealed class AppealDeadlineHandler(OfficeRules rules) : IServiceTaskHandl
 /// </summary>
 public sealed class AppealTimingHandler(OfficeRules rules, TimeProvider clock) : IServiceTaskHandler
 {
+    /// <summary>The variable with the day an appeal the office recorded later reached it (<c>yyyy-MM-dd</c>): the day it was lodged.</summary>
+    public const string ReceivedOn = "appealReceivedOn";
+
     public string Key => "appeal.check-timing";
 
     public async Task<IReadOnlyDictionary<string, JsonElement>?> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var vars = context.Variables;
-        var lodgedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // The day the appeal reached the office when the office recorded it later (a posted appeal), otherwise today.
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var lodgedOn = vars.Text(ReceivedOn) is { Length: >= 10 } ? vars.Date(ReceivedOn) : today;
+        if (lodgedOn > today)
+        {
+            throw new DomainException("received-after-today", $"The appeal cannot have reached the office after today ({today:yyyy-MM-dd}).");
+        }
+
         AppealTiming timing;
         if (vars.Text("appealDeadline") is not null && vars.Text("appealCutoff") is { Length: >= 10 } cutoff)
         {
@@ -152,7 +162,7 @@ public sealed class AppealRemittalHandler : IServiceTaskHandler
     public static readonly IReadOnlyList<string> Cleared =
     [
         "notifiedOn", "deliveryMethod", "appealDeadline", "appealDeadlineExplanation", "appealCutoff", "appealCutoffExplanation",
-        "appealGrounds", "lateReason", "representingOrganisation", "appealLodgedOn", "appealTiming", "appealOutcome",
+        "appealGrounds", "lateReason", "representingOrganisation", AppealTimingHandler.ReceivedOn, "appealLodgedOn", "appealTiming", "appealOutcome",
     ];
 
     private static readonly JsonElement Null = JsonDocument.Parse("null").RootElement.Clone();
