@@ -81,7 +81,8 @@ public sealed class AsylumCase
 
         var people = dependants.Prepend(Principal).ToList();
         var childInDetention = people.Exists(p => p.IsChildOn(today) && p.Detention == DetentionStatus.Detained);
-        var result = TriagePolicy.Decide(Referral.Value, people.SelectMany(p => p.Needs).ToHashSet(), features, childInDetention);
+        var result = TriagePolicy.Decide(Referral.Value, people.SelectMany(p => p.Needs).ToHashSet(), features, childInDetention,
+            Principal.IsChildOn(today));
         Track = result.Track;
         Priority = result.Priority;
         NeedsImmediateSupervisorAttention = result.NeedsImmediateSupervisorAttention;

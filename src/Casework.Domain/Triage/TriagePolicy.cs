@@ -12,6 +12,9 @@ public sealed record TriageResult(ProcessingTrack Track, int Priority, IReadOnly
 /// </summary>
 public static class TriagePolicy
 {
+    /// <summary>The priority of the children's group, which a principal applicant under 18 is in whatever needs were recorded.</summary>
+    public const int ChildrenScore = 80;
+
     private static readonly (SpecificNeed Need, int Score, string Group)[] PriorityGroups =
     [
         (SpecificNeed.UrgentProtectionNeed, 100, "urgent protection needs"),
@@ -19,8 +22,8 @@ public static class TriagePolicy
         (SpecificNeed.SurvivorOfTortureOrTrauma, 90, "survivors of torture or trauma"),
         (SpecificNeed.SurvivorOfSexualOrGenderBasedViolence, 90, "survivors of torture or trauma"),
         (SpecificNeed.WomanAtRisk, 85, "women at risk"),
-        (SpecificNeed.UnaccompaniedOrSeparatedChild, 80, "children"),
-        (SpecificNeed.ChildAtRisk, 80, "children"),
+        (SpecificNeed.UnaccompaniedOrSeparatedChild, ChildrenScore, "children"),
+        (SpecificNeed.ChildAtRisk, ChildrenScore, "children"),
         (SpecificNeed.OlderPersonAtRisk, 75, "older persons or persons with disabilities without support"),
         (SpecificNeed.Disability, 75, "older persons or persons with disabilities without support"),
         (SpecificNeed.SeriousMedicalCondition, 70, "urgent medical needs"),
@@ -31,8 +34,12 @@ public static class TriagePolicy
     /// </summary>
     public const string ExclusionReason = "regular track: exclusion indicators need a full examination";
 
+    /// <summary>
+    /// Track and priority with their reasons. <paramref name="applicantIsChild"/>: the principal applicant is under 18, which puts
+    /// the claim in the children's priority group even when no specific need says so (a higher group still wins).
+    /// </summary>
     public static TriageResult Decide(ReferralOutcome referral, IReadOnlyCollection<SpecificNeed> needs, ClaimFeatures features,
-        bool childInDetention = false)
+        bool childInDetention = false, bool applicantIsChild = false)
     {
         if (referral != ReferralOutcome.SeeksAsylum)
         {
@@ -42,9 +49,19 @@ public static class TriagePolicy
 
         var reasons = new List<string>();
         var (priority, group) = Priority(needs);
+        if (applicantIsChild && priority < ChildrenScore)
+        {
+            (priority, group) = (ChildrenScore, "children");
+        }
+
         if (group is not null)
         {
             reasons.Add($"priority {priority}: {group}");
+        }
+
+        if (applicantIsChild)
+        {
+            reasons.Add("the principal applicant is a child (under 18)");
         }
 
         ProcessingTrack track;

@@ -34,6 +34,32 @@ public sealed class TriagePolicyTests
     }
 
     [Fact]
+    public void AChildApplicant_IsInTheChildrensGroup_WithoutARecordedNeed_AndAHigherGroupStillWins()
+    {
+        var child = TriagePolicy.Decide(ReferralOutcome.SeeksAsylum, [], ClaimFeatures.None, applicantIsChild: true);
+        var adult = TriagePolicy.Decide(ReferralOutcome.SeeksAsylum, [], ClaimFeatures.None);
+        var tortured = TriagePolicy.Decide(ReferralOutcome.SeeksAsylum, [SpecificNeed.SurvivorOfTortureOrTrauma], ClaimFeatures.None, applicantIsChild: true);
+
+        Assert.Equal((ProcessingTrack.Accelerated, 80), (child.Track, child.Priority));
+        Assert.Equal(["priority 80: children", "the principal applicant is a child (under 18)"], child.Reasons.Take(2));
+        Assert.Equal((ProcessingTrack.Regular, 0), (adult.Track, adult.Priority));
+        Assert.DoesNotContain(adult.Reasons, r => r.Contains("child", StringComparison.Ordinal));
+        Assert.Equal(90, tortured.Priority);
+        Assert.Equal(["priority 90: survivors of torture or trauma", "the principal applicant is a child (under 18)"], tortured.Reasons.Take(2));
+    }
+
+    [Theory]
+    [InlineData("2010-03-01", "2028-02-29", 17)]
+    [InlineData("2010-03-01", "2028-03-01", 18)]
+    [InlineData("2008-02-29", "2026-02-28", 17)]
+    [InlineData("2008-02-29", "2026-03-01", 18)]
+    [InlineData("2008-12-31", "2026-12-30", 17)]
+    [InlineData("2008-12-31", "2026-12-31", 18)]
+    public void AgeOn_CountsFullYearsByMonthAndDay_LeapYearsIncluded(string born, string on, int age) =>
+        Assert.Equal(age, new BirthDate(DateOnly.Parse(born, System.Globalization.CultureInfo.InvariantCulture), Approximate: false)
+            .AgeOn(DateOnly.Parse(on, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
     public void NonAsylumReferral_IsNotTriagedForRsd()
     {
         var error = Assert.Throws<DomainException>(() => TriagePolicy.Decide(ReferralOutcome.VictimOfTraffickingProcess, [], ClaimFeatures.None));

@@ -203,6 +203,82 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         }
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Triage_CountsTheNeedsRecordedOnTheCaseForThePrincipalAndEachDependant_AndAChildApplicantsAge(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        string Born(int yearsAgo, int daysLater = 0) => today.AddYears(-yearsAgo).AddDays(daysLater).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // A child applicant with no need recorded anywhere: the children's group, for their age; one who turns 18 tomorrow is still a child.
+        var (child, childNumber) = await RegisterAsync(clerk, "Nuur", Born(18, daysLater: 1), []);
+        // An adult whose dependant was recorded on the case as a survivor of torture; the registration task named no need.
+        var (family, familyNumber) = await RegisterAsync(clerk, "Hodan", Born(40), []);
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{family}/family-members", new
+        {
+            relationship = "Spouse", dependant = true,
+            person = new { givenName = "Abdi", familyName = "Test", dateOfBirth = Born(42), sex = "Male", nationalities = new[] { "SOM" },
+                specificNeeds = new[] { "SurvivorOfTortureOrTrauma" } },
+        }, Ct)).StatusCode);
+        // An adult recorded as a woman at risk, with a relative who is not a dependant: only the applicant's need counts.
+        var (woman, womanNumber) = await RegisterAsync(clerk, "Sahra", Born(30), ["WomanAtRisk"]);
+        Assert.Equal(HttpStatusCode.Created, (await clerk.PostAsJsonAsync($"/api/cases/{woman}/family-members", new
+        {
+            relationship = "Sibling", dependant = false,
+            person = new { givenName = "Farah", familyName = "Test", dateOfBirth = Born(25), sex = "Male", nationalities = new[] { "SOM" },
+                specificNeeds = new[] { "UrgentProtectionNeed" } },
+        }, Ct)).StatusCode);
+        // An adult who turned 18 today, with nothing recorded: no priority group.
+        var (adult, adultNumber) = await RegisterAsync(clerk, "Ilhan", Born(18), []);
+
+        foreach (var (_, number) in new[] { (child, childNumber), (family, familyNumber), (woman, womanNumber), (adult, adultNumber) })
+        {
+            await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+        }
+
+        foreach (var id in new[] { child, family, woman, adult })
+        {
+            var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum" }, Ct);
+            Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(Ct));
+        }
+
+        async Task<(string? Track, int Priority, string[] Reasons)> TriageOf(Guid id)
+        {
+            var view = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct);
+            return (view.GetProperty("track").GetString(), view.GetProperty("priority").GetInt32(),
+                [.. view.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)]);
+        }
+
+        var childTriage = await TriageOf(child);
+        Assert.Equal(("Accelerated", 80), (childTriage.Track, childTriage.Priority));
+        Assert.Equal(new[] { "priority 80: children", "the principal applicant is a child (under 18)" }, childTriage.Reasons.Take(2));
+        var familyTriage = await TriageOf(family);
+        Assert.Equal(("Accelerated", 90), (familyTriage.Track, familyTriage.Priority));
+        Assert.Equal("priority 90: survivors of torture or trauma", familyTriage.Reasons[0]);
+        var womanTriage = await TriageOf(woman);
+        Assert.Equal(("Accelerated", 85), (womanTriage.Track, womanTriage.Priority));
+        var adultTriage = await TriageOf(adult);
+        Assert.Equal(("Regular", 0), (adultTriage.Track, adultTriage.Priority));
+        Assert.DoesNotContain(adultTriage.Reasons, r => r.Contains("child", StringComparison.Ordinal));
+
+        // The interviews wait in the officers' queue in that order: the priority groups first.
+        Assert.Equal([familyNumber, womanNumber, childNumber, adultNumber], await QueueAsync(officer));
+    }
+
+    private static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName, string dateOfBirth, string[] specificNeeds)
+    {
+        var principal = new { givenName, familyName = "Test", dateOfBirth, sex = "Female", nationalities = new[] { "SOM" }, specificNeeds };
+        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
+    }
+
     private sealed record AppealInstance(Guid Id, long Revision, IReadOnlyDictionary<string, JsonElement> Variables);
 
     private static async Task<AppealInstance> AppealAsync(ApiHost host, string number)

@@ -6,10 +6,12 @@ using Microsoft.Playwright;
 namespace Casework.Web.Tests.Ui;
 
 /// <summary>
-/// The browser tests run one after another: several Chromiums next to the parallel API tests starve a two-core
-/// machine until page loads time out.
+/// The browser tests run one after another, in one collection: several Chromiums next to the parallel API tests starve a
+/// two-core machine until page loads time out. The collection runs beside the others (one Chromium next to them) and
+/// starts first (see <see cref="BrowserTestsFirst"/>); kept out of the parallel run, it waited for all of it and then
+/// ran alone, the two phases back to back.
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class BrowserCollection
 {
     public const string Name = "Browser";

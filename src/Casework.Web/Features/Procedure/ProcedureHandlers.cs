@@ -47,8 +47,11 @@ public sealed class ClosureByDecisionHandler(TimeProvider clock) : IServiceTaskH
 /// <summary>
 /// <c>case.triage</c>: track and priority with their reasons, and the interview target date; the registered case (if
 /// any) records its track and priority in the same transaction (its stage follows from <see cref="CaseStageProjection"/>).
+/// The specific needs are those the registration task gave and those recorded on the case for the principal applicant and
+/// each dependant, as they stand now (a correction made before triage counts); a principal applicant under 18 today puts the
+/// claim in the children's group.
 /// </summary>
-public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
+public sealed class TriageHandler(OfficeRules rules, TimeProvider clock) : IServiceTaskHandler
 {
     public string Key => "case.triage";
 
@@ -56,8 +59,23 @@ public sealed class TriageHandler(OfficeRules rules) : IServiceTaskHandler
     {
         var vars = context.Variables;
         var needs = vars.List("specificNeeds").Select(n => Enum.Parse<SpecificNeed>(n)).ToHashSet();
+        var applicantIsChild = false;
+        var principal = await context.Database.Cases.AsNoTracking().Where(c => c.CaseNumber == context.BusinessKey)
+            .Select(c => new { c.Id, c.DateOfBirth, c.SpecificNeeds }).SingleOrDefaultAsync(cancellationToken);
+        if (principal is not null)
+        {
+            var dependants = await context.Database.FamilyMembers.AsNoTracking().Where(f => f.CaseId == principal.Id && f.Dependant)
+                .Select(f => f.SpecificNeeds).ToListAsync(cancellationToken);
+            foreach (var recorded in dependants.Prepend(principal.SpecificNeeds))
+            {
+                needs.UnionWith((recorded ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<SpecificNeed>));
+            }
+
+            applicantIsChild = new BirthDate(principal.DateOfBirth, Approximate: false).AgeOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) < 18;
+        }
+
         var features = vars.List("claimFeatures").Aggregate(ClaimFeatures.None, (all, f) => all | Enum.Parse<ClaimFeatures>(f));
-        var result = TriagePolicy.Decide(vars.Enum<ReferralOutcome>("referral"), needs, features, vars.Flag("childInDetention"));
+        var result = TriagePolicy.Decide(vars.Enum<ReferralOutcome>("referral"), needs, features, vars.Flag("childInDetention"), applicantIsChild);
         var (pack, calendar) = await rules.ForAsync(context.Database, vars.Text("office"), cancellationToken);
         var target = pack.InterviewTarget(vars.Date("registeredOn"), result.Track, calendar);
         await context.Database.Cases.Where(c => c.CaseNumber == context.BusinessKey)
