@@ -270,6 +270,52 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         Assert.Equal([familyNumber, womanNumber, childNumber, adultNumber], await QueueAsync(officer));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AChildInDetention_HeadsTheSupervisorsQueue_BesideTheInterview_AndOnlyASupervisorAttendsToIt(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var officer = await host.ClientForAsync("officer.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var (_, other) = await host.TriagedCaseAsync(clerk, "Amina");
+        await host.CompleteTaskAsync(officer, other, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, other, "draftDecision", new { decision = "Rejected", reasons = "Not credible." });
+        var (id, number) = await RegisterAsync(clerk, "Hassan", "1990-01-01", []);
+        await host.CompleteTaskAsync(clerk, number, "register", new { registeredOn = "2026-03-02" });
+
+        var profiled = await clerk.PostAsJsonAsync($"/api/cases/{id}/profiling", new { referral = "SeeksAsylum", childInDetention = true }, Ct);
+
+        Assert.True(profiled.IsSuccessStatusCode, await profiled.Content.ReadAsStringAsync(Ct));
+        var triage = await officer.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/triage", Ct);
+        Assert.Contains("a child is in detention: immediate supervisor attention", triage.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        var queue = (await supervisor.GetFromJsonAsync<JsonElement>("/api/queues/roles/Supervisor?office=NBO", Ct)).GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("caseId").GetString()!, i.GetProperty("elementId").GetString()!)).ToList();
+        Assert.Equal(new[] { (number, "detentionAttention"), (other, "reviewDecision") }, queue);
+        Assert.Equal([number], await QueueAsync(officer));
+
+        var task = await OpenTaskIdAsync(host, number, "detentionAttention");
+        var data = new { detentionActions = new[] { "AlternativeToDetentionArranged" }, detentionNote = "Placed with a foster family." };
+        var byOfficer = await officer.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, byOfficer.StatusCode);
+        var bySupervisor = await supervisor.PostAsJsonAsync($"/api/tasks/{task}/complete", new { data }, Ct);
+        Assert.True(bySupervisor.IsSuccessStatusCode, await bySupervisor.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(new[] { (other, "reviewDecision") },
+            (await supervisor.GetFromJsonAsync<JsonElement>("/api/queues/roles/Supervisor?office=NBO", Ct)).GetProperty("items").EnumerateArray()
+                .Select(i => (i.GetProperty("caseId").GetString()!, i.GetProperty("elementId").GetString()!)));
+        Assert.Equal([number], await QueueAsync(officer));
+    }
+
+    private static async Task<Guid> OpenTaskIdAsync(ApiHost host, string number, string element)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseworkDbContext>().WorkItems
+            .Where(w => w.CaseId == number && w.ElementId == element && w.Status == WorkItemStatus.Open).Select(w => w.Id).SingleAsync(Ct);
+    }
+
     private static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName, string dateOfBirth, string[] specificNeeds)
     {
         var principal = new { givenName, familyName = "Test", dateOfBirth, sex = "Female", nationalities = new[] { "SOM" }, specificNeeds };

@@ -368,6 +368,45 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task AChildInDetention_OpensASupervisorTaskBesideTheInterview_AndTheClaimGoesOnWhenItIsDone()
+    {
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync("NBO-2026-000031", new { caseId = "NBO-2026-000031", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000031", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+
+        await d.CompleteAsync("NBO-2026-000031", "profile", "clerk.one", new { referral = "SeeksAsylum", childInDetention = true });
+
+        Assert.Equal(["detentionAttention", "interviewRegular"], await d.OpenTasksAsync("NBO-2026-000031"));
+        var attention = await d.OpenTaskAsync("NBO-2026-000031", "detentionAttention");
+        Assert.Equal(("Supervisor", 100, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero)),
+            (attention!.CandidateRoles, attention.Priority, attention.DueAt));
+        var refused = await d.TryCompleteAsync("NBO-2026-000031", "detentionAttention", "supervisor.one", new { detentionActions = new[] { "ReleaseRequested" } });
+        Assert.Equal(RuntimeOutcomeKind.Invalid, refused.Kind);
+        Assert.Contains(refused.Errors, e => e.Field == "detentionNote");
+
+        await d.CompleteAsync("NBO-2026-000031", "detentionAttention", "supervisor.one",
+            new { detentionActions = new[] { "ReleaseRequested", "ChildProtectionReferral" }, detentionNote = "Release requested from the centre." });
+
+        Assert.Equal(["interviewRegular"], await d.OpenTasksAsync("NBO-2026-000031"));
+        Assert.Equal(InstanceStatus.Running, (await d.InstancesAsync("NBO-2026-000031")).Single().Status);
+        await d.CompleteAsync("NBO-2026-000031", "interviewRegular", "officer.one", new { interviewDate = "2026-03-10" });
+        Assert.Equal(["draftDecision"], await d.OpenTasksAsync("NBO-2026-000031"));
+        Assert.Equal("Release requested from the centre.", (await d.VariableAsync(claim, "detentionNote")).GetString());
+    }
+
+    [Fact]
+    public async Task NoChildInDetention_NoSupervisorTask()
+    {
+        await using var d = new ProcedureDriver();
+        await d.RegisterAsync("NBO-2026-000032", new { caseId = "NBO-2026-000032", office = "NBO" });
+        await d.CompleteAsync("NBO-2026-000032", "register", "clerk.one", new { registeredOn = "2026-03-02" });
+
+        await d.CompleteAsync("NBO-2026-000032", "profile", "clerk.one", new { referral = "SeeksAsylum", childInDetention = false });
+
+        Assert.Equal(["interviewRegular"], await d.OpenTasksAsync("NBO-2026-000032"));
+    }
+
+    [Fact]
     public async Task TraffickingReferral_LeavesRsd_WithTheReferralRecorded()
     {
         await using var d = new ProcedureDriver();
