@@ -145,13 +145,62 @@ public sealed class AppealApiTests(PostgresFixture postgres)
         Assert.Equal(("LateWithinGrace", Day(today.AddDays(-1))), await AppealTimingAsync(host, late));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task APostedAppealThatArrivedInTime_RecordedAfterTheWindowClosed_StopsTheReturnAndGoesAhead(string store)
+    {
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk),
+            ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
+        var clerk = await host.ClientForAsync("clerk.a");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var (caseId, number) = await host.RejectedCaseAsync(clerk, await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"),
+            "Amina", daysAgo: 100);
+
+        // The window closed long ago; the timer fires and the claim goes on to its return arrangements.
+        await host.Services.GetRequiredService<Casework.Data.Runtime.Workers.TimerWorker>().RunOnceAsync(Ct);
+        Assert.Equal("counselling", (await host.OpenItemAsync(number)).ElementId);
+        Assert.Equal(AppealLodging.WindowClosed, (await clerk.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}/appeal", Ct)).GetProperty("status").GetString());
+
+        // Recorded as arriving today, or on a day after the window closed, it is too late; nothing changes.
+        foreach (var receivedOn in new string?[] { null, Day(today.AddDays(-1)) })
+        {
+            var tooLate = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "Not interpreted.", lateReason = "Post.", receivedOn }, Ct);
+            Assert.Equal("appeal-window-closed", (await ApiHost.AssertProblemAsync(tooLate, HttpStatusCode.UnprocessableEntity)).GetProperty("rule").GetString());
+            Assert.Equal("counselling", (await host.OpenItemAsync(number)).ElementId);
+        }
+
+        // It reached the office five days after the notification: in time.
+        var posted = await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "Not interpreted.", receivedOn = Day(today.AddDays(-95)) }, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        Assert.Equal(AppealLodging.Lodged, (await posted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
+            var claim = await db.Cases.Where(c => c.Id == caseId).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
+            var children = await db.Instances.AsNoTracking().Where(i => i.ParentInstanceId == claim).OrderBy(i => i.CreatedAt)
+                .Select(i => new { i.ProcessId, i.Status }).ToListAsync(Ct);
+            Assert.Equal([("return", Casework.Data.Runtime.Records.InstanceStatus.Cancelled), ("appeal", Casework.Data.Runtime.Records.InstanceStatus.Running)],
+                children.Select(c => (c.ProcessId, c.Status)));
+            Assert.Equal(Casework.Data.Runtime.Records.WorkItemStatus.Cancelled,
+                (await db.WorkItems.SingleAsync(w => w.CaseId == number && w.ElementId == "counselling", Ct)).Status);
+            Assert.Equal("Appeal", await db.Cases.Where(c => c.Id == caseId).Select(c => c.Stage).SingleAsync(Ct));
+        }
+
+        Assert.Equal(("InTime", Day(today.AddDays(-95))), await AppealTimingAsync(host, caseId));
+        await ApiHost.AssertProblemAsync(await clerk.PostAsJsonAsync($"/api/cases/{caseId}/appeal", new { grounds = "Again." }, Ct), HttpStatusCode.Conflict);
+    }
+
     /// <summary>How the appeal of a case was timed, and the day it counts as lodged, as its own instance recorded them.</summary>
     internal static async Task<(string? Timing, string? LodgedOn)> AppealTimingAsync(ApiHost host, Guid caseId)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseworkDbContext>();
         var claim = await db.Cases.Where(c => c.Id == caseId).Select(c => c.InstanceId!.Value).SingleAsync(Ct);
-        using var state = JsonDocument.Parse(await db.Instances.Where(i => i.ParentInstanceId == claim).Select(i => i.State).SingleAsync(Ct));
+        using var state = JsonDocument.Parse(await db.Instances.Where(i => i.ParentInstanceId == claim && i.ProcessId == "appeal").Select(i => i.State).SingleAsync(Ct));
         var variables = state.RootElement.GetProperty("variables");
         return (variables.GetProperty("appealTiming").GetString(), variables.GetProperty("appealLodgedOn").GetString());
     }

@@ -5,6 +5,7 @@ using Casework.Data.Identity;
 using Casework.Testing;
 using Casework.Web.Tests.Api;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Casework.Web.Tests.Ui;
@@ -108,6 +109,40 @@ public sealed class CaseAppealPageTests(PostgresFixture postgres)
         await HeadlessChromium.PostFormAsync(page, "Record the appeal");
         await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}?appealLodged=true");
         Assert.Equal(("InTime", Day(today.AddDays(-30))), await AppealApiTests.AppealTimingAsync(host, caseId));
+        Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
+    }
+
+    [Fact]
+    public async Task AfterTheWindowClosed_AClerk_StillRecordsAPostedAppealThatArrivedInTime_WhichStopsTheReturn()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var (caseId, number) = await host.RejectedCaseAsync(await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"),
+            await host.ClientForAsync("supervisor.a"), "Amina", daysAgo: 100);
+        await host.Services.GetRequiredService<Casework.Data.Runtime.Workers.TimerWorker>().RunOnceAsync(Ct);
+        Assert.Equal("counselling", (await host.OpenItemAsync(number)).ElementId);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+        static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, $"/cases/{number}", "clerk.a", ApiHost.Password);
+
+        await page.GetByTestId("lodge-appeal").ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}/appeal");
+        Assert.Equal("Appeal window closed", await page.GetByTestId("status").InnerTextAsync());
+        Assert.Contains("still recorded here with the day it arrived", await page.GetByTestId("recorded-late").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Left at today, it is too late: refused beside the day it arrived, and the return goes on.
+        await page.GetByLabel("Grounds of appeal").FillAsync("The interpreter did not speak my dialect.");
+        var refused = await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        Assert.Equal((int)HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Contains("has closed", await page.Locator("[data-error=receivedOn]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("counselling", (await host.OpenItemAsync(number)).ElementId);
+
+        await page.GetByLabel("Reached the office on").FillAsync(Day(today.AddDays(-95)));
+        await HeadlessChromium.PostFormAsync(page, "Record the appeal");
+        await HeadlessChromium.WaitForPageAsync(page, $"**/cases/{number}?appealLodged=true");
+        Assert.Equal(("InTime", Day(today.AddDays(-95))), await AppealApiTests.AppealTimingAsync(host, caseId));
         Assert.Equal("assignAppealOfficer", (await host.OpenItemAsync(number)).ElementId);
     }
 

@@ -241,7 +241,11 @@ public sealed class TaskPageTests(PostgresFixture postgres)
         await page.SelectOptionAsync("#field-referral", "SeeksAsylum");
         await page.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
         await HeadlessChromium.WaitForPageAsync(page, "**/queue?done=*");
-        Assert.NotEqual("profile", (await host.OpenItemAsync(number)).ElementId);
+        // The interview its track leads to, and beside it the supervisors' task for the child in detention.
+        var opened = (await host.OpenItemsAsync(number)).Select(w => w.ElementId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, opened.Count);
+        Assert.Equal("detentionAttention", opened[0]);
+        Assert.StartsWith("interview", opened[1], StringComparison.Ordinal);
 
         // The case shows the referral with both features and the child in detention, and the track they led to.
         await page.GotoAsync($"/cases/{number}");

@@ -69,6 +69,15 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     /// <summary>Whether a case in this status can take an appeal now (in time, or late with a reason).</summary>
     public static bool MayLodge(string status) => status is WindowOpen or LateWithinGrace;
 
+    /// <summary>
+    /// Whether the office can still record an appeal on a case whose window has closed: the claim went on to return
+    /// arrangements that have not ended, so an appeal that reached the office in time, by post, and is recorded only now
+    /// is recorded on the day it arrived, stops the return and goes ahead.
+    /// </summary>
+    public async Task<bool> TakesAnAppealRecordedLateAsync(CaseRecord c, AppealView view, CancellationToken cancellationToken) =>
+        view.Status == WindowClosed && c.InstanceId is { } id
+        && await db.MessageSubscriptions.AnyAsync(s => s.InstanceId == id && s.MessageName == "AppealLodged", cancellationToken);
+
     /// <summary>Where the appeal of each case stands: one query for their instances' state, however many cases.</summary>
     public async Task<List<AppealView>> ViewsAsync(IReadOnlyList<CaseRecord> cases, CancellationToken cancellationToken)
     {
@@ -146,7 +155,7 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
             return outcome.Succeeded
                 ? new LodgeOutcome(LodgeResult.Lodged, await ViewAsync(c, cancellationToken))
                 : new LodgeOutcome(LodgeResult.Conflict, Message:
-                    "No appeal can be lodged on this case now: the decision has not been notified, the appeal is lodged already, or the window has closed.");
+                    "No appeal can be lodged on this case now: the decision has not been notified, the appeal is lodged already, or the window has closed and the return it led to has ended.");
         }
         catch (DomainException rule)
         {
