@@ -66,6 +66,9 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     public const string WindowClosed = "Appeal window closed";
     public const string Lodged = "Lodged";
 
+    /// <summary>The message the claim's workflow waits for while it takes an appeal.</summary>
+    public const string AppealLodgedMessage = "AppealLodged";
+
     /// <summary>Whether a case in this status can take an appeal now (in time, or late with a reason).</summary>
     public static bool MayLodge(string status) => status is WindowOpen or LateWithinGrace;
 
@@ -76,7 +79,7 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     /// </summary>
     public async Task<bool> TakesAnAppealRecordedLateAsync(CaseRecord c, AppealView view, CancellationToken cancellationToken) =>
         view.Status == WindowClosed && c.InstanceId is { } id
-        && await db.MessageSubscriptions.AnyAsync(s => s.InstanceId == id && s.MessageName == "AppealLodged", cancellationToken);
+        && await db.MessageSubscriptions.AnyAsync(s => s.InstanceId == id && s.MessageName == AppealLodgedMessage, cancellationToken);
 
     /// <summary>Where the appeal of each case stands: one query for their instances' state, however many cases.</summary>
     public async Task<List<AppealView>> ViewsAsync(IReadOnlyList<CaseRecord> cases, CancellationToken cancellationToken)
@@ -151,7 +154,7 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
         variables["representingOrganisation"] = JsonSerializer.SerializeToElement(organisation?.ToString());
         try
         {
-            var outcome = await runtime.CorrelateMessageAsync("AppealLodged", c.CaseNumber, variables, actor, cancellationToken);
+            var outcome = await runtime.CorrelateMessageAsync(AppealLodgedMessage, c.CaseNumber, variables, actor, cancellationToken);
             return outcome.Succeeded
                 ? new LodgeOutcome(LodgeResult.Lodged, await ViewAsync(c, cancellationToken))
                 : new LodgeOutcome(LodgeResult.Conflict, Message:
