@@ -368,6 +368,28 @@ public sealed class ProcedureScenarioTests
     }
 
     [Fact]
+    public async Task AnEscalationStillOpen_WhenTheClaimEnds_IsWithdrawnWithIt_AndTheWorkflowCompletes()
+    {
+        const string Case = "NBO-2026-000033";
+        await using var d = new ProcedureDriver();
+        var claim = await d.RegisterAsync(Case, new { caseId = Case, office = "NBO" });
+        await d.CompleteAsync(Case, "register", "clerk.one", new { registeredOn = "2026-03-02", specificNeeds = new[] { "UnaccompaniedOrSeparatedChild" } });
+        await d.CompleteAsync(Case, "profile", "clerk.one", new { referral = "SeeksAsylum" });
+        await d.AdvanceAsync(TimeSpan.FromDays(31));
+        await d.CompleteAsync(Case, "interviewAccelerated", Officer, new { interviewDate = "2026-04-03" });
+        Assert.Equal(["draftDecision", "escalateSla"], await d.OpenTasksAsync(Case));
+
+        await d.CompleteAsync(Case, "draftDecision", Officer, new { decision = "Withdrawn", reasons = "The applicant withdrew the claim in writing." });
+
+        Assert.Empty(await d.OpenTasksAsync(Case));
+        Assert.Equal(InstanceStatus.Completed, (await d.InstancesAsync(Case)).Single(i => i.Id == claim).Status);
+        await using var scope = d.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Casework.Data.CaseworkDbContext>();
+        var escalation = await db.WorkItems.SingleAsync(w => w.InstanceId == claim && w.ElementId == "escalateSla", TestContext.Current.CancellationToken);
+        Assert.Equal(WorkItemStatus.Cancelled, escalation.Status);
+    }
+
+    [Fact]
     public async Task AChildInDetention_OpensASupervisorTaskBesideTheInterview_AndTheClaimGoesOnWhenItIsDone()
     {
         await using var d = new ProcedureDriver();
