@@ -224,6 +224,54 @@ public sealed class PartnerApiTests(Casework.Testing.PostgresFixture postgres)
         Assert.Equal("Lodged", await StatusAsync());
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AClaimClosedWithoutADecision_TellsThePartnerHowAndWhen_NotWhyNorWho_AndTakesNoAppeal(string store)
+    {
+        const string Reason = "Handed in a signed withdrawal at the reception desk.";
+        await using var host = await ApiHost.StartAsync(store, postgres, ("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var clerk = await host.ClientForAsync("clerk.a");
+        var supervisor = await host.ClientForAsync("supervisor.a");
+        var lawyer = await host.ClientForAsync("lawyer.a");
+        var (withdrawn, withdrawnNumber) = await host.TriagedCaseAsync(clerk, "Amina");
+        var (waiting, waitingNumber) = await host.TriagedCaseAsync(clerk, "Hassan");
+        var (referred, referredNumber) = await ApiHost.RegisterCaseAsync(clerk);
+        await host.CompleteTaskAsync(clerk, referredNumber, "register", new { registeredOn = "2026-03-02" });
+        await host.CompleteTaskAsync(clerk, referredNumber, "profile", new { referral = "VictimOfTraffickingProcess" });
+        foreach (var id in new[] { withdrawn, waiting, referred })
+        {
+            var grant = await supervisor.PostAsJsonAsync($"/api/cases/{id}/representations", new { organisationId = organisation, validFrom = "2026-01-01" }, Ct);
+            Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        }
+
+        using (var close = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{withdrawn}/closure")
+        {
+            Content = JsonContent.Create(new { outcome = "Withdrawn", reason = Reason }),
+        })
+        {
+            close.Headers.TryAddWithoutValidation("If-Match", (await supervisor.GetAsync($"/api/cases/{withdrawn}", Ct)).Headers.ETag!.Tag);
+            Assert.Equal(HttpStatusCode.OK, (await supervisor.SendAsync(close, Ct)).StatusCode);
+        }
+
+        var raw = await lawyer.GetStringAsync("/api/partner/appeals", Ct);
+        var seen = JsonDocument.Parse(raw).RootElement.EnumerateArray().ToDictionary(a => a.GetProperty("caseNumber").GetString()!);
+        var lodged = await lawyer.PostAsJsonAsync($"/api/partner/appeals/{withdrawn}", new { grounds = "New country information" }, Ct);
+
+        string? Text(string number, string name) => seen[number].GetProperty(name).GetString();
+        Assert.Equal(("Claim closed without a decision", "Withdrawn", Today()),
+            (Text(withdrawnNumber, "status"), Text(withdrawnNumber, "claimClosedAs"), Text(withdrawnNumber, "claimClosedOn")));
+        Assert.Equal(("Claim closed without a decision", "Referred", Today()),
+            (Text(referredNumber, "status"), Text(referredNumber, "claimClosedAs"), Text(referredNumber, "claimClosedOn")));
+        Assert.Equal(("No appealable decision yet", null, null),
+            (Text(waitingNumber, "status"), Text(waitingNumber, "claimClosedAs"), Text(waitingNumber, "claimClosedOn")));
+        Assert.DoesNotContain("reception desk", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("supervisor.a", raw, StringComparison.Ordinal);
+        await ApiHost.AssertProblemAsync(lodged, HttpStatusCode.Conflict);
+    }
+
     /// <summary>A case registered, decided (rejected) and notified on <paramref name="notifiedOn"/>, represented by <paramref name="organisation"/>.</summary>
     private static async Task<(Guid Id, string Number)> NotifiedCaseAsync(ApiHost host, Guid organisation, string notifiedOn)
     {

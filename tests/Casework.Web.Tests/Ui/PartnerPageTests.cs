@@ -155,6 +155,34 @@ public sealed class PartnerPageTests(PostgresFixture postgres)
         Assert.Equal(Grounds, (await AppealVariablesAsync(host, client.Number)).GetProperty("appealGrounds").GetString());
     }
 
+    [Fact]
+    public async Task AClientWhoWithdrewTheClaim_IsShownAsClosedWithTheDay_AndNoAppealIsOffered()
+    {
+        await using var host = await ApiHost.StartAsync(("clerk.a", CaseworkRoles.RegistrationClerk), ("officer.a", CaseworkRoles.EligibilityOfficer),
+            ("supervisor.a", CaseworkRoles.Supervisor));
+        var organisation = await host.AddPartnerAsync("lawyer.a", "Legal Aid A");
+        var (clerk, officer, supervisor) = (await host.ClientForAsync("clerk.a"), await host.ClientForAsync("officer.a"), await host.ClientForAsync("supervisor.a"));
+        var (id, number) = await host.TriagedCaseAsync(clerk, "Amina");
+        Assert.Equal(HttpStatusCode.Created,
+            (await supervisor.PostAsJsonAsync($"/api/cases/{id}/representations", new { organisationId = organisation }, Ct)).StatusCode);
+        await host.CompleteTaskAsync(officer, number, "interviewRegular", new { interviewDate = "2026-03-10" });
+        await host.CompleteTaskAsync(officer, number, "draftDecision", new { decision = "Withdrawn", reasons = "The applicant withdrew the claim in writing." });
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/", "lawyer.a", ApiHost.Password);
+
+        Assert.Equal("Claim closed without a decision", await StatusAsync(page, number));
+        Assert.Equal(0, await Row(page, number).GetByRole(AriaRole.Link, new() { Name = $"Lodge the appeal of case {number}" }).CountAsync());
+        await Row(page, number).GetByRole(AriaRole.Link, new() { Name = $"Details of case {number}" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, $"**/partner/appeals/{id}");
+        Assert.Equal("Withdrawn on " + Today().ToString("d MMM yyyy", CultureInfo.InvariantCulture), (await page.GetByTestId("claim-closed").InnerTextAsync()).Trim());
+        Assert.Equal("The claim was withdrawn without a decision, so there is nothing to appeal.",
+            (await page.GetByTestId("not-lodgeable").InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.GetByLabel("Grounds of appeal").CountAsync());
+        Assert.DoesNotContain("withdrew the claim in writing", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
     private static ILocator Row(IPage page, string caseNumber) => page.Locator($"tr[data-case='{caseNumber}']");
 
     private static async Task<string> StatusAsync(IPage page, string caseNumber) =>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Casework.Data;
 using Casework.Data.Cases;
 using Casework.Data.Runtime;
+using Casework.Domain.Cases;
 using Casework.Domain.Common;
 using Casework.Web.Features.Api;
 using Casework.Web.Features.Procedure;
@@ -14,10 +15,12 @@ namespace Casework.Web.Features.Appeals;
 /// Where a case's appeal stands, as the people who may lodge it see it: the notified decision's deadline and how it was
 /// computed, the last day a late appeal is accepted, and the status (<see cref="AppealLodging.NoDecision"/>,
 /// <see cref="AppealLodging.WindowOpen"/>, <see cref="AppealLodging.LateWithinGrace"/>, <see cref="AppealLodging.WindowClosed"/>,
-/// "Lodged", or the appeal's outcome).
+/// "Lodged", the appeal's outcome, or <see cref="AppealLodging.ClaimClosed"/>). A claim that ended without a decision says how
+/// (<see cref="ClaimClosedAs"/>: <c>Withdrawn</c>, <c>Abandoned</c>, or <c>Referred</c> outside refugee status determination)
+/// and on which day (<see cref="ClaimClosedOn"/>, <c>yyyy-MM-dd</c>), never why nor who closed it: those are the office's.
 /// </summary>
 public sealed record AppealView(Guid CaseId, string CaseNumber, string? DecisionNotifiedOn, string? AppealDeadline,
-    string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status);
+    string? AppealDeadlineExplanation, string? LateAppealsUntil, string Status, string? ClaimClosedAs = null, string? ClaimClosedOn = null);
 
 /// <summary>The grounds of an appeal, and why it is late when it is.</summary>
 public sealed record LodgeAppealRequest(string? Grounds, string? LateReason);
@@ -65,6 +68,10 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     public const string LateWithinGrace = "Late appeal possible, with a reason";
     public const string WindowClosed = "Appeal window closed";
     public const string Lodged = "Lodged";
+    public const string ClaimClosed = "Claim closed without a decision";
+
+    /// <summary><see cref="AppealView.ClaimClosedAs"/> of a claim profiling referred outside refugee status determination.</summary>
+    public const string Referred = "Referred";
 
     /// <summary>The message the claim's workflow waits for while it takes an appeal.</summary>
     public const string AppealLodgedMessage = "AppealLodged";
@@ -85,16 +92,18 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
     public async Task<List<AppealView>> ViewsAsync(IReadOnlyList<CaseRecord> cases, CancellationToken cancellationToken)
     {
         var instanceIds = cases.Where(c => c.InstanceId is not null).Select(c => c.InstanceId!.Value).ToList();
-        var states = await db.Instances.AsNoTracking().Where(i => instanceIds.Contains(i.Id)).Select(i => new { i.Id, i.State })
-            .ToDictionaryAsync(i => i.Id, i => i.State, cancellationToken);
-        return [.. cases.Select(c => View(c, c.InstanceId is { } id ? states.GetValueOrDefault(id) : null))];
+        var states = await db.Instances.AsNoTracking().Where(i => instanceIds.Contains(i.Id)).Select(i => new { i.Id, i.State, i.EndedAt })
+            .ToDictionaryAsync(i => i.Id, cancellationToken);
+        return [.. cases.Select(c => c.InstanceId is { } id && states.GetValueOrDefault(id) is { } i ? View(c, i.State, i.EndedAt) : View(c, null, null))];
     }
 
     /// <summary>Where the appeal of one case stands.</summary>
-    public async Task<AppealView> ViewAsync(CaseRecord c, CancellationToken cancellationToken) =>
-        View(c, c.InstanceId is null
-            ? null
-            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => i.State).SingleOrDefaultAsync(cancellationToken));
+    public async Task<AppealView> ViewAsync(CaseRecord c, CancellationToken cancellationToken)
+    {
+        var instance = c.InstanceId is null ? null
+            : await db.Instances.AsNoTracking().Where(i => i.Id == c.InstanceId).Select(i => new { i.State, i.EndedAt }).SingleOrDefaultAsync(cancellationToken);
+        return View(c, instance?.State, instance?.EndedAt);
+    }
 
     /// <summary>
     /// Lodges the appeal of <paramref name="c"/>: through <paramref name="organisation"/> when a legal aid partner lodges it,
@@ -166,12 +175,22 @@ public sealed class AppealLodging(CaseworkDbContext db, WorkflowRuntime runtime,
         }
     }
 
-    /// <summary>The appeal as its instance's state document has it.</summary>
-    private AppealView View(CaseRecord c, string? state)
+    /// <summary>
+    /// The appeal as its instance's state document has it; a claim closed before any decision was notified (withdrawn,
+    /// abandoned, or referred outside RSD at profiling) says so, with the day, instead of waiting for a decision that will not come.
+    /// </summary>
+    private AppealView View(CaseRecord c, string? state, DateTimeOffset? endedAt)
     {
         using var document = state is null ? null : JsonDocument.Parse(state);
         var vars = document?.RootElement.GetProperty("variables") ?? default;
         string? Text(string name) => vars.ValueKind == JsonValueKind.Object && vars.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (Text("notifiedOn") is null && c.Stage == nameof(CaseStage.Closed))
+        {
+            var how = c.ClosedAs ?? (Text("referral") is { } referral && referral != nameof(ReferralOutcome.SeeksAsylum) ? Referred : null);
+            var on = (c.ClosedAt ?? endedAt)?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return new AppealView(c.Id, c.CaseNumber, null, null, null, null, ClaimClosed, how, on);
+        }
+
         var status = Text("appealOutcome") ?? (Text("appealGrounds") is not null ? Lodged : Timing(Dates.Parse(Text("appealDeadline")), Dates.Parse(Text("appealCutoff"))));
         return new AppealView(c.Id, c.CaseNumber, Text("notifiedOn"), Text("appealDeadline"), Text("appealDeadlineExplanation"), Text("appealCutoff"), status);
     }
