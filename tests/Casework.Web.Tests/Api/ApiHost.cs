@@ -167,12 +167,15 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>Registers a case through the API (which starts its procedure); its id and case number.</summary>
-    public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina")
+    public static Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, string givenName = "Amina") =>
+        RegisterCaseAsync(clerk, new { givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } });
+
+    /// <summary>Registers a case in NBO on 2026-03-02 for <paramref name="principal"/> (the request's principal applicant); its id and case number.</summary>
+    public static async Task<(Guid Id, string Number)> RegisterCaseAsync(HttpClient clerk, object principal)
     {
         var ct = TestContext.Current.CancellationToken;
-        var principal = new { givenName, familyName = "Test", dateOfBirth = "1990-01-01", sex = "Female", nationalities = new[] { "SOM" } };
         var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(ct));
         var created = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
     }

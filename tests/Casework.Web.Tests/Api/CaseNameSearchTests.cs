@@ -25,12 +25,7 @@ public sealed class CaseNameSearchTests(Casework.Testing.PostgresFixture postgre
         nationalities = new[] { "TUR" },
     };
 
-    private static async Task<Guid> RegisterAsync(HttpClient clerk, object principal)
-    {
-        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", principal }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
+    private static async Task<Guid> RegisterAsync(HttpClient clerk, object principal) => (await ApiHost.RegisterCaseAsync(clerk, principal)).Id;
 
     private static async Task<Guid[]> FindAsync(HttpClient client, string name)
     {

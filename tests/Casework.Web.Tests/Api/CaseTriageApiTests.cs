@@ -316,14 +316,8 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
             .Where(w => w.CaseId == number && w.ElementId == element && w.Status == WorkItemStatus.Open).Select(w => w.Id).SingleAsync(Ct);
     }
 
-    private static async Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName, string dateOfBirth, string[] specificNeeds)
-    {
-        var principal = new { givenName, familyName = "Test", dateOfBirth, sex = "Female", nationalities = new[] { "SOM" }, specificNeeds };
-        var response = await clerk.PostAsJsonAsync("/api/cases", new { office = "NBO", registeredOn = "2026-03-02", principal }, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (created.GetProperty("id").GetGuid(), created.GetProperty("caseNumber").GetString()!);
-    }
+    private static Task<(Guid Id, string Number)> RegisterAsync(HttpClient clerk, string givenName, string dateOfBirth, string[] specificNeeds) =>
+        ApiHost.RegisterCaseAsync(clerk, new { givenName, familyName = "Test", dateOfBirth, sex = "Female", nationalities = new[] { "SOM" }, specificNeeds });
 
     private sealed record AppealInstance(Guid Id, long Revision, IReadOnlyDictionary<string, JsonElement> Variables);
 
@@ -336,7 +330,7 @@ public sealed class CaseTriageApiTests(Casework.Testing.PostgresFixture postgres
         return new AppealInstance(appeal.Id, appeal.Revision, InstanceStateSerializer.Deserialize(appeal.State).Variables);
     }
 
-    /// <summary>A registered case referred to RSD (no specific needs, no claim features): triaged onto the regular track, waiting at its interview.</summary>
+    /// <summary>The case numbers in the eligibility officers' queue of NBO, in the queue's order.</summary>
     private static async Task<List<string?>> QueueAsync(HttpClient officer)
     {
         var page = await officer.GetFromJsonAsync<JsonElement>("/api/queues/roles/EligibilityOfficer?office=NBO", Ct);
