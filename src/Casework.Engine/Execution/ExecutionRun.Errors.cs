@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Casework.Engine.Model;
 using Casework.Engine.State;
 
@@ -12,7 +13,7 @@ internal sealed partial class ExecutionRun
     /// </summary>
     public void ThrowError(string? code, string message, string scopeId, Token? sourceActivity)
     {
-        if (sourceActivity is not null && TryCatch(sourceActivity, code))
+        if (sourceActivity is not null && TryCatch(sourceActivity, code, message))
         {
             Drain();
             return;
@@ -27,7 +28,7 @@ internal sealed partial class ExecutionRun
                 break;
             }
 
-            if (TryCatch(owner, code))
+            if (TryCatch(owner, code, message))
             {
                 Drain();
                 return;
@@ -39,7 +40,11 @@ internal sealed partial class ExecutionRun
         Fault(code, message);
     }
 
-    private bool TryCatch(Token activityToken, string? code)
+    /// <summary>
+    /// Catches the error on the activity's first boundary error event that matches, keeping its code and message in the
+    /// variables the event names (the message is the thrower's: what a service task's handler said, for example).
+    /// </summary>
+    private bool TryCatch(Token activityToken, string? code, string message)
     {
         if (definition.Nodes[activityToken.ElementId] is not Activity activity)
         {
@@ -52,6 +57,16 @@ internal sealed partial class ExecutionRun
             if (boundary.Trigger is ErrorDefinition error && (error.ErrorCode is null || error.ErrorCode == code))
             {
                 RemoveToken(activityToken, cancelled: true);
+                if (error.CodeVariable is { } codeVariable)
+                {
+                    WritableVariables()[codeVariable] = JsonSerializer.SerializeToElement(code);
+                }
+
+                if (error.MessageVariable is { } messageVariable)
+                {
+                    WritableVariables()[messageVariable] = JsonSerializer.SerializeToElement(message);
+                }
+
                 agenda.Enqueue(NewToken(boundary.Id, activityToken.ScopeId, arrivedVia: null).Id);
                 return true;
             }

@@ -28,4 +28,13 @@ public sealed record ErrorDefinition(string? ErrorCode) : EventDefinition
 {
     public string? ErrorRef { get; init; }
     public string? Name { get; init; }
+
+    /// <summary>On a boundary event: the variable that keeps the code of the error it caught (<c>cw:errorCodeVariable</c>).</summary>
+    public string? CodeVariable { get; init; }
+
+    /// <summary>
+    /// On a boundary event: the variable that keeps the message of the error it caught (<c>cw:errorMessageVariable</c>), such as
+    /// why a service task refused, for the task that follows to show.
+    /// </summary>
+    public string? MessageVariable { get; init; }
 }

@@ -86,6 +86,12 @@ public sealed record UserTask : Activity
     /// </summary>
     public IReadOnlyList<string> FourEyesWith { get; init; } = [];
 
+    /// <summary>
+    /// What the person working the task is told (the task's <c>bpmn:documentation</c>): text in which each <c>${...}</c> is an
+    /// expression over the instance's variables, filled in when the task is shown (see <see cref="Execution.ExpressionText.Template"/>).
+    /// </summary>
+    public string? Instructions { get; init; }
+
     public override string ElementType => "userTask";
 }
 

@@ -152,6 +152,17 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
                 : "a boundary event needs a timer, message or error event definition");
         }
 
+        if (trigger is ErrorDefinition caught && e.Element(Bpmn + "errorEventDefinition") is { } definition)
+        {
+            // On the event (where the designer writes them) or on its error event definition (where Camunda has them).
+            trigger = caught with
+            {
+                CodeVariable = Attr(e, Cw, "errorCodeVariable") ?? Attr(definition, Cw, "errorCodeVariable") ?? Attr(definition, Camunda, "errorCodeVariable"),
+                MessageVariable = Attr(e, Cw, "errorMessageVariable") ?? Attr(definition, Cw, "errorMessageVariable")
+                    ?? Attr(definition, Camunda, "errorMessageVariable"),
+            };
+        }
+
         return new BoundaryEvent
         {
             Id = id,
@@ -171,6 +182,8 @@ internal sealed class ProcessReader(XElement process, IReadOnlyDictionary<string
         Due = Attr(e, Cw, "due") ?? Attr(e, Camunda, "dueDate"),
         Priority = Attr(e, Cw, "priority") ?? Attr(e, Camunda, "priority"),
         FourEyesWith = List(Attr(e, Cw, "fourEyesWith")),
+        Instructions = string.Join("\n\n", e.Elements(Bpmn + "documentation").Select(d => d.Value.Trim()).Where(d => d.Length > 0)) is { Length: > 0 } text
+            ? text : null,
     };
 
     private FlowNode? ReadScript(XElement e, string id)

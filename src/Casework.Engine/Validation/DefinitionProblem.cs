@@ -40,4 +40,5 @@ public static class ProblemCodes
     public const string BadEventGateway = "bad-event-gateway";
     public const string UnknownReference = "unknown-reference";
     public const string BadMapping = "bad-mapping";
+    public const string BadVariableName = "bad-variable-name";
 }

@@ -10,7 +10,7 @@ namespace Casework.Engine.Validation;
 /// (start events, reachability, dead ends, gateways, references), expressions, timers and due dates, handler
 /// keys, called processes and forms.
 /// </summary>
-public sealed class DefinitionValidator
+public sealed partial class DefinitionValidator
 {
     public IReadOnlyList<DefinitionProblem> Validate(ProcessDefinition definition, ValidationContext context)
     {
@@ -39,7 +39,7 @@ public sealed class DefinitionValidator
         return problems;
     }
 
-    private sealed class Checker(ProcessDefinition definition, ValidationContext context, List<DefinitionProblem> problems)
+    private sealed partial class Checker(ProcessDefinition definition, ValidationContext context, List<DefinitionProblem> problems)
     {
         public void References()
         {
@@ -254,6 +254,20 @@ public sealed class DefinitionValidator
             {
                 Add(ProblemCodes.UnknownForm, task, $"The form '{form}' does not exist in workflows/forms.");
             }
+
+            if (task.Instructions is { } instructions)
+            {
+                var parts = ExpressionText.Template(instructions, out var error);
+                if (error is not null)
+                {
+                    Add(ProblemCodes.ExpressionSyntax, task, $"The instructions (documentation) do not parse: {error}");
+                }
+
+                foreach (var part in parts.Where(p => p.IsExpression))
+                {
+                    Syntax(task, part.Text, ExpressionKind.Value, $"placeholder '${{{part.Text}}}' of the instructions");
+                }
+            }
         }
 
         private void Handler(ServiceTask service)
@@ -307,8 +321,25 @@ public sealed class DefinitionValidator
                 case MessageDefinition message:
                     Value(node, message.CorrelationKey, "correlation key");
                     break;
+                case ErrorDefinition error:
+                    VariableName(node, error.CodeVariable, "error code variable");
+                    VariableName(node, error.MessageVariable, "error message variable");
+                    break;
             }
         }
+
+        /// <summary>A variable the engine writes must be one an expression can read by its name.</summary>
+        private void VariableName(FlowNode node, string? name, string what)
+        {
+            if (name is not null && !Identifier().IsMatch(name))
+            {
+                Add(ProblemCodes.BadVariableName, node,
+                    $"The {what} '{name}' is not a variable name: use letters, digits, '_' or '$', not starting with a digit (such as blockedBecause).");
+            }
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_$][A-Za-z0-9_$]*$")]
+        private static partial System.Text.RegularExpressions.Regex Identifier();
 
         /// <summary>Checks a <c>${...}</c> value's syntax; returns true when the text is an expression.</summary>
         private bool Value(FlowNode node, string? text, string what)
