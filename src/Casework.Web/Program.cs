@@ -40,6 +40,7 @@ try
     builder.AddCaseworkAppeals();
     builder.AddCaseworkAdministration();
     builder.AddCaseworkQueues();
+    builder.AddCaseworkTasks();
     builder.AddCaseworkUi();
 
     var app = builder.Build();

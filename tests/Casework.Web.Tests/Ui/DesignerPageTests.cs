@@ -593,6 +593,44 @@ public sealed class DesignerPageTests(PostgresFixture postgres)
         Assert.Equal("DEPARTURE_BLOCKED", errors["DepartureBlocked"]);
     }
 
+    [Fact]
+    public async Task ASupervisor_NamesWhereACaughtErrorsMessageIsKept_AndWritesTheInstructionsOfTheTaskThatShowsIt()
+    {
+        await using var host = await ApiHost.StartAsync(("super.a", "Supervisor"));
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+        await HeadlessChromium.SignInAsync(page, "/workflows/return", "super.a", ApiHost.Password);
+        await CanvasReadyAsync(page);
+        var panel = page.Locator("#designer-properties");
+        var keepMessage = panel.GetByLabel("Keep the caught error's message in the variable");
+        var instructions = panel.GetByLabel("Instructions for whoever works it");
+
+        await SelectAsync(page, "halted");
+        Assert.False(await keepMessage.IsVisibleAsync());
+        await SelectAsync(page, "blocked");
+        Assert.Equal("departureBlockedBecause", await keepMessage.InputValueAsync());
+        await keepMessage.FillAsync("blockedReason");
+        await page.Keyboard.PressAsync("Tab");
+        await SelectAsync(page, "reviewBlocked");
+        Assert.StartsWith("The return was stopped before any departure step: ${departureBlockedBecause}", await instructions.InputValueAsync(), StringComparison.Ordinal);
+        await instructions.FillAsync("Why it stopped: ${blockedReason}\nRecord what you did.");
+        await page.Keyboard.PressAsync("Tab");
+        await SelectAsync(page, "counselling");
+        Assert.Equal("", await instructions.InputValueAsync());
+        await SelectAsync(page, "reviewBlocked");
+        Assert.Equal("Why it stopped: ${blockedReason}\nRecord what you did.", await instructions.InputValueAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish as a new version" }).ClickAsync();
+        await HeadlessChromium.WaitForPageAsync(page, "**/workflows?published=return&version=2");
+
+        var document = XDocument.Parse((await VersionsAsync(host, "return")).Single(v => v.Version == 2).BpmnXml);
+        XNamespace bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+        XNamespace cw = "urn:casework:bpmn";
+        XElement Element(string id) => document.Descendants().Single(e => (string?)e.Attribute("id") == id);
+        Assert.Equal("blockedReason", (string?)Element("blocked").Attribute(cw + "errorMessageVariable"));
+        Assert.Equal(["Why it stopped: ${blockedReason}\nRecord what you did."], Element("reviewBlocked").Elements(bpmn + "documentation").Select(d => d.Value));
+        Assert.Empty(Element("counselling").Elements(bpmn + "documentation"));
+    }
+
     private static async Task SelectAsync(IPage page, string elementId, Position? at = null)
     {
         // Click away first: the context pad of a selected element can cover its neighbour on a small diagram.

@@ -19,6 +19,32 @@ public sealed class TaskPageTests(PostgresFixture postgres)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task ASupervisorReviewingABlockedReturn_ReadsWhyTheCheckStoppedIt_InTheTasksInstructions()
+    {
+        await using var host = await ApiHost.StartAsync(("officer.a", "EligibilityOfficer"), ("super.a", "Supervisor"));
+        const string Number = "NBO-2026-000903";
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", Number,
+                Casework.Web.Tests.Procedure.ProcedureDriver.Vars(new { caseId = Number }), "officer.a", Ct);
+            Assert.True(started.Succeeded, started.Message);
+        }
+
+        var officer = await host.ClientForAsync("officer.a");
+        await host.CompleteTaskAsync(officer, Number, "counselling", new { returnOption = "Voluntary" });
+        await host.CompleteTaskAsync(officer, Number, "riskAssessment", Casework.Web.Tests.Procedure.ProcedureDriver.RiskAssessed("RealRisk"));
+        var review = await host.OpenItemAsync(Number);
+        Assert.Equal("reviewBlocked", review.ElementId);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(host.Server);
+
+        await HeadlessChromium.SignInAsync(page, $"/tasks/{review.Id}", "super.a", ApiHost.Password);
+
+        Assert.StartsWith("The return was stopped before any departure step: The non-refoulement assessment found a real risk on return.\nNo one is sent back",
+            await page.GetByTestId("task-instructions").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnOfficer_OpensATaskFromTheQueue_ClaimsIt_AndCompletesItsForm_AfterBeingToldWhatIsMissing()
     {
         await using var host = await ApiHost.StartAsync(("clerk.a", "RegistrationClerk"), ("officer.a", "EligibilityOfficer"),

@@ -11,10 +11,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Casework.Web.Features.Tasks;
 
-/// <summary>A task with its form, the case context its assignee needs and, while it is open, what its form is prefilled with.</summary>
+/// <summary>
+/// A task with its form, the case context its assignee needs, while it is open what its form is prefilled with, and the instructions
+/// its workflow gives (filled in from the case's variables, see <see cref="TaskInstructions"/>).
+/// </summary>
 public sealed record TaskView(Guid Id, string? Name, string ElementId, string Status, string? CaseId, string? Office, string? Track,
     int Priority, DateTimeOffset? DueAt, IReadOnlyList<string> CandidateRoles, string? Assignee, string? ClaimedBy, FormDefinition? Form,
-    TaskCaseContext? Case, TaskPrefillView? Prefill);
+    TaskCaseContext? Case, TaskPrefillView? Prefill, string? Instructions = null);
 
 /// <summary>
 /// What the person working a task needs of its case without opening it: who the applicant is, which languages they
@@ -32,11 +35,17 @@ public sealed record CompletedTask(Guid InstanceId);
 /// <summary>Tasks: read one, claim and release it, complete it through the workflow runtime.</summary>
 public static class TaskEndpoints
 {
+    public static WebApplicationBuilder AddCaseworkTasks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<TaskInstructions>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tasks").WithTags("Tasks");
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiSetup.Readers)
-            .WithSummary("A task with its form, case context and, while open, its form's prefilled values; 403 to anyone it is not visible to (see VisibleTo).");
+            .WithSummary("A task with its form, case context, instructions and, while open, its form's prefilled values; 403 to anyone it is not visible to (see VisibleTo).");
         group.MapPost("/{id:guid}/claim", ClaimAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Take a task from a queue.");
         group.MapPost("/{id:guid}/release", ReleaseAsync).RequireAuthorization(ApiSetup.CaseWorkers).WithSummary("Put a claimed task back in its queue.");
         group.MapPost("/{id:guid}/complete", CompleteAsync).RequireAuthorization(ApiSetup.CaseWorkers)
@@ -45,7 +54,7 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskView>, NotFound, ForbidHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, CaseworkDbContext db,
-        FormCatalog forms, Casework.Web.Features.Cases.Interviews bookings, TimeProvider clock, CancellationToken cancellationToken)
+        FormCatalog forms, Casework.Web.Features.Cases.Interviews bookings, TaskInstructions instructions, TimeProvider clock, CancellationToken cancellationToken)
     {
         var w = await db.WorkItems.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (w is null)
@@ -68,7 +77,8 @@ public static class TaskEndpoints
         }
 
         return TypedResults.Ok(new TaskView(w.Id, w.Name, w.ElementId, w.Status.ToString(), w.CaseId,
-            w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy, form, context, prefill));
+            w.CaseOffice, w.CaseTrack, w.Priority, w.DueAt, Split(w.CandidateRoles), w.Assignee, w.ClaimedBy, form, context, prefill,
+            await instructions.ForAsync(w, cancellationToken)));
     }
 
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ClaimAsync(

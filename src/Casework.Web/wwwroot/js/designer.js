@@ -61,7 +61,8 @@
 
   // The properties panel: what bpmn-js draws nothing for, that is the project's own attributes (cw:…), a flow's
   // condition, a timer's kind and expression, the message an element waits for, the workflow a call activity starts
-  // and the variables it passes, a script task's script, and the error an event raises or catches.
+  // and the variables it passes, a script task's script, the error an event raises or catches and where a caught one is
+  // kept, and a user task's instructions (its documentation).
   const casework = 'urn:casework:bpmn';
   const panel = document.getElementById('designer-properties');
   let selected = null;
@@ -229,6 +230,10 @@
       return businessObject[property] || '';
     }
 
+    if (property === 'documentation') {
+      return (businessObject.documentation || []).map(function (d) { return (d.text || '').trim(); }).filter(Boolean).join('\n\n');
+    }
+
     if (mappingFields[property]) {
       return readMappings(businessObject, property);
     }
@@ -284,6 +289,9 @@
     } else if (field.dataset.prop === 'errorCode') {
       writeErrorCode(modeling, element, value);
       return;
+    } else if (field.dataset.prop === 'documentation') {
+      // The instructions are one documentation element; several written elsewhere become one when changed here.
+      properties.documentation = value ? [diagram.get('moddle').create('bpmn:Documentation', { text: value })] : [];
     } else if (mappingFields[field.dataset.prop]) {
       writeMappings(modeling, element);
       return;
@@ -314,6 +322,7 @@
     panel.querySelector('[data-section=timer]').hidden = !definitionOf(businessObject, 'bpmn:TimerEventDefinition');
     panel.querySelector('[data-section=message]').hidden = !messageOf(businessObject);
     panel.querySelector('[data-section=error]').hidden = !definitionOf(businessObject, 'bpmn:ErrorEventDefinition');
+    panel.querySelector('[data-section=errorCatch]').hidden = !businessObject.$instanceOf('bpmn:BoundaryEvent');
     const codes = panel.querySelector('#designer-error-codes');
     codes.replaceChildren.apply(codes, declaredErrors().map(function (e) {
       const option = document.createElement('option');
