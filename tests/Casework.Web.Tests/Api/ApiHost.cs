@@ -272,6 +272,27 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// A return started on its own for <paramref name="caseNumber"/> with <paramref name="variables"/>, counselled (a voluntary
+    /// return) and its risk of refoulement assessed as <paramref name="risk"/> by <paramref name="officer"/>, and stopped by the
+    /// check before the first departure step: the supervisor's review of the blocked return, as stored.
+    /// </summary>
+    public async Task<WorkItemRecord> BlockedReturnAsync(HttpClient officer, string caseNumber, object variables, string risk)
+    {
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", caseNumber,
+                Procedure.ProcedureDriver.Vars(variables), "officer", TestContext.Current.CancellationToken);
+            Assert.True(started.Succeeded, started.Message);
+        }
+
+        await CompleteTaskAsync(officer, caseNumber, "counselling", new { returnOption = "Voluntary" });
+        await CompleteTaskAsync(officer, caseNumber, "riskAssessment", Procedure.ProcedureDriver.RiskAssessed(risk));
+        var review = await OpenItemAsync(caseNumber);
+        Assert.Equal("reviewBlocked", review.ElementId);
+        return review;
+    }
+
+    /// <summary>
     /// Another transaction does <paramref name="take"/> (writes a row, takes a lock) and keeps what it took, so that a
     /// write needing it waits, until the returned hold is disposed, when the transaction ends having changed nothing.
     /// With <see cref="StartWithShortLockWaitsAsync"/> such a write gives up after a short wait.

@@ -40,21 +40,10 @@ public sealed class TaskInstructionsApiTests(Casework.Testing.PostgresFixture po
     {
         await using var host = await ApiHost.StartAsync(store, postgres, ("officer.a", CaseworkRoles.EligibilityOfficer), ("supervisor.a", CaseworkRoles.Supervisor));
         const string Number = "NBO-2026-000901";
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            // A return started while the appeal is still pending: the check before the first departure step refuses it.
-            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", Number,
-                ProcedureDriver.Vars(new { caseId = Number, appealTiming = "InTime" }), "officer.a", Ct);
-            Assert.True(started.Succeeded, started.Message);
-        }
-
-        var officer = await host.ClientForAsync("officer.a");
         var supervisor = await host.ClientForAsync("supervisor.a");
-        await host.CompleteTaskAsync(officer, Number, "counselling", new { returnOption = "AssistedWithPartner", partnerOrganisation = "IOM" });
-        await host.CompleteTaskAsync(officer, Number, "riskAssessment", ProcedureDriver.RiskAssessed("NoRealRisk"));
 
-        var review = await host.OpenItemAsync(Number);
-        Assert.Equal("reviewBlocked", review.ElementId);
+        // A return started while the appeal is still pending: the check before the first departure step refuses it.
+        var review = await host.BlockedReturnAsync(await host.ClientForAsync("officer.a"), Number, new { caseId = Number, appealTiming = "InTime" }, "NoRealRisk");
         var task = await supervisor.GetFromJsonAsync<JsonElement>($"/api/tasks/{review.Id}", Ct);
         Assert.StartsWith("The return was stopped before any departure step: An appeal is pending.\nNo one is sent back while an appeal is pending",
             task.GetProperty("instructions").GetString(), StringComparison.Ordinal);

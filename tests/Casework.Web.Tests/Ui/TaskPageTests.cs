@@ -22,19 +22,7 @@ public sealed class TaskPageTests(PostgresFixture postgres)
     public async Task ASupervisorReviewingABlockedReturn_ReadsWhyTheCheckStoppedIt_InTheTasksInstructions()
     {
         await using var host = await ApiHost.StartAsync(("officer.a", "EligibilityOfficer"), ("super.a", "Supervisor"));
-        const string Number = "NBO-2026-000903";
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var started = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().StartAsync("return", Number,
-                Casework.Web.Tests.Procedure.ProcedureDriver.Vars(new { caseId = Number }), "officer.a", Ct);
-            Assert.True(started.Succeeded, started.Message);
-        }
-
-        var officer = await host.ClientForAsync("officer.a");
-        await host.CompleteTaskAsync(officer, Number, "counselling", new { returnOption = "Voluntary" });
-        await host.CompleteTaskAsync(officer, Number, "riskAssessment", Casework.Web.Tests.Procedure.ProcedureDriver.RiskAssessed("RealRisk"));
-        var review = await host.OpenItemAsync(Number);
-        Assert.Equal("reviewBlocked", review.ElementId);
+        var review = await host.BlockedReturnAsync(await host.ClientForAsync("officer.a"), "NBO-2026-000903", new { caseId = "NBO-2026-000903" }, "RealRisk");
         await using var chromium = await HeadlessChromium.LaunchAsync();
         var page = await chromium.NewPageAsync(host.Server);
 
